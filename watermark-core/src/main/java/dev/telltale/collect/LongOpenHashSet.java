@@ -1,0 +1,99 @@
+package dev.telltale.collect;
+
+import java.util.Arrays;
+
+/**
+ * Open-addressing set of {@code long} values with linear probing; no boxing. Growth doubles the
+ * table, so adding n values allocates O(log n) times. Zero is stored out of band.
+ */
+public final class LongOpenHashSet {
+  private static final float LOAD = 0.5f;
+
+  private long[] table;
+  private int mask;
+  private int size;
+  private boolean hasZero;
+
+  public LongOpenHashSet(int expected) {
+    int cap =
+        Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, expected / LOAD)) - 1) << 1;
+    table = new long[cap];
+    mask = cap - 1;
+  }
+
+  /** Adds {@code v}; returns true if it was not present. */
+  public boolean add(long v) {
+    if (v == 0) {
+      if (hasZero) {
+        return false;
+      }
+      hasZero = true;
+      size++;
+      return true;
+    }
+    int i = slot(v);
+    long[] t = table;
+    while (true) {
+      long cur = t[i];
+      if (cur == 0) {
+        t[i] = v;
+        if (++size > (int) (t.length * LOAD)) {
+          grow();
+        }
+        return true;
+      }
+      if (cur == v) {
+        return false;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  public boolean contains(long v) {
+    if (v == 0) {
+      return hasZero;
+    }
+    int i = slot(v);
+    while (true) {
+      long cur = table[i];
+      if (cur == 0) {
+        return false;
+      }
+      if (cur == v) {
+        return true;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Empties the set, keeping its capacity. */
+  public void clear() {
+    Arrays.fill(table, 0L);
+    size = 0;
+    hasZero = false;
+  }
+
+  private int slot(long v) {
+    long h = v * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32)) & mask;
+  }
+
+  private void grow() {
+    long[] old = table;
+    table = new long[old.length << 1];
+    mask = table.length - 1;
+    for (long v : old) {
+      if (v != 0) {
+        int i = slot(v);
+        while (table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        table[i] = v;
+      }
+    }
+  }
+}

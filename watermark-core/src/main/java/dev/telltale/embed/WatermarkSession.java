@@ -1,0 +1,258 @@
+package dev.telltale.embed;
+
+import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.GreenListParameters;
+import java.util.random.RandomGenerator;
+
+/**
+ * Watermarking state of one generated sequence: the last h tokens. Not thread-safe; one per
+ * sequence. Call {@link #bias} (green list) or {@link #sample} (Gumbel) for each position, then
+ * {@link #accept} with the token the stack emitted. Nothing here allocates per token.
+ *
+ * <p>Positions with fewer than h preceding tokens carry no watermark (the detector skips them). For
+ * Gumbel, a context window already seen in this sequence is sampled ordinarily with the caller's
+ * random generator: the detector scores each (window, token) tuple once, and a repeated
+ * deterministic choice would only make the text loop.
+ */
+public final class WatermarkSession {
+  private static final double LN2 = Math.log(2);
+
+  private final WatermarkPrf prf;
+  private final int h;
+  private final boolean greenList;
+  private final boolean selfHash;
+  private final float delta;
+  private final long threshold;
+  private final int[] window;
+  private final LongOpenHashSet seenContexts;
+  private int filled;
+  private long seed;
+  private boolean repeated;
+
+  WatermarkSession(Watermarker watermarker, int[] prompt, int off, int len) {
+    this.prf = watermarker.prf();
+    this.h = prf.contextWidth();
+    this.greenList = watermarker.parameters() instanceof GreenListParameters;
+    this.selfHash = prf.selfHash();
+    this.delta = watermarker.parameters() instanceof GreenListParameters g ? (float) g.delta() : 0f;
+    this.threshold = prf.greenThreshold();
+    this.window = new int[h];
+    this.seenContexts = greenList ? null : new LongOpenHashSet(1024);
+    if (off < 0 || len < 0 || off + len > prompt.length) {
+      throw new IndexOutOfBoundsException("prompt range out of bounds");
+    }
+    for (int i = Math.max(off, off + len - h); i < off + len; i++) {
+      accept(prompt[i]);
+    }
+  }
+
+  /** Whether the next position carries the watermark (full context, and for Gumbel unseen). */
+  public boolean watermarking() {
+    return filled >= h && !repeated;
+  }
+
+  /**
+   * Adds {@code delta} to the logit of every green token; {@code logits} is indexed by token id and
+   * covers the whole vocabulary. Non-green logits are untouched.
+   */
+  public void bias(float[] logits) {
+    requireGreenList();
+    if (filled < h) {
+      return;
+    }
+    if (selfHash) {
+      for (int v = 0; v < logits.length; v++) {
+        if ((WatermarkPrf.bits(prf.selfHashSeed(window, h, v), v) >>> 11) < threshold) {
+          logits[v] += delta;
+        }
+      }
+      return;
+    }
+    final long s = seed;
+    final long t = threshold;
+    final float d = delta;
+    for (int v = 0; v < logits.length; v++) {
+      if ((WatermarkPrf.bits(s, v) >>> 11) < t) {
+        logits[v] += d;
+      }
+    }
+  }
+
+  /**
+   * Biases a candidate set: {@code logits[i]} is the logit of token {@code candidates[i]}, for
+   * {@code i < n}. Use after the stack's top-k/top-p cut.
+   */
+  public void bias(float[] logits, int[] candidates, int n) {
+    requireGreenList();
+    checkCandidates(logits, candidates, n);
+    if (filled < h) {
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      if (isGreen(candidates[i])) {
+        logits[i] += delta;
+      }
+    }
+  }
+
+  /** Whether {@code token} is green at the next position (false before the context is full). */
+  public boolean isGreen(int token) {
+    requireGreenList();
+    if (filled < h) {
+      return false;
+    }
+    long s = selfHash ? prf.selfHashSeed(window, h, token) : seed;
+    return (WatermarkPrf.bits(s, token) >>> 11) < threshold;
+  }
+
+  /**
+   * Gumbel-max choice over the whole vocabulary ({@code logits} indexed by token id) at {@code
+   * temperature}; returns the token id. Distortion-free: over keys, the token is distributed as
+   * softmax(logits / temperature).
+   */
+  public int sample(float[] logits, double temperature, RandomGenerator random) {
+    requireGumbel();
+    checkTemperature(temperature);
+    int n = logits.length;
+    if (!watermarking()) {
+      return ordinarySample(logits, null, n, temperature, random);
+    }
+    return gumbelArgmax(logits, null, n, temperature);
+  }
+
+  /**
+   * Gumbel-max choice over a candidate set ({@code logits[i]} belongs to {@code candidates[i]},
+   * {@code i < n}); returns the chosen token id.
+   */
+  public int sample(
+      float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+    requireGumbel();
+    checkCandidates(logits, candidates, n);
+    checkTemperature(temperature);
+    if (n == 0) {
+      throw new IllegalArgumentException("the candidate set is empty");
+    }
+    int i =
+        watermarking()
+            ? gumbelArgmax(logits, candidates, n, temperature)
+            : ordinarySample(logits, candidates, n, temperature, random);
+    return candidates == null ? i : candidates[i];
+  }
+
+  /** Records the token the stack emitted and moves the context on. */
+  public void accept(int token) {
+    if (token < 0) {
+      throw new IllegalArgumentException("token ids are non-negative, got " + token);
+    }
+    if (h > 1) {
+      System.arraycopy(window, 1, window, 0, h - 1);
+    }
+    window[h - 1] = token;
+    if (filled < h) {
+      filled++;
+    }
+    if (filled >= h && !selfHash) {
+      seed = prf.contextSeed(window, h);
+      repeated = seenContexts != null && !seenContexts.add(seed);
+    }
+  }
+
+  // Returns the index i < n maximising (l_i - lmax) / T + G_i, G_i = -ln(-ln r_i): the
+  // Gumbel-max form of argmax r_i^(1 / p_i). A cheap upper bound on G_i from the leading zeros
+  // of 1 - r skips the two logarithms for candidates that cannot win.
+  private int gumbelArgmax(float[] logits, int[] candidates, int n, double temperature) {
+    float lmax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lmax = Math.max(lmax, logits[i]);
+    }
+    double invT = 1.0 / temperature;
+    double best = Double.NEGATIVE_INFINITY;
+    int bestIndex = -1;
+    long s = seed;
+    for (int i = 0; i < n; i++) {
+      double a = (logits[i] - lmax) * invT;
+      if (a == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
+      int token = candidates == null ? i : candidates[i];
+      long x = WatermarkPrf.bits(s, token) >>> 11;
+      long m = (1L << 53) - x;
+      int e = 63 - Long.numberOfLeadingZeros(m);
+      if (a + (54 - e) * LN2 <= best) {
+        continue;
+      }
+      double negLnR;
+      if (x < (1L << 52)) {
+        negLnR = -Math.log((x + 0.5) * 0x1p-53);
+      } else {
+        negLnR = -Math.log1p(-((m - 0.5) * 0x1p-53));
+      }
+      double v = a - Math.log(negLnR);
+      if (v > best) {
+        best = v;
+        bestIndex = i;
+      }
+    }
+    if (bestIndex < 0) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    return bestIndex;
+  }
+
+  private static int ordinarySample(
+      float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+    float lmax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lmax = Math.max(lmax, logits[i]);
+    }
+    if (lmax == Float.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    double invT = 1.0 / temperature;
+    double z = 0;
+    for (int i = 0; i < n; i++) {
+      z += Math.exp((logits[i] - lmax) * invT);
+    }
+    double target = random.nextDouble() * z;
+    double acc = 0;
+    int last = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp((logits[i] - lmax) * invT);
+      if (w > 0) {
+        last = i;
+        acc += w;
+        if (acc > target) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  private void requireGreenList() {
+    if (!greenList) {
+      throw new IllegalStateException(
+          "bias() is for green-list keys; a Gumbel key embeds through sample()");
+    }
+  }
+
+  private void requireGumbel() {
+    if (greenList) {
+      throw new IllegalStateException(
+          "sample() is for Gumbel keys; a green-list key embeds through bias()");
+    }
+  }
+
+  private static void checkCandidates(float[] logits, int[] candidates, int n) {
+    if (n < 0 || n > logits.length || (candidates != null && n > candidates.length)) {
+      throw new IllegalArgumentException("candidate count " + n + " exceeds the arrays");
+    }
+  }
+
+  private static void checkTemperature(double temperature) {
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException("temperature must be positive, got " + temperature);
+    }
+  }
+}

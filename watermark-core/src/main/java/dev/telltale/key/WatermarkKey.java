@@ -1,0 +1,87 @@
+package dev.telltale.key;
+
+import dev.telltale.scheme.WatermarkParameters;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A watermark key: public id and parameters plus a 32-byte secret. Subkeys for each {@link
+ * KeyPurpose} are derived with HKDF-SHA256. Equality compares the secret in constant time; {@code
+ * toString} never prints it.
+ */
+public final class WatermarkKey {
+  public static final int SECRET_LENGTH = 32;
+
+  private final KeyId id;
+  private final WatermarkParameters parameters;
+  private final SecretBytes secret;
+  private final Instant created;
+
+  private WatermarkKey(
+      KeyId id, WatermarkParameters parameters, SecretBytes secret, Instant created) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.parameters = Objects.requireNonNull(parameters, "parameters");
+    this.secret = Objects.requireNonNull(secret, "secret");
+    this.created = Objects.requireNonNull(created, "created");
+    if (secret.size() != SECRET_LENGTH) {
+      throw new IllegalArgumentException(
+          "watermark secret must be " + SECRET_LENGTH + " bytes, got " + secret.size());
+    }
+  }
+
+  public static WatermarkKey of(
+      KeyId id, WatermarkParameters parameters, SecretBytes secret, Instant created) {
+    return new WatermarkKey(id, parameters, secret, created);
+  }
+
+  /** Creates a key with a fresh random secret. */
+  public static WatermarkKey generate(
+      KeyId id, WatermarkParameters parameters, SecureRandom random) {
+    return new WatermarkKey(
+        id,
+        parameters,
+        SecretBytes.random(SECRET_LENGTH, random),
+        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  }
+
+  public KeyId id() {
+    return id;
+  }
+
+  public WatermarkParameters parameters() {
+    return parameters;
+  }
+
+  public Instant created() {
+    return created;
+  }
+
+  public SecretBytes secret() {
+    return secret;
+  }
+
+  /** HKDF-SHA256 subkey for {@code purpose}. */
+  public byte[] subkey(KeyPurpose purpose, SecretAccess access) {
+    return Hkdf.derive(secret.toByteArray(access), purpose.info(), purpose.length());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof WatermarkKey k
+        && id.equals(k.id)
+        && parameters.equals(k.parameters)
+        && created.equals(k.created)
+        && secret.equalsSecretBytes(k.secret);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, parameters, created);
+  }
+
+  @Override
+  public String toString() {
+    return "WatermarkKey[id=" + id + ", parameters=" + parameters + ", created=" + created + "]";
+  }
+}

@@ -1,0 +1,113 @@
+package dev.telltale.prf;
+
+import dev.telltale.key.KeyPurpose;
+import dev.telltale.key.SecretAccess;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.WatermarkParameters;
+
+/**
+ * The keyed, portable PRF shared by embedding and detection.
+ *
+ * <ul>
+ *   <li>context seed {@code s = SipHash-2-4(k_seed, LE64(t[i-h]) .. LE64(t[i-1]))}, where {@code
+ *       k_seed} is the HKDF subkey {@link KeyPurpose#CONTEXT_SEED}; with self-hash the candidate
+ *       token is hashed as one more word;
+ *   <li>per-token bits {@code u(s, v) = fmix(s ^ (v * 0x9E3779B97F4A7C15))}, the SplitMix64
+ *       finalizer;
+ *   <li>green iff {@code u >>> 11 < floor(gamma * 2^53)}; Gumbel {@code r = ((u >>> 11) + 0.5) /
+ *       2^53}.
+ * </ul>
+ *
+ * Instances are immutable and thread-safe.
+ */
+public final class WatermarkPrf {
+  public static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  private static final double INV_2_53 = 0x1p-53;
+
+  private final long k0;
+  private final long k1;
+  private final int contextWidth;
+  private final boolean selfHash;
+  private final long greenThreshold;
+
+  private WatermarkPrf(long k0, long k1, WatermarkParameters parameters) {
+    this.k0 = k0;
+    this.k1 = k1;
+    this.contextWidth = parameters.contextWidth();
+    if (parameters instanceof GreenListParameters g) {
+      this.selfHash = g.selfHash();
+      this.greenThreshold = g.greenThreshold();
+    } else {
+      this.selfHash = false;
+      this.greenThreshold = 0;
+    }
+  }
+
+  public static WatermarkPrf of(WatermarkKey key) {
+    byte[] sub = key.subkey(KeyPurpose.CONTEXT_SEED, SecretAccess.get());
+    long k0 = readLe64(sub, 0);
+    long k1 = readLe64(sub, 8);
+    java.util.Arrays.fill(sub, (byte) 0);
+    return new WatermarkPrf(k0, k1, key.parameters());
+  }
+
+  public int contextWidth() {
+    return contextWidth;
+  }
+
+  public boolean selfHash() {
+    return selfHash;
+  }
+
+  /** The green threshold on {@code u >>> 11}; zero for schemes without a green list. */
+  public long greenThreshold() {
+    return greenThreshold;
+  }
+
+  /** Seed of the window {@code tokens[end-h .. end)}; requires {@code end >= h}. */
+  public long contextSeed(int[] tokens, int end) {
+    return SipHash24.hashTokens(k0, k1, tokens, end, contextWidth, -1);
+  }
+
+  /** Seed of the window {@code tokens[end-h .. end)} followed by the candidate (self-hash). */
+  public long selfHashSeed(int[] tokens, int end, int candidate) {
+    return SipHash24.hashTokens(k0, k1, tokens, end, contextWidth, candidate);
+  }
+
+  /**
+   * The 64 PRF bits of token {@code v} under {@code seed}. For self-hash keys {@code seed} must
+   * already include {@code v}.
+   */
+  public static long bits(long seed, int v) {
+    long z = seed ^ (v * GOLDEN);
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Whether bits {@code u} fall in the green list. */
+  public boolean isGreenBits(long u) {
+    return (u >>> 11) < greenThreshold;
+  }
+
+  /** Gumbel uniform in (0, 1): {@code ((u >>> 11) + 0.5) / 2^53}. */
+  public static double uniform(long u) {
+    return ((u >>> 11) + 0.5) * INV_2_53;
+  }
+
+  /** Gumbel detection score {@code -ln(1 - r)}, an Exp(1) variable under the null. */
+  public static double gumbelScore(long u) {
+    // 1 - r = (2^53 - x - 0.5) / 2^53 with x = u >>> 11, computed without cancellation.
+    double oneMinusR = ((0x1p53 - (u >>> 11)) - 0.5) * INV_2_53;
+    return -Math.log(oneMinusR);
+  }
+
+  static long readLe64(byte[] b, int off) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (b[off + i] & 0xffL);
+    }
+    return v;
+  }
+}

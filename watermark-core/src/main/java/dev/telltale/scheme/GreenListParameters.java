@@ -1,0 +1,97 @@
+package dev.telltale.scheme;
+
+/**
+ * Green-list (KGW) watermark: in each context a keyed pseudo-random share {@code gamma} of the
+ * vocabulary is green and gets {@code delta} added to its logit.
+ *
+ * @param gamma share of green tokens, in (0, 1)
+ * @param delta logit bias added to green tokens, in (0, 20]
+ * @param contextWidth preceding tokens that seed the green list, 1..8
+ * @param selfHash whether the candidate token itself is hashed into the seed
+ */
+public record GreenListParameters(double gamma, double delta, int contextWidth, boolean selfHash)
+    implements WatermarkParameters {
+  public static final double DEFAULT_GAMMA = 0.25;
+  public static final double DEFAULT_DELTA = 2.0;
+  public static final int DEFAULT_CONTEXT_WIDTH = 2;
+  public static final double MAX_DELTA = 20.0;
+
+  private static final double TWO_53 = 0x1p53;
+
+  public GreenListParameters {
+    if (!(gamma > 0.0 && gamma < 1.0)) {
+      throw new IllegalArgumentException("gamma must be in (0, 1), got " + gamma);
+    }
+    if (!(delta > 0.0 && delta <= MAX_DELTA)) {
+      throw new IllegalArgumentException("delta must be in (0, " + MAX_DELTA + "], got " + delta);
+    }
+    WatermarkParameters.checkContextWidth(contextWidth);
+    if (greenThreshold(gamma) == 0) {
+      throw new IllegalArgumentException("gamma is too small to be represented: " + gamma);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static GreenListParameters defaults() {
+    return builder().build();
+  }
+
+  @Override
+  public String schemeName() {
+    return "kgw";
+  }
+
+  /** A token is green iff the top 53 bits of its PRF value are below this threshold. */
+  public long greenThreshold() {
+    return greenThreshold(gamma);
+  }
+
+  /**
+   * The exact probability that a token is green under the null: {@code floor(gamma * 2^53) / 2^53}.
+   * Tests use this value, not {@code gamma}, so the p-value is exact.
+   */
+  public double effectiveGamma() {
+    return greenThreshold() / TWO_53;
+  }
+
+  private static long greenThreshold(double gamma) {
+    return (long) Math.floor(gamma * TWO_53);
+  }
+
+  /** Validating builder with the documented defaults. */
+  public static final class Builder {
+    private double gamma = DEFAULT_GAMMA;
+    private double delta = DEFAULT_DELTA;
+    private int contextWidth = DEFAULT_CONTEXT_WIDTH;
+    private boolean selfHash;
+
+    private Builder() {}
+
+    public Builder gamma(double gamma) {
+      this.gamma = gamma;
+      return this;
+    }
+
+    public Builder delta(double delta) {
+      this.delta = delta;
+      return this;
+    }
+
+    public Builder contextWidth(int contextWidth) {
+      this.contextWidth = contextWidth;
+      return this;
+    }
+
+    public Builder selfHash(boolean selfHash) {
+      this.selfHash = selfHash;
+      return this;
+    }
+
+    public GreenListParameters build() {
+      return new GreenListParameters(gamma, delta, contextWidth, selfHash);
+    }
+  }
+}

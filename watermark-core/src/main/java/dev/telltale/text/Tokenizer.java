@@ -1,0 +1,20 @@
+package dev.telltale.text;
+
+/** A tokenizer shared by the generator and the detector: detection re-tokenizes text with it. */
+public interface Tokenizer {
+  /** Stable name, e.g. {@code cl100k_base}. */
+  String name();
+
+  /** Size of the id space (logit arrays are this long). */
+  int vocabSize();
+
+  /** Token ids of {@code text}, special tokens treated as ordinary text. */
+  int[] encode(String text);
+
+  /** Text of {@code ids[off .. off+len)}; invalid UTF-8 at the edges becomes U+FFFD. */
+  String decode(int[] ids, int off, int len);
+
+  default String decode(int[] ids) {
+    return decode(ids, 0, ids.length);
+  }
+}
