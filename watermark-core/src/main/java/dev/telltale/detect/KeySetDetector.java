@@ -1,0 +1,57 @@
+package dev.telltale.detect;
+
+import dev.telltale.key.KeySet;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.stats.Combine;
+import dev.telltale.stats.TailProbability;
+import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Tests an input against every key of a key set (old keys after a rotation, or one key per tenant)
+ * and corrects for the number of keys with Holm's method.
+ */
+public final class KeySetDetector {
+  private final List<Detector> detectors;
+  private final Tokenizer tokenizer;
+  private final DetectionPolicy policy;
+
+  private KeySetDetector(KeySet keys, Tokenizer tokenizer, DetectionPolicy policy) {
+    List<Detector> list = new ArrayList<>();
+    for (WatermarkKey k : keys.keys()) {
+      list.add(Detector.of(k, tokenizer, policy));
+    }
+    this.detectors = List.copyOf(list);
+    this.tokenizer = tokenizer;
+    this.policy = policy;
+  }
+
+  public static KeySetDetector of(KeySet keys, Tokenizer tokenizer, DetectionPolicy policy) {
+    return new KeySetDetector(keys, tokenizer, policy);
+  }
+
+  public KeySetDetection detectText(String text) {
+    int[] ids = tokenizer.encode(TextNormalizer.normalize(text));
+    return detectTokens(ids, 0, ids.length);
+  }
+
+  public KeySetDetection detectTokens(int[] ids, int off, int len) {
+    List<Detection> all = new ArrayList<>(detectors.size());
+    for (Detector d : detectors) {
+      all.add(d.detectTokens(ids, off, len));
+    }
+    TailProbability[] raw = all.stream().map(Detection::decisive).toArray(TailProbability[]::new);
+    TailProbability[] adjusted = Combine.holm(raw);
+    int best = 0;
+    for (int i = 1; i < adjusted.length; i++) {
+      if (raw[i].log10PValue() < raw[best].log10PValue()) {
+        best = i;
+      }
+    }
+    return new KeySetDetection(
+        List.copyOf(all), Arrays.asList(adjusted), all.get(best), adjusted[best], policy.alpha());
+  }
+}

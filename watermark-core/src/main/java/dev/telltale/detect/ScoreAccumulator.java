@@ -1,0 +1,56 @@
+package dev.telltale.detect;
+
+/**
+ * Running totals of a scoring pass: positions seen, tuples scored after deduplication, and the
+ * statistic (green count for green-list keys, sum of {@code -ln(1 - r)} for Gumbel keys). Mutable
+ * and reusable so that scoring allocates nothing.
+ */
+public final class ScoreAccumulator {
+  long positions;
+  long scored;
+  long duplicates;
+  long green;
+  double sum;
+
+  public void reset() {
+    positions = 0;
+    scored = 0;
+    duplicates = 0;
+    green = 0;
+    sum = 0;
+  }
+
+  /** Adds another accumulator's totals (pooling disjoint passes that shared one tape). */
+  public void add(ScoreAccumulator other) {
+    positions += other.positions;
+    scored += other.scored;
+    duplicates += other.duplicates;
+    green += other.green;
+    sum += other.sum;
+  }
+
+  /** Positions with a full context window. */
+  public long positions() {
+    return positions;
+  }
+
+  /** Tuples scored after deduplication. */
+  public long scored() {
+    return scored;
+  }
+
+  /** Positions skipped because their tuple was already scored. */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Green tuples (green-list keys). */
+  public long green() {
+    return green;
+  }
+
+  /** Sum of per-tuple Gumbel scores. */
+  public double sum() {
+    return sum;
+  }
+}

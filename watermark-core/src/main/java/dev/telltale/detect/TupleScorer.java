@@ -1,0 +1,79 @@
+package dev.telltale.detect;
+
+import dev.telltale.key.KeyId;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.WatermarkParameters;
+
+/**
+ * The per-token scoring loop shared by text detection, corpus scans and radioactivity tests. For
+ * every position with a full context window it forms the (window, token) tuple, asks the tape
+ * whether the tuple is new, and adds its score. Immutable and thread-safe; the tape and accumulator
+ * are the caller's, so the loop allocates nothing.
+ */
+public final class TupleScorer {
+  private final KeyId keyId;
+  private final WatermarkParameters parameters;
+  private final WatermarkPrf prf;
+  private final boolean greenList;
+  private final int h;
+
+  private TupleScorer(WatermarkKey key) {
+    this.keyId = key.id();
+    this.parameters = key.parameters();
+    this.prf = WatermarkPrf.of(key);
+    this.greenList = parameters instanceof GreenListParameters;
+    this.h = parameters.contextWidth();
+  }
+
+  public static TupleScorer of(WatermarkKey key) {
+    return new TupleScorer(key);
+  }
+
+  public KeyId keyId() {
+    return keyId;
+  }
+
+  public WatermarkParameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * Scores {@code ids[off .. off+len)} into {@code acc}; the first h tokens are context only.
+   * {@code trace} may be null.
+   */
+  public void score(
+      int[] ids, int off, int len, DedupTape tape, ScoreAccumulator acc, ScoreTrace trace) {
+    if (off < 0 || len < 0 || off + len > ids.length) {
+      throw new IndexOutOfBoundsException("token range out of bounds");
+    }
+    int end = off + len;
+    boolean selfHash = prf.selfHash();
+    long threshold = prf.greenThreshold();
+    for (int i = off + h; i < end; i++) {
+      int token = ids[i];
+      long seed = selfHash ? prf.selfHashSeed(ids, i, token) : prf.contextSeed(ids, i);
+      long u = WatermarkPrf.bits(seed, token);
+      acc.positions++;
+      // u is a keyed 64-bit fingerprint of the (window, token) tuple.
+      if (!tape.firstSeen(u)) {
+        acc.duplicates++;
+        continue;
+      }
+      acc.scored++;
+      double value;
+      if (greenList) {
+        boolean green = (u >>> 11) < threshold;
+        acc.green += green ? 1 : 0;
+        value = green ? 1.0 : 0.0;
+      } else {
+        value = WatermarkPrf.gumbelScore(u);
+        acc.sum += value;
+      }
+      if (trace != null) {
+        trace.add(i - off, value);
+      }
+    }
+  }
+}

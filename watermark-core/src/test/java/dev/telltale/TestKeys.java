@@ -1,0 +1,24 @@
+package dev.telltale;
+
+import dev.telltale.key.KeyId;
+import dev.telltale.key.SecretAccess;
+import dev.telltale.key.SecretBytes;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.WatermarkParameters;
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+/** Deterministic keys for tests. */
+public final class TestKeys {
+  private TestKeys() {}
+
+  public static WatermarkKey key(long seed, WatermarkParameters parameters) {
+    byte[] secret = new byte[WatermarkKey.SECRET_LENGTH];
+    new SplittableRandom(seed).nextBytes(secret);
+    return WatermarkKey.of(
+        KeyId.of("test-" + Long.toHexString(seed)),
+        parameters,
+        SecretBytes.copyOf(secret, SecretAccess.get()),
+        Instant.parse("2026-01-01T00:00:00Z"));
+  }
+}

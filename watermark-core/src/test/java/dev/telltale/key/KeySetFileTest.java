@@ -1,0 +1,132 @@
+package dev.telltale.key;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telltale.TestKeys;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.GumbelParameters;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeySetFileTest {
+  @TempDir Path dir;
+
+  private static KeySet sample() {
+    WatermarkKey a = TestKeys.key(1, GreenListParameters.builder().gamma(0.3).delta(1.5).build());
+    WatermarkKey b = TestKeys.key(2, GumbelParameters.builder().contextWidth(3).build());
+    return KeySet.of(b.id(), List.of(a, b));
+  }
+
+  @Test
+  void writtenFilesAreOwnerOnlyAndReadBackEqual() throws Exception {
+    Path f = dir.resolve("keys.json");
+    KeySetFile.write(f, sample(), false);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    assertEquals(sample(), KeySetFile.read(f));
+    assertThrows(KeyFileException.class, () -> KeySetFile.write(f, sample(), false));
+  }
+
+  @Test
+  void worldReadableFilesAreRefused() throws Exception {
+    Path f = dir.resolve("keys.json");
+    KeySetFile.write(f, sample(), false);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    KeyFileException e = assertThrows(KeyFileException.class, () -> KeySetFile.read(f));
+    assertTrue(e.getMessage().contains("chmod 600"));
+  }
+
+  @Test
+  void missingFileIsAClearError() {
+    KeyFileException e =
+        assertThrows(KeyFileException.class, () -> KeySetFile.read(dir.resolve("absent.json")));
+    assertTrue(e.getMessage().contains("does not exist"));
+  }
+
+  @Test
+  void errorsNeverContainSecretBytes() {
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[31]);
+    String json =
+        "{\"format\":\"telltale-keyset\",\"version\":1,\"primary\":\"a\",\"watermark_keys\":[{\"id\":\"a\","
+            + "\"created\":\"2026-01-01T00:00:00Z\",\"scheme\":\"kgw\",\"gamma\":0.25,\"delta\":2.0,"
+            + "\"context_width\":2,\"secret\":\""
+            + secret
+            + "\"}]}";
+    KeyFileException e =
+        assertThrows(
+            KeyFileException.class,
+            () -> KeySetFile.parse(json.getBytes(StandardCharsets.UTF_8), "t"));
+    assertFalse(e.getMessage().contains(secret));
+    assertTrue(e.getMessage().contains("31 bytes"));
+  }
+
+  @Test
+  void keysCompareSecretsAndNeverPrintThem() {
+    WatermarkKey k =
+        WatermarkKey.generate(KeyId.of("x"), GreenListParameters.defaults(), new SecureRandom());
+    String b64 =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(k.secret().toByteArray(SecretAccess.get()));
+    assertFalse(k.toString().contains(b64));
+    assertEquals("SecretBytes[32 bytes]", k.secret().toString());
+    WatermarkKey other =
+        WatermarkKey.of(
+            k.id(), k.parameters(), SecretBytes.random(32, new SecureRandom()), k.created());
+    assertNotEquals(k, other);
+  }
+
+  @Test
+  void subkeysDifferByPurposeAndRotationKeepsOldKeys() {
+    WatermarkKey k = TestKeys.key(9, GreenListParameters.defaults());
+    assertFalse(
+        java.util.Arrays.equals(
+            k.subkey(KeyPurpose.CONTEXT_SEED, SecretAccess.get()),
+            k.subkey(KeyPurpose.PAYLOAD, SecretAccess.get())));
+    KeySet s = KeySet.single(k);
+    WatermarkKey next = TestKeys.key(10, GreenListParameters.defaults());
+    KeySet rotated = s.rotate(next);
+    assertEquals(next.id(), rotated.primaryId());
+    assertTrue(rotated.get(k.id()).isPresent());
+  }
+
+  @Property(tries = 500)
+  void parserThrowsOnlyKeyFileExceptionOnRandomBytes(@ForAll @Size(max = 300) byte[] bytes) {
+    try {
+      KeySetFile.parse(bytes, "random");
+    } catch (KeyFileException expected) {
+      // the documented error
+    }
+  }
+
+  @Property(tries = 500)
+  void parserThrowsOnlyKeyFileExceptionOnMutatedFiles(
+      @ForAll("positions") int pos, @ForAll byte replacement) {
+    byte[] good = KeySetFile.serialize(sample());
+    byte[] bad = good.clone();
+    bad[Math.floorMod(pos, bad.length)] = replacement;
+    try {
+      KeySetFile.parse(bad, "mutated");
+    } catch (KeyFileException expected) {
+      // the documented error
+    }
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<Integer> positions() {
+    return net.jqwik.api.Arbitraries.integers().between(0, 10_000);
+  }
+}
