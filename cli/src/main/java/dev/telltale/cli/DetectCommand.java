@@ -1,0 +1,178 @@
+package dev.telltale.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.Detection;
+import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.KeySetDetection;
+import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.Verdict;
+import dev.telltale.detect.WindowResult;
+import dev.telltale.key.KeySet;
+import dev.telltale.text.Tokenizer;
+import dev.telltale.text.Tokenizers;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code telltale detect}: test a text for the watermark of any key in a key set. */
+@Command(
+    name = "detect",
+    description = {
+      "Test a text for the watermark of the keys in a key set, with an exact p-value.",
+      "Exit 0 when detected, 1 when not, 2 on bad input."
+    })
+final class DetectCommand implements Callable<Integer> {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--keys", required = true, description = "Key set file.")
+  Path keys;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Option(names = "--window", description = "Also search the best window (a watermarked passage).")
+  boolean window;
+
+  @Option(
+      names = "--alpha",
+      defaultValue = "1e-6",
+      description = "Significance level of the verdict (default ${DEFAULT-VALUE}).")
+  double alpha;
+
+  @Option(
+      names = "--tokenizer",
+      defaultValue = Tokenizers.CL100K_BASE,
+      description = "Tokenizer of the generator: cl100k_base (default) or o200k_base.")
+  String tokenizer;
+
+  @Parameters(arity = "0..1", paramLabel = "FILE", description = "Text file, or - for stdin.")
+  String input;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    DetectionPolicy policy;
+    try {
+      policy = DetectionPolicy.defaults().withAlpha(alpha).withWindow(window);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--alpha: " + e.getMessage());
+    }
+    Tokenizer tok = tokenizer(tokenizer);
+    KeySet set = KeysCommand.load(keys);
+    String text = InputText.read(input, System.in);
+    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectText(text);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(toJson(result, tok).toString());
+    } else {
+      printHuman(out, result);
+    }
+    out.flush();
+    return result.verdict() == Verdict.WATERMARKED ? ExitCode.OK : ExitCode.NOT_DETECTED;
+  }
+
+  static Tokenizer tokenizer(String name) {
+    try {
+      return Tokenizers.byName(name);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
+    }
+  }
+
+  static ObjectNode toJson(KeySetDetection r, Tokenizer tok) {
+    Detection d = r.best();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("key_id", d.keyId().value());
+    o.put("scheme", d.scheme());
+    o.put("tokenizer", tok.name());
+    o.put("tokens", d.tokens());
+    o.put("scored_tokens", d.scoredTokens());
+    o.put("duplicate_tuples", d.duplicateTuples());
+    if (d.greenTokens().isPresent()) {
+      o.put("green_tokens", d.greenTokens().getAsLong());
+      o.put("green_share", d.scoredTokens() == 0 ? 0.0 : d.score() / d.scoredTokens());
+      o.put("expected_green_tokens", d.expectedScore());
+    } else {
+      o.put("score", d.score());
+      o.put("expected_score", d.expectedScore());
+    }
+    o.put("z_score", d.zScore());
+    o.put("p_value", d.pValue());
+    o.put("log10_p_value", d.log10PValue());
+    o.put("keys_tested", r.keysTested());
+    o.put("family_wise_p_value", r.familyWise().pValue());
+    o.put("log10_family_wise_p_value", r.familyWise().log10PValue());
+    o.put("alpha", r.alpha());
+    o.put("verdict", r.verdict().label());
+    d.window().ifPresent(w -> o.set("window", windowJson(w)));
+    return o;
+  }
+
+  static ObjectNode windowJson(WindowResult w) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("start_token", w.startToken());
+    o.put("end_token", w.endToken());
+    o.put("scored_tokens", w.scoredTokens());
+    o.put("score", w.score());
+    o.put("p_value", w.raw().pValue());
+    o.put("log10_p_value", w.raw().log10PValue());
+    o.put("corrected_p_value", w.corrected().pValue());
+    o.put("log10_corrected_p_value", w.corrected().log10PValue());
+    o.put("windows_tested", w.windowsTested());
+    return o;
+  }
+
+  static String formatP(double p, double log10) {
+    if (log10 < -300) {
+      return String.format("10^%.1f", log10);
+    }
+    return String.format("%.3g", p);
+  }
+
+  private static void printHuman(PrintWriter out, KeySetDetection r) {
+    Detection d = r.best();
+    out.printf("key        %s (%s)%n", d.keyId(), d.scheme());
+    out.printf(
+        "tokens     %d, scored %d after skipping context and %d repeated tuples%n",
+        d.tokens(), d.scoredTokens(), d.duplicateTuples());
+    if (d.greenTokens().isPresent()) {
+      out.printf(
+          "green      %d of %d (%.1f%%, expected %.1f)%n",
+          d.greenTokens().getAsLong(),
+          d.scoredTokens(),
+          d.scoredTokens() == 0 ? 0.0 : 100.0 * d.score() / d.scoredTokens(),
+          d.expectedScore());
+    } else {
+      out.printf("score      %.2f (expected %.1f)%n", d.score(), d.expectedScore());
+    }
+    out.printf("z          %.2f%n", d.zScore());
+    out.printf(
+        "p-value    %s (log10 %.2f)%n", formatP(d.pValue(), d.log10PValue()), d.log10PValue());
+    if (r.keysTested() > 1) {
+      out.printf(
+          "keys       %d tested; family-wise p %s (Holm)%n",
+          r.keysTested(), formatP(r.familyWise().pValue(), r.familyWise().log10PValue()));
+    }
+    d.window()
+        .ifPresent(
+            w ->
+                out.printf(
+                    "window     tokens %d..%d, %d scored, p %s, corrected over %d windows %s%n",
+                    w.startToken(),
+                    w.endToken(),
+                    w.scoredTokens(),
+                    formatP(w.raw().pValue(), w.raw().log10PValue()),
+                    w.windowsTested(),
+                    formatP(w.corrected().pValue(), w.corrected().log10PValue())));
+    out.printf(
+        "verdict    %s at alpha %s%n",
+        r.verdict() == Verdict.WATERMARKED ? "WATERMARKED" : "not watermarked",
+        r.alpha());
+  }
+}

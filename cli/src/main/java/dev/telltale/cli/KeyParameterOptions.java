@@ -1,0 +1,61 @@
+package dev.telltale.cli;
+
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.WatermarkParameters;
+import picocli.CommandLine.Option;
+
+/** Scheme and parameter options shared by {@code keys create} and {@code keys rotate}. */
+final class KeyParameterOptions {
+  @Option(
+      names = "--scheme",
+      defaultValue = "kgw",
+      description = "kgw (green list, default) or gumbel (distortion-free).")
+  String scheme;
+
+  @Option(names = "--gamma", description = "Green share (kgw), default 0.25.")
+  Double gamma;
+
+  @Option(names = "--delta", description = "Green logit bias (kgw), default 2.0.")
+  Double delta;
+
+  @Option(names = "--context", description = "Context width h, 1..8, default 2.")
+  Integer context;
+
+  @Option(names = "--self-hash", description = "Hash the candidate token into the seed (kgw).")
+  boolean selfHash;
+
+  WatermarkParameters toParameters() {
+    try {
+      switch (scheme) {
+        case "kgw" -> {
+          GreenListParameters.Builder b = GreenListParameters.builder().selfHash(selfHash);
+          if (gamma != null) {
+            b.gamma(gamma);
+          }
+          if (delta != null) {
+            b.delta(delta);
+          }
+          if (context != null) {
+            b.contextWidth(context);
+          }
+          return b.build();
+        }
+        case "gumbel" -> {
+          if (gamma != null || delta != null || selfHash) {
+            throw new BadInputException("--gamma, --delta and --self-hash apply to --scheme kgw only");
+          }
+          GumbelParameters.Builder b = GumbelParameters.builder();
+          if (context != null) {
+            b.contextWidth(context);
+          }
+          return b.build();
+        }
+        default -> throw new BadInputException(
+            "unknown scheme '" + scheme + "'; use kgw or gumbel");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.telltale.testdata;
+
+import java.nio.charset.StandardCharsets;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.macs.SipHash;
+import org.bouncycastle.crypto.params.HKDFParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * A second implementation of the watermark PRF, written from its specification with Bouncy Castle's
+ * HKDF and SipHash, to generate and check the known-answer vectors independently of core.
+ */
+final class IndependentPrf {
+  private IndependentPrf() {}
+
+  static byte[] seedKey(byte[] secret) {
+    HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
+    g.init(
+        new HKDFParameters(
+            secret,
+            "telltale/v1".getBytes(StandardCharsets.US_ASCII),
+            "telltale/v1/context-seed".getBytes(StandardCharsets.US_ASCII)));
+    byte[] out = new byte[16];
+    g.generateBytes(out, 0, 16);
+    return out;
+  }
+
+  /** SipHash-2-4 of the LE64 words of {@code words}. */
+  static long seed(byte[] seedKey, long... words) {
+    byte[] msg = new byte[words.length * 8];
+    for (int w = 0; w < words.length; w++) {
+      for (int b = 0; b < 8; b++) {
+        msg[w * 8 + b] = (byte) (words[w] >>> (8 * b));
+      }
+    }
+    SipHash mac = new SipHash(2, 4);
+    mac.init(new KeyParameter(seedKey));
+    mac.update(msg, 0, msg.length);
+    return mac.doFinal();
+  }
+
+  static long bits(long seed, long token) {
+    long z = seed ^ (token * 0x9E3779B97F4A7C15L);
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
+  static boolean green(long bits, double gamma) {
+    return (bits >>> 11) < (long) Math.floor(gamma * 0x1p53);
+  }
+
+  static double gumbelR(long bits) {
+    return ((bits >>> 11) + 0.5) / 0x1p53;
+  }
+}

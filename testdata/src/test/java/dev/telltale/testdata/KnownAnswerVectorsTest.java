@@ -1,0 +1,151 @@
+package dev.telltale.testdata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.embed.WatermarkSession;
+import dev.telltale.embed.Watermarker;
+import dev.telltale.key.KeyId;
+import dev.telltale.key.SecretAccess;
+import dev.telltale.key.SecretBytes;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.GreenListParameters;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The published known-answer vectors ({@code prf-vectors.json}, a testdata resource) hold for
+ * watermark-core and for an independent implementation from the specification. Regenerate with
+ * {@code -Dtelltale.writeVectors=PATH} only when the PRF version changes.
+ */
+class KnownAnswerVectorsTest {
+  static final String RESOURCE = "/dev/telltale/testdata/prf-vectors.json";
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void coreAndAnIndependentImplementationReproduceEveryVector() throws Exception {
+    JsonNode root;
+    try (InputStream in = KnownAnswerVectorsTest.class.getResourceAsStream(RESOURCE)) {
+      root = new ObjectMapper().readTree(in);
+    }
+    JsonNode vectors = root.get("vectors");
+    assertTrue(vectors.size() >= 20);
+    for (JsonNode v : vectors) {
+      byte[] secret = HEX.parseHex(v.get("secret_hex").asText());
+      int h = v.get("context_width").asInt();
+      double gamma = v.get("gamma").asDouble();
+      boolean selfHash = v.get("self_hash").asBoolean();
+      int[] ctx = new ObjectMapper().convertValue(v.get("context"), int[].class);
+      int token = v.get("token").asInt();
+      String where = "vector " + v.get("name").asText();
+
+      // independent implementation
+      byte[] seedKey = IndependentPrf.seedKey(secret);
+      assertEquals(v.get("seed_key_hex").asText(), HEX.formatHex(seedKey), where);
+      long[] words = new long[h + (selfHash ? 1 : 0)];
+      for (int i = 0; i < h; i++) {
+        words[i] = ctx[i];
+      }
+      if (selfHash) {
+        words[h] = token;
+      }
+      long seed = IndependentPrf.seed(seedKey, words);
+      long bits = IndependentPrf.bits(seed, token);
+      assertEquals(v.get("seed_hex").asText(), String.format("%016x", seed), where);
+      assertEquals(v.get("bits_hex").asText(), String.format("%016x", bits), where);
+      assertEquals(v.get("green").asBoolean(), IndependentPrf.green(bits, gamma), where);
+      assertEquals(v.get("gumbel_r").asDouble(), IndependentPrf.gumbelR(bits), 0.0, where);
+
+      // watermark-core
+      WatermarkKey key =
+          WatermarkKey.of(
+              KeyId.of("kat"),
+              GreenListParameters.builder().gamma(gamma).contextWidth(h).selfHash(selfHash).build(),
+              SecretBytes.copyOf(secret, SecretAccess.get()),
+              Instant.EPOCH);
+      WatermarkPrf prf = WatermarkPrf.of(key);
+      long coreSeed =
+          selfHash ? prf.selfHashSeed(ctx, h, token) : prf.contextSeed(ctx, h);
+      assertEquals(seed, coreSeed, where);
+      assertEquals(bits, WatermarkPrf.bits(coreSeed, token), where);
+      assertEquals(v.get("gumbel_r").asDouble(), WatermarkPrf.uniform(bits), 0.0, where);
+      assertEquals(
+          v.get("gumbel_score").asDouble(),
+          WatermarkPrf.gumbelScore(bits),
+          1e-12 * Math.abs(v.get("gumbel_score").asDouble()) + 1e-15,
+          where);
+      WatermarkSession s = Watermarker.of(key).newSession(ctx, 0, h);
+      assertEquals(v.get("green").asBoolean(), s.isGreen(token), where);
+    }
+  }
+
+  /** Writes a fresh vector file from the independent implementation. */
+  @Test
+  void writeVectorsWhenAsked() throws Exception {
+    String target = System.getProperty("telltale.writeVectors");
+    if (target == null) {
+      return;
+    }
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode root = m.createObjectNode();
+    root.put("version", 1);
+    root.put(
+        "about",
+        "Telltale watermark PRF v1. seed_key = HKDF-SHA256(ikm=secret, salt='telltale/v1',"
+            + " info='telltale/v1/context-seed', 16 bytes); seed = SipHash-2-4(seed_key, LE64(t[i-h])"
+            + " .. LE64(t[i-1]) [, LE64(token) when self_hash]); bits = SplitMix64 finalizer of"
+            + " (seed XOR token * 0x9E3779B97F4A7C15); green iff bits >>> 11 < floor(gamma * 2^53);"
+            + " gumbel_r = ((bits >>> 11) + 0.5) / 2^53; gumbel_score = -ln(1 - gumbel_r).");
+    ArrayNode arr = root.putArray("vectors");
+    SplittableRandom r = new SplittableRandom(20261123L);
+    double[] gammas = {0.25, 0.5, 0.1, 0.75};
+    for (int i = 0; i < 24; i++) {
+      byte[] secret = new byte[32];
+      if (i > 0) {
+        r.nextBytes(secret);
+      }
+      int h = 1 + (i % 8);
+      boolean selfHash = i % 5 == 4;
+      double gamma = gammas[i % gammas.length];
+      int[] ctx = r.ints(h, 0, 100_277).toArray();
+      int token = i == 1 ? 0 : r.nextInt(0, 200_019);
+      byte[] seedKey = IndependentPrf.seedKey(secret);
+      long[] words = new long[h + (selfHash ? 1 : 0)];
+      for (int k = 0; k < h; k++) {
+        words[k] = ctx[k];
+      }
+      if (selfHash) {
+        words[h] = token;
+      }
+      long seed = IndependentPrf.seed(seedKey, words);
+      long bits = IndependentPrf.bits(seed, token);
+      ObjectNode v = arr.addObject();
+      v.put("name", "v" + i);
+      v.put("secret_hex", HEX.formatHex(secret));
+      v.put("context_width", h);
+      v.put("gamma", gamma);
+      v.put("self_hash", selfHash);
+      v.set("context", m.valueToTree(ctx));
+      v.put("token", token);
+      v.put("seed_key_hex", HEX.formatHex(seedKey));
+      v.put("seed_hex", String.format("%016x", seed));
+      v.put("bits_hex", String.format("%016x", bits));
+      v.put("green", IndependentPrf.green(bits, gamma));
+      double gr = IndependentPrf.gumbelR(bits);
+      v.put("gumbel_r", gr);
+      v.put("gumbel_score", -Math.log1p(-gr));
+    }
+    Files.writeString(
+        Path.of(target), m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+  }
+}
