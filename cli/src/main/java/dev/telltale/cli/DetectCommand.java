@@ -172,7 +172,6 @@ final class DetectCommand implements Callable<Integer> {
                     formatP(w.corrected().pValue(), w.corrected().log10PValue())));
     out.printf(
         "verdict    %s at alpha %s%n",
-        r.verdict() == Verdict.WATERMARKED ? "WATERMARKED" : "not watermarked",
-        r.alpha());
+        r.verdict() == Verdict.WATERMARKED ? "WATERMARKED" : "not watermarked", r.alpha());
   }
 }

@@ -43,7 +43,8 @@ final class KeyParameterOptions {
         }
         case "gumbel" -> {
           if (gamma != null || delta != null || selfHash) {
-            throw new BadInputException("--gamma, --delta and --self-hash apply to --scheme kgw only");
+            throw new BadInputException(
+                "--gamma, --delta and --self-hash apply to --scheme kgw only");
           }
           GumbelParameters.Builder b = GumbelParameters.builder();
           if (context != null) {
@@ -51,8 +52,8 @@ final class KeyParameterOptions {
           }
           return b.build();
         }
-        default -> throw new BadInputException(
-            "unknown scheme '" + scheme + "'; use kgw or gumbel");
+        default ->
+            throw new BadInputException("unknown scheme '" + scheme + "'; use kgw or gumbel");
       }
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());

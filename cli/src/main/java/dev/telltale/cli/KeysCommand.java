@@ -95,9 +95,7 @@ final class KeysCommand {
     }
   }
 
-  @Command(
-      name = "rotate",
-      description = "Add a fresh primary key; older keys stay for detection.")
+  @Command(name = "rotate", description = "Add a fresh primary key; older keys stay for detection.")
   static final class Rotate implements Callable<Integer> {
     @Option(names = "--keys", required = true, description = "Key set file to update.")
     Path keys;
@@ -140,10 +138,7 @@ final class KeysCommand {
       for (WatermarkKey k : set.keys()) {
         out.printf(
             "%s %-28s %-40s created %s%n",
-            k.id().equals(set.primaryId()) ? "*" : " ",
-            k.id(),
-            describe(k),
-            k.created());
+            k.id().equals(set.primaryId()) ? "*" : " ", k.id(), describe(k), k.created());
       }
       return ExitCode.OK;
     }

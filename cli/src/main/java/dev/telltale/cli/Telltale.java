@@ -59,11 +59,9 @@ public final class Telltale implements Runnable {
     return cl;
   }
 
-  private static int handle(
-      Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
     PrintWriter err = cl.getErr();
-    boolean verbose =
-        parseResult.originalArgs().contains("--verbose");
+    boolean verbose = parseResult.originalArgs().contains("--verbose");
     if (e instanceof BadInputException) {
       err.println("telltale: " + e.getMessage());
       if (verbose) {

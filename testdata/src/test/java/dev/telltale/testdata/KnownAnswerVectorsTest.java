@@ -74,8 +74,7 @@ class KnownAnswerVectorsTest {
               SecretBytes.copyOf(secret, SecretAccess.get()),
               Instant.EPOCH);
       WatermarkPrf prf = WatermarkPrf.of(key);
-      long coreSeed =
-          selfHash ? prf.selfHashSeed(ctx, h, token) : prf.contextSeed(ctx, h);
+      long coreSeed = selfHash ? prf.selfHashSeed(ctx, h, token) : prf.contextSeed(ctx, h);
       assertEquals(seed, coreSeed, where);
       assertEquals(bits, WatermarkPrf.bits(coreSeed, token), where);
       assertEquals(v.get("gumbel_r").asDouble(), WatermarkPrf.uniform(bits), 0.0, where);

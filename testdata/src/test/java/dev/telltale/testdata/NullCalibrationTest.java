@@ -75,7 +75,8 @@ class NullCalibrationTest {
     double ks =
         new KolmogorovSmirnovTest()
             .kolmogorovSmirnovTest(new UniformRealDistribution(0, 1), randomized);
-    System.out.printf("null kgw: KS p=%.4f, false positives at 0.01: %d/%d%n", ks, falsePositives, TRIALS);
+    System.out.printf(
+        "null kgw: KS p=%.4f, false positives at 0.01: %d/%d%n", ks, falsePositives, TRIALS);
     assertTrue(ks > 0.001, "KS p-value " + ks);
     // P[Binomial(400, 0.01) > 11] < 1e-3: the exact test is conservative, never liberal.
     assertTrue(falsePositives <= 11, "false positives " + falsePositives);
@@ -96,8 +97,10 @@ class NullCalibrationTest {
         falsePositives++;
       }
     }
-    double ks = new KolmogorovSmirnovTest().kolmogorovSmirnovTest(new UniformRealDistribution(0, 1), p);
-    System.out.printf("null gumbel: KS p=%.4f, false positives at 0.01: %d/%d%n", ks, falsePositives, TRIALS);
+    double ks =
+        new KolmogorovSmirnovTest().kolmogorovSmirnovTest(new UniformRealDistribution(0, 1), p);
+    System.out.printf(
+        "null gumbel: KS p=%.4f, false positives at 0.01: %d/%d%n", ks, falsePositives, TRIALS);
     assertTrue(ks > 0.001, "KS p-value " + ks);
     assertTrue(falsePositives <= 11, "false positives " + falsePositives);
   }
