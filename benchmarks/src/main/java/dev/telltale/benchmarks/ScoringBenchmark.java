@@ -3,8 +3,6 @@ package dev.telltale.benchmarks;
 import dev.telltale.detect.ExactTape;
 import dev.telltale.detect.ScoreAccumulator;
 import dev.telltale.detect.TupleScorer;
-import dev.telltale.key.KeyPurpose;
-import dev.telltale.key.SecretAccess;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.text.Tokenizers;
@@ -63,14 +61,6 @@ public class ScoringBenchmark {
   private final ScoreAccumulator acc = new ScoreAccumulator();
   private int slice;
 
-  // Prototype state.
-  private static final int BLOCK = 256;
-  private final long[] block = new long[BLOCK];
-  private long k0;
-  private long k1;
-  private long threshold;
-  private final long[] totals = new long[3];
-
   @Setup
   public void setup() {
     ids = source.equals("zipf") ? BenchData.zipfIds(N, BenchData.CL100K_VOCAB, 11) : europarlIds();
@@ -84,15 +74,6 @@ public class ScoringBenchmark {
       seeds[i] = prf.contextSeed(ids, i);
       fingerprints[i] = WatermarkPrf.bits(seeds[i], ids[i]);
     }
-    byte[] sub = key.subkey(KeyPurpose.CONTEXT_SEED, SecretAccess.get());
-    k0 = le64(sub, 0);
-    k1 = le64(sub, 8);
-    threshold = prf.greenThreshold();
-    for (int i = h; i < N; i++) {
-      if (pairSip(k0, k1, ids[i - 2], ids[i - 1]) != seeds[i]) {
-        throw new AssertionError("pairSip disagrees with WatermarkPrf.contextSeed at " + i);
-      }
-    }
     tape = new ExactTape(N);
     shortTape = new ExactTape(SHORT);
     scorer.score(ids, 0, N, tape, acc, null);
@@ -103,23 +84,6 @@ public class ScoringBenchmark {
         acc.scored(),
         100.0 * acc.duplicates() / acc.positions(),
         acc.green());
-    candidateBlocked1M();
-    long[] blocked = totals.clone();
-    candidateBlockedPairSip1M();
-    if (blocked[0] != acc.scored()
-        || blocked[1] != acc.green()
-        || totals[0] != acc.scored()
-        || totals[1] != acc.green()) {
-      throw new AssertionError("candidate totals disagree with TupleScorer");
-    }
-  }
-
-  private static long le64(byte[] b, int off) {
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = (v << 8) | (b[off + i] & 0xffL);
-    }
-    return v;
   }
 
   private static int[] europarlIds() {
@@ -211,180 +175,5 @@ public class ScoringBenchmark {
       c += shortTape.firstSeen(f[i]) ? 1 : 0;
     }
     return c;
-  }
-
-  /** Candidate: core PRF calls, fingerprints computed a block at a time, then inserted. */
-  @Benchmark
-  @OperationsPerInvocation(N)
-  public long candidateBlocked1M() {
-    tape.clear();
-    return blockedScore(0, N, tape, false);
-  }
-
-  /** Candidate: blocked, and the seed by SipHash-2-4 unrolled for two context tokens. */
-  @Benchmark
-  @OperationsPerInvocation(N)
-  public long candidateBlockedPairSip1M() {
-    tape.clear();
-    return blockedScore(0, N, tape, true);
-  }
-
-  /** Candidate for short texts: blocked + pair SipHash over a 10k slice. */
-  @Benchmark
-  @OperationsPerInvocation(SHORT)
-  public long candidateBlockedPairSip10k() {
-    int off = (slice++ % (N / SHORT)) * SHORT;
-    shortTape.clear();
-    return blockedScore(off, SHORT, shortTape, true);
-  }
-
-  /** Split, candidate: the unrolled two-token SipHash seed alone. */
-  @Benchmark
-  @OperationsPerInvocation(N)
-  public long candidateSplitPairSipHash() {
-    long x = 0;
-    final int[] t = ids;
-    for (int i = 2; i < N; i++) {
-      x ^= pairSip(k0, k1, t[i - 2], t[i - 1]);
-    }
-    return x;
-  }
-
-  private long blockedScore(int off, int len, ExactTape tp, boolean pair) {
-    final int[] t = ids;
-    final long[] b = block;
-    final long thr = threshold;
-    long scored = 0;
-    long green = 0;
-    long dup = 0;
-    int end = off + len;
-    for (int start = off + 2; start < end; start += BLOCK) {
-      int stop = Math.min(end, start + BLOCK);
-      for (int i = start; i < stop; i++) {
-        long seed = pair ? pairSip(k0, k1, t[i - 2], t[i - 1]) : prf.contextSeed(t, i);
-        b[i - start] = WatermarkPrf.bits(seed, t[i]);
-      }
-      for (int j = 0; j < stop - start; j++) {
-        long u = b[j];
-        if (tp.firstSeen(u)) {
-          scored++;
-          green += (u >>> 11) < thr ? 1 : 0;
-        } else {
-          dup++;
-        }
-      }
-    }
-    totals[0] = scored;
-    totals[1] = green;
-    totals[2] = dup;
-    return scored;
-  }
-
-  /** SipHash-2-4 of the two LE64 words {@code a, b} (16-byte message), fully unrolled. */
-  static long pairSip(long k0, long k1, int a, int b) {
-    long v0 = k0 ^ 0x736f6d6570736575L;
-    long v1 = k1 ^ 0x646f72616e646f6dL;
-    long v2 = k0 ^ 0x6c7967656e657261L;
-    long v3 = k1 ^ 0x7465646279746573L;
-    long m = a;
-    v3 ^= m;
-    // two compression rounds
-    v0 += v1;
-    v1 = Long.rotateLeft(v1, 13);
-    v1 ^= v0;
-    v0 = Long.rotateLeft(v0, 32);
-    v2 += v3;
-    v3 = Long.rotateLeft(v3, 16);
-    v3 ^= v2;
-    v0 += v3;
-    v3 = Long.rotateLeft(v3, 21);
-    v3 ^= v0;
-    v2 += v1;
-    v1 = Long.rotateLeft(v1, 17);
-    v1 ^= v2;
-    v2 = Long.rotateLeft(v2, 32);
-    v0 += v1;
-    v1 = Long.rotateLeft(v1, 13);
-    v1 ^= v0;
-    v0 = Long.rotateLeft(v0, 32);
-    v2 += v3;
-    v3 = Long.rotateLeft(v3, 16);
-    v3 ^= v2;
-    v0 += v3;
-    v3 = Long.rotateLeft(v3, 21);
-    v3 ^= v0;
-    v2 += v1;
-    v1 = Long.rotateLeft(v1, 17);
-    v1 ^= v2;
-    v2 = Long.rotateLeft(v2, 32);
-    v0 ^= m;
-    m = b;
-    v3 ^= m;
-    v0 += v1;
-    v1 = Long.rotateLeft(v1, 13);
-    v1 ^= v0;
-    v0 = Long.rotateLeft(v0, 32);
-    v2 += v3;
-    v3 = Long.rotateLeft(v3, 16);
-    v3 ^= v2;
-    v0 += v3;
-    v3 = Long.rotateLeft(v3, 21);
-    v3 ^= v0;
-    v2 += v1;
-    v1 = Long.rotateLeft(v1, 17);
-    v1 ^= v2;
-    v2 = Long.rotateLeft(v2, 32);
-    v0 += v1;
-    v1 = Long.rotateLeft(v1, 13);
-    v1 ^= v0;
-    v0 = Long.rotateLeft(v0, 32);
-    v2 += v3;
-    v3 = Long.rotateLeft(v3, 16);
-    v3 ^= v2;
-    v0 += v3;
-    v3 = Long.rotateLeft(v3, 21);
-    v3 ^= v0;
-    v2 += v1;
-    v1 = Long.rotateLeft(v1, 17);
-    v1 ^= v2;
-    v2 = Long.rotateLeft(v2, 32);
-    v0 ^= m;
-    long fin = 16L << 56;
-    v3 ^= fin;
-    for (int r = 0; r < 2; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    v0 ^= fin;
-    v2 ^= 0xffL;
-    for (int r = 0; r < 4; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    return v0 ^ v1 ^ v2 ^ v3;
   }
 }

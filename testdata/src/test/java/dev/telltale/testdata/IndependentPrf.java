@@ -26,6 +26,18 @@ final class IndependentPrf {
     return out;
   }
 
+  /** The hashed words: the context tokens, then the token itself under self-hash. */
+  static long[] words(int[] context, boolean selfHash, int token) {
+    long[] words = new long[context.length + (selfHash ? 1 : 0)];
+    for (int i = 0; i < context.length; i++) {
+      words[i] = context[i];
+    }
+    if (selfHash) {
+      words[context.length] = token;
+    }
+    return words;
+  }
+
   /** SipHash-2-4 of the LE64 words of {@code words}. */
   static long seed(byte[] seedKey, long... words) {
     byte[] msg = new byte[words.length * 8];

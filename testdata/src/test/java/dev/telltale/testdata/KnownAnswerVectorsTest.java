@@ -52,14 +52,7 @@ class KnownAnswerVectorsTest {
       // independent implementation
       byte[] seedKey = IndependentPrf.seedKey(secret);
       assertEquals(v.get("seed_key_hex").asText(), HEX.formatHex(seedKey), where);
-      long[] words = new long[h + (selfHash ? 1 : 0)];
-      for (int i = 0; i < h; i++) {
-        words[i] = ctx[i];
-      }
-      if (selfHash) {
-        words[h] = token;
-      }
-      long seed = IndependentPrf.seed(seedKey, words);
+      long seed = IndependentPrf.seed(seedKey, IndependentPrf.words(ctx, selfHash, token));
       long bits = IndependentPrf.bits(seed, token);
       assertEquals(v.get("seed_hex").asText(), String.format("%016x", seed), where);
       assertEquals(v.get("bits_hex").asText(), String.format("%016x", bits), where);
@@ -119,14 +112,7 @@ class KnownAnswerVectorsTest {
       int[] ctx = r.ints(h, 0, 100_277).toArray();
       int token = i == 1 ? 0 : r.nextInt(0, 200_019);
       byte[] seedKey = IndependentPrf.seedKey(secret);
-      long[] words = new long[h + (selfHash ? 1 : 0)];
-      for (int k = 0; k < h; k++) {
-        words[k] = ctx[k];
-      }
-      if (selfHash) {
-        words[h] = token;
-      }
-      long seed = IndependentPrf.seed(seedKey, words);
+      long seed = IndependentPrf.seed(seedKey, IndependentPrf.words(ctx, selfHash, token));
       long bits = IndependentPrf.bits(seed, token);
       ObjectNode v = arr.addObject();
       v.put("name", "v" + i);

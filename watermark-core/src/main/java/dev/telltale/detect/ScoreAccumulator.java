@@ -6,6 +6,9 @@ package dev.telltale.detect;
  * and reusable so that scoring allocates nothing.
  */
 public final class ScoreAccumulator {
+  /** Scratch fingerprints of one block of positions, owned here so scoring allocates nothing. */
+  final long[] block = new long[256];
+
   long positions;
   long scored;
   long duplicates;

@@ -51,28 +51,38 @@ public final class TupleScorer {
     int end = off + len;
     boolean selfHash = prf.selfHash();
     long threshold = prf.greenThreshold();
-    for (int i = off + h; i < end; i++) {
-      int token = ids[i];
-      long seed = selfHash ? prf.selfHashSeed(ids, i, token) : prf.contextSeed(ids, i);
-      long u = WatermarkPrf.bits(seed, token);
-      acc.positions++;
-      // u is a keyed 64-bit fingerprint of the (window, token) tuple.
-      if (!tape.firstSeen(u)) {
-        acc.duplicates++;
-        continue;
+    long[] block = acc.block;
+    // Fingerprints are computed a block at a time and only then looked up in the tape: the
+    // lookups of a block are independent, so their cache misses overlap instead of each waiting
+    // behind the next SipHash.
+    for (int start = off + h; start < end; start += block.length) {
+      int stop = Math.min(end, start + block.length);
+      for (int i = start; i < stop; i++) {
+        int token = ids[i];
+        long seed = selfHash ? prf.selfHashSeed(ids, i, token) : prf.contextSeed(ids, i);
+        block[i - start] = WatermarkPrf.bits(seed, token);
       }
-      acc.scored++;
-      double value;
-      if (greenList) {
-        boolean green = (u >>> 11) < threshold;
-        acc.green += green ? 1 : 0;
-        value = green ? 1.0 : 0.0;
-      } else {
-        value = WatermarkPrf.gumbelScore(u);
-        acc.sum += value;
-      }
-      if (trace != null) {
-        trace.add(i - off, value);
+      for (int i = start; i < stop; i++) {
+        // u is a keyed 64-bit fingerprint of the (window, token) tuple.
+        long u = block[i - start];
+        acc.positions++;
+        if (!tape.firstSeen(u)) {
+          acc.duplicates++;
+          continue;
+        }
+        acc.scored++;
+        double value;
+        if (greenList) {
+          long green = ((u >>> 11) - threshold) >>> 63;
+          acc.green += green;
+          value = green;
+        } else {
+          value = WatermarkPrf.gumbelScore(u);
+          acc.sum += value;
+        }
+        if (trace != null) {
+          trace.add(i - off, value);
+        }
       }
     }
   }

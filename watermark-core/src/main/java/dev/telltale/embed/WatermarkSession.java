@@ -18,6 +18,9 @@ import java.util.random.RandomGenerator;
 public final class WatermarkSession {
   private static final double LN2 = Math.log(2);
 
+  /** Largest Gumbel value {@code -ln(-ln r)} any 53-bit r can give (r = 1 - 2^-54). */
+  private static final double MAX_GUMBEL = 54 * Math.log(2);
+
   private final WatermarkPrf prf;
   private final int h;
   private final boolean greenList;
@@ -71,11 +74,12 @@ public final class WatermarkSession {
     }
     final long s = seed;
     final long t = threshold;
-    final float d = delta;
+    final int deltaBits = Float.floatToRawIntBits(delta);
     for (int v = 0; v < logits.length; v++) {
-      if ((WatermarkPrf.bits(s, v) >>> 11) < t) {
-        logits[v] += d;
-      }
+      // Branch-free: a quarter of the tokens are green at random, so a branch mispredicts often.
+      // mask is all ones iff green (both operands are below 2^53, so the sign bit is the compare).
+      int mask = (int) (((WatermarkPrf.bits(s, v) >>> 11) - t) >> 63);
+      logits[v] += Float.intBitsToFloat(deltaBits & mask);
     }
   }
 
@@ -89,10 +93,20 @@ public final class WatermarkSession {
     if (filled < h) {
       return;
     }
-    for (int i = 0; i < n; i++) {
-      if (isGreen(candidates[i])) {
-        logits[i] += delta;
+    if (selfHash) {
+      for (int i = 0; i < n; i++) {
+        if (isGreen(candidates[i])) {
+          logits[i] += delta;
+        }
       }
+      return;
+    }
+    final long s = seed;
+    final long t = threshold;
+    final int deltaBits = Float.floatToRawIntBits(delta);
+    for (int i = 0; i < n; i++) {
+      int mask = (int) (((WatermarkPrf.bits(s, candidates[i]) >>> 11) - t) >> 63);
+      logits[i] += Float.intBitsToFloat(deltaBits & mask);
     }
   }
 
@@ -163,41 +177,53 @@ public final class WatermarkSession {
   // of 1 - r skips the two logarithms for candidates that cannot win.
   private int gumbelArgmax(float[] logits, int[] candidates, int n, double temperature) {
     float lmax = Float.NEGATIVE_INFINITY;
+    int top = -1;
     for (int i = 0; i < n; i++) {
-      lmax = Math.max(lmax, logits[i]);
+      if (logits[i] > lmax) {
+        lmax = logits[i];
+        top = i;
+      }
+    }
+    if (top < 0) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
     }
     double invT = 1.0 / temperature;
-    double best = Double.NEGATIVE_INFINITY;
-    int bestIndex = -1;
     long s = seed;
+    // The most likely candidate goes first, so the bound below prunes from the start whatever
+    // order the stack hands candidates in.
+    int bestIndex = top;
+    double best =
+        gumbelValue(0.0, WatermarkPrf.bits(s, candidates == null ? top : candidates[top]));
     for (int i = 0; i < n; i++) {
       double a = (logits[i] - lmax) * invT;
-      if (a == Double.NEGATIVE_INFINITY) {
+      if (a + MAX_GUMBEL <= best || i == top) {
         continue;
       }
-      int token = candidates == null ? i : candidates[i];
-      long x = WatermarkPrf.bits(s, token) >>> 11;
-      long m = (1L << 53) - x;
-      int e = 63 - Long.numberOfLeadingZeros(m);
-      if (a + (54 - e) * LN2 <= best) {
+      long u = WatermarkPrf.bits(s, candidates == null ? i : candidates[i]);
+      long m = (1L << 53) - (u >>> 11);
+      // G = -ln(-ln r) <= -ln(1 - r) <= (54 - floor(log2 m)) ln 2
+      if (a + (54 - (63 - Long.numberOfLeadingZeros(m))) * LN2 <= best) {
         continue;
       }
-      double negLnR;
-      if (x < (1L << 52)) {
-        negLnR = -Math.log((x + 0.5) * 0x1p-53);
-      } else {
-        negLnR = -Math.log1p(-((m - 0.5) * 0x1p-53));
-      }
-      double v = a - Math.log(negLnR);
+      double v = gumbelValue(a, u);
       if (v > best) {
         best = v;
         bestIndex = i;
       }
     }
-    if (bestIndex < 0) {
-      throw new IllegalArgumentException("every candidate logit is negative infinity");
-    }
     return bestIndex;
+  }
+
+  /** {@code a + G} with {@code G = -ln(-ln r)}, r the Gumbel uniform of bits {@code u}. */
+  private static double gumbelValue(double a, long u) {
+    long x = u >>> 11;
+    double negLnR;
+    if (x < (1L << 52)) {
+      negLnR = -Math.log((x + 0.5) * 0x1p-53);
+    } else {
+      negLnR = -Math.log1p(-((((1L << 53) - x) - 0.5) * 0x1p-53));
+    }
+    return a - Math.log(negLnR);
   }
 
   private static int ordinarySample(
