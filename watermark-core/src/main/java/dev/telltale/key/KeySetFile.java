@@ -154,7 +154,15 @@ public final class KeySetFile {
                     number(node, "delta", where),
                     h,
                     node.has("self_hash") && bool(node, "self_hash", where));
-            case "gumbel" -> new GumbelParameters(h);
+            case "gumbel" -> {
+              for (String f : List.of("gamma", "delta", "self_hash")) {
+                if (node.has(f)) {
+                  throw new KeyFileException(
+                      at + " has '" + f + "', which a gumbel key does not use");
+                }
+              }
+              yield new GumbelParameters(h);
+            }
             default ->
                 throw new KeyFileException(
                     at + " has unknown scheme '" + clip(scheme) + "' (expected kgw or gumbel)");

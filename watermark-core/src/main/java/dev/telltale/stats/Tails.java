@@ -36,6 +36,11 @@ public final class Tails {
     if (p >= DIRECT_LIMIT && p <= 1.0) {
       return TailProbability.of(p);
     }
+    if (k <= n * q) {
+      // At or below the mean the tail is at least about 1/2; only a library failure gets here,
+      // and the term sum would climb to the mode. One is the conservative answer.
+      return TailProbability.ONE;
+    }
     return TailProbability.ofLn(lnBinomialUpperSum(n, k, q));
   }
 
@@ -82,6 +87,10 @@ public final class Tails {
     }
     if (p >= DIRECT_LIMIT && p <= 1.0) {
       return TailProbability.of(p);
+    }
+    if (x <= n) {
+      // As above: at or below the mean only a library failure gets here.
+      return TailProbability.ONE;
     }
     return TailProbability.ofLn(lnGammaUpperSum(n, x));
   }

@@ -74,6 +74,22 @@ class KeySetFileTest {
   }
 
   @Test
+  void gumbelKeysRefuseGreenListFields() {
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    String json =
+        "{\"format\":\"telltale-keyset\",\"version\":1,\"primary\":\"a\",\"watermark_keys\":[{\"id\":\"a\","
+            + "\"created\":\"2026-01-01T00:00:00Z\",\"scheme\":\"gumbel\",\"gamma\":0.25,"
+            + "\"context_width\":2,\"secret\":\""
+            + secret
+            + "\"}]}";
+    KeyFileException e =
+        assertThrows(
+            KeyFileException.class,
+            () -> KeySetFile.parse(json.getBytes(StandardCharsets.UTF_8), "t"));
+    assertTrue(e.getMessage().contains("'gamma'"), e.getMessage());
+  }
+
+  @Test
   void keysCompareSecretsAndNeverPrintThem() {
     WatermarkKey k =
         WatermarkKey.generate(KeyId.of("x"), GreenListParameters.defaults(), new SecureRandom());
