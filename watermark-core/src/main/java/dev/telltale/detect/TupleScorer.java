@@ -73,7 +73,7 @@ public final class TupleScorer {
         acc.scored++;
         double value;
         if (greenList) {
-          long green = ((u >>> 11) - threshold) >>> 63;
+          long green = WatermarkPrf.greenBit(u, threshold);
           acc.green += green;
           value = green;
         } else {

@@ -76,9 +76,8 @@ public final class WatermarkSession {
     final long t = threshold;
     final int deltaBits = Float.floatToRawIntBits(delta);
     for (int v = 0; v < logits.length; v++) {
-      // Branch-free: a quarter of the tokens are green at random, so a branch mispredicts often.
-      // mask is all ones iff green (both operands are below 2^53, so the sign bit is the compare).
-      int mask = (int) (((WatermarkPrf.bits(s, v) >>> 11) - t) >> 63);
+      // all ones iff green: adds delta, or +0.0, without a branch
+      int mask = (int) -WatermarkPrf.greenBit(WatermarkPrf.bits(s, v), t);
       logits[v] += Float.intBitsToFloat(deltaBits & mask);
     }
   }
@@ -105,7 +104,7 @@ public final class WatermarkSession {
     final long t = threshold;
     final int deltaBits = Float.floatToRawIntBits(delta);
     for (int i = 0; i < n; i++) {
-      int mask = (int) (((WatermarkPrf.bits(s, candidates[i]) >>> 11) - t) >> 63);
+      int mask = (int) -WatermarkPrf.greenBit(WatermarkPrf.bits(s, candidates[i]), t);
       logits[i] += Float.intBitsToFloat(deltaBits & mask);
     }
   }
@@ -216,14 +215,7 @@ public final class WatermarkSession {
 
   /** {@code a + G} with {@code G = -ln(-ln r)}, r the Gumbel uniform of bits {@code u}. */
   private static double gumbelValue(double a, long u) {
-    long x = u >>> 11;
-    double negLnR;
-    if (x < (1L << 52)) {
-      negLnR = -Math.log((x + 0.5) * 0x1p-53);
-    } else {
-      negLnR = -Math.log1p(-((((1L << 53) - x) - 0.5) * 0x1p-53));
-    }
-    return a - Math.log(negLnR);
+    return a - Math.log(WatermarkPrf.negLnUniform(u));
   }
 
   private static int ordinarySample(

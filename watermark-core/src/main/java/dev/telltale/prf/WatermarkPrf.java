@@ -91,6 +91,15 @@ public final class WatermarkPrf {
     return (u >>> 11) < greenThreshold;
   }
 
+  /**
+   * 1 if bits {@code u} are green under {@code threshold}, else 0, without a branch: green tokens
+   * fall at random, so a branch would mispredict often in the per-token loops. Both {@code u >>>
+   * 11} and the threshold are below 2^53, so the sign of their difference is the comparison.
+   */
+  public static long greenBit(long u, long threshold) {
+    return ((u >>> 11) - threshold) >>> 63;
+  }
+
   /** Gumbel uniform in (0, 1): {@code ((u >>> 11) + 0.5) / 2^53}. */
   public static double uniform(long u) {
     return ((u >>> 11) + 0.5) * INV_2_53;
@@ -98,9 +107,18 @@ public final class WatermarkPrf {
 
   /** Gumbel detection score {@code -ln(1 - r)}, an Exp(1) variable under the null. */
   public static double gumbelScore(long u) {
-    // 1 - r = (2^53 - x - 0.5) / 2^53 with x = u >>> 11, computed without cancellation.
-    double oneMinusR = ((0x1p53 - (u >>> 11)) - 0.5) * INV_2_53;
-    return -Math.log(oneMinusR);
+    return -Math.log(oneMinusUniform(u));
+  }
+
+  /** {@code -ln r} of the Gumbel uniform, accurate for r near 0 and near 1. */
+  public static double negLnUniform(long u) {
+    long x = u >>> 11;
+    return x < (1L << 52) ? -Math.log((x + 0.5) * INV_2_53) : -Math.log1p(-oneMinusUniform(u));
+  }
+
+  // 1 - r = (2^53 - x - 0.5) / 2^53 with x = u >>> 11, computed without cancellation.
+  private static double oneMinusUniform(long u) {
+    return ((0x1p53 - (u >>> 11)) - 0.5) * INV_2_53;
   }
 
   static long readLe64(byte[] b, int off) {

@@ -49,6 +49,17 @@ class KeySetFileTest {
     assertTrue(e.getMessage().contains("chmod 600"));
   }
 
+  /** Parses a one-key file whose key entry has id, created and {@code keyFields}; must fail. */
+  private static KeyFileException parseFailure(String keyFields) {
+    String json =
+        "{\"format\":\"telltale-keyset\",\"version\":1,\"primary\":\"a\",\"watermark_keys\":[{\"id\":\"a\","
+            + "\"created\":\"2026-01-01T00:00:00Z\","
+            + keyFields
+            + "}]}";
+    return assertThrows(
+        KeyFileException.class, () -> KeySetFile.parse(json.getBytes(StandardCharsets.UTF_8), "t"));
+  }
+
   @Test
   void missingFileIsAClearError() {
     KeyFileException e =
@@ -59,16 +70,11 @@ class KeySetFileTest {
   @Test
   void errorsNeverContainSecretBytes() {
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[31]);
-    String json =
-        "{\"format\":\"telltale-keyset\",\"version\":1,\"primary\":\"a\",\"watermark_keys\":[{\"id\":\"a\","
-            + "\"created\":\"2026-01-01T00:00:00Z\",\"scheme\":\"kgw\",\"gamma\":0.25,\"delta\":2.0,"
-            + "\"context_width\":2,\"secret\":\""
-            + secret
-            + "\"}]}";
     KeyFileException e =
-        assertThrows(
-            KeyFileException.class,
-            () -> KeySetFile.parse(json.getBytes(StandardCharsets.UTF_8), "t"));
+        parseFailure(
+            "\"scheme\":\"kgw\",\"gamma\":0.25,\"delta\":2.0,\"context_width\":2,\"secret\":\""
+                + secret
+                + "\"");
     assertFalse(e.getMessage().contains(secret));
     assertTrue(e.getMessage().contains("31 bytes"));
   }
@@ -76,16 +82,11 @@ class KeySetFileTest {
   @Test
   void gumbelKeysRefuseGreenListFields() {
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
-    String json =
-        "{\"format\":\"telltale-keyset\",\"version\":1,\"primary\":\"a\",\"watermark_keys\":[{\"id\":\"a\","
-            + "\"created\":\"2026-01-01T00:00:00Z\",\"scheme\":\"gumbel\",\"gamma\":0.25,"
-            + "\"context_width\":2,\"secret\":\""
-            + secret
-            + "\"}]}";
     KeyFileException e =
-        assertThrows(
-            KeyFileException.class,
-            () -> KeySetFile.parse(json.getBytes(StandardCharsets.UTF_8), "t"));
+        parseFailure(
+            "\"scheme\":\"gumbel\",\"gamma\":0.25,\"context_width\":2,\"secret\":\""
+                + secret
+                + "\"");
     assertTrue(e.getMessage().contains("'gamma'"), e.getMessage());
   }
 
