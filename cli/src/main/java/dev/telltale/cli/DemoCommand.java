@@ -1,5 +1,6 @@
 package dev.telltale.cli;
 
+import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
@@ -132,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
           best.tokens(),
           best.scoredTokens(),
           stat,
-          DetectCommand.formatP(d.familyWise().pValue(), d.familyWise().log10PValue()),
+          DetectionJson.formatP(d.familyWise().pValue(), d.familyWise().log10PValue()),
           d.verdict().label());
     }
     o.println();

@@ -1,13 +1,11 @@
 package dev.telltale.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.Detection;
+import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.detect.Verdict;
-import dev.telltale.detect.WindowResult;
 import dev.telltale.key.KeySet;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
@@ -27,8 +25,6 @@ import picocli.CommandLine.Spec;
       "Exit 0 when detected, 1 when not, 2 on bad input."
     })
 final class DetectCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper();
-
   @Option(names = "--keys", required = true, description = "Key set file.")
   Path keys;
 
@@ -69,7 +65,7 @@ final class DetectCommand implements Callable<Integer> {
     KeySetDetection result = KeySetDetector.of(set, tok, policy).detectText(text);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(toJson(result, tok).toString());
+      out.println(DetectionJson.of(result, tok.name()).toString());
     } else {
       printHuman(out, result);
     }
@@ -83,56 +79,6 @@ final class DetectCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());
     }
-  }
-
-  static ObjectNode toJson(KeySetDetection r, Tokenizer tok) {
-    Detection d = r.best();
-    ObjectNode o = JSON.createObjectNode();
-    o.put("key_id", d.keyId().value());
-    o.put("scheme", d.scheme());
-    o.put("tokenizer", tok.name());
-    o.put("tokens", d.tokens());
-    o.put("scored_tokens", d.scoredTokens());
-    o.put("duplicate_tuples", d.duplicateTuples());
-    if (d.greenTokens().isPresent()) {
-      o.put("green_tokens", d.greenTokens().getAsLong());
-      o.put("green_share", d.scoredTokens() == 0 ? 0.0 : d.score() / d.scoredTokens());
-      o.put("expected_green_tokens", d.expectedScore());
-    } else {
-      o.put("score", d.score());
-      o.put("expected_score", d.expectedScore());
-    }
-    o.put("z_score", d.zScore());
-    o.put("p_value", d.pValue());
-    o.put("log10_p_value", d.log10PValue());
-    o.put("keys_tested", r.keysTested());
-    o.put("family_wise_p_value", r.familyWise().pValue());
-    o.put("log10_family_wise_p_value", r.familyWise().log10PValue());
-    o.put("alpha", r.alpha());
-    o.put("verdict", r.verdict().label());
-    d.window().ifPresent(w -> o.set("window", windowJson(w)));
-    return o;
-  }
-
-  static ObjectNode windowJson(WindowResult w) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("start_token", w.startToken());
-    o.put("end_token", w.endToken());
-    o.put("scored_tokens", w.scoredTokens());
-    o.put("score", w.score());
-    o.put("p_value", w.raw().pValue());
-    o.put("log10_p_value", w.raw().log10PValue());
-    o.put("corrected_p_value", w.corrected().pValue());
-    o.put("log10_corrected_p_value", w.corrected().log10PValue());
-    o.put("windows_tested", w.windowsTested());
-    return o;
-  }
-
-  static String formatP(double p, double log10) {
-    if (log10 < -300) {
-      return String.format("10^%.1f", log10);
-    }
-    return String.format("%.3g", p);
   }
 
   private static void printHuman(PrintWriter out, KeySetDetection r) {
@@ -153,11 +99,13 @@ final class DetectCommand implements Callable<Integer> {
     }
     out.printf("z          %.2f%n", d.zScore());
     out.printf(
-        "p-value    %s (log10 %.2f)%n", formatP(d.pValue(), d.log10PValue()), d.log10PValue());
+        "p-value    %s (log10 %.2f)%n",
+        DetectionJson.formatP(d.pValue(), d.log10PValue()), d.log10PValue());
     if (r.keysTested() > 1) {
       out.printf(
           "keys       %d tested; family-wise p %s (Holm)%n",
-          r.keysTested(), formatP(r.familyWise().pValue(), r.familyWise().log10PValue()));
+          r.keysTested(),
+          DetectionJson.formatP(r.familyWise().pValue(), r.familyWise().log10PValue()));
     }
     d.window()
         .ifPresent(
@@ -167,9 +115,9 @@ final class DetectCommand implements Callable<Integer> {
                     w.startToken(),
                     w.endToken(),
                     w.scoredTokens(),
-                    formatP(w.raw().pValue(), w.raw().log10PValue()),
+                    DetectionJson.formatP(w.raw().pValue(), w.raw().log10PValue()),
                     w.windowsTested(),
-                    formatP(w.corrected().pValue(), w.corrected().log10PValue())));
+                    DetectionJson.formatP(w.corrected().pValue(), w.corrected().log10PValue())));
     out.printf(
         "verdict    %s at alpha %s%n",
         r.verdict() == Verdict.WATERMARKED ? "WATERMARKED" : "not watermarked", r.alpha());

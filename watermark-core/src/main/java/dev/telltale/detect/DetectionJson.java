@@ -1,0 +1,70 @@
+package dev.telltale.detect;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The one JSON form of a detection, shared by {@code telltale detect --json}, the verifier service
+ * and evidence statements, so that every surface reports the same fields under the same names.
+ */
+public final class DetectionJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private DetectionJson() {}
+
+  /** The object for a key-set detection; {@code tokenizer} is the tokenizer's name. */
+  public static ObjectNode of(KeySetDetection r, String tokenizer) {
+    Detection d = r.best();
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("key_id", d.keyId().value());
+    o.put("scheme", d.scheme());
+    o.put("tokenizer", tokenizer);
+    o.put("tokens", d.tokens());
+    o.put("scored_tokens", d.scoredTokens());
+    o.put("duplicate_tuples", d.duplicateTuples());
+    if (d.greenTokens().isPresent()) {
+      o.put("green_tokens", d.greenTokens().getAsLong());
+      o.put("green_share", d.scoredTokens() == 0 ? 0.0 : d.score() / d.scoredTokens());
+      o.put("expected_green_tokens", d.expectedScore());
+    } else {
+      o.put("score", d.score());
+      o.put("expected_score", d.expectedScore());
+    }
+    o.put("z_score", d.zScore());
+    o.put("p_value", d.pValue());
+    o.put("log10_p_value", d.log10PValue());
+    o.put("keys_tested", r.keysTested());
+    o.put("family_wise_p_value", r.familyWise().pValue());
+    o.put("log10_family_wise_p_value", r.familyWise().log10PValue());
+    o.put("alpha", r.alpha());
+    o.put("verdict", r.verdict().label());
+    d.window().ifPresent(w -> o.set("window", window(w)));
+    return o;
+  }
+
+  /** The object for a best-window result. */
+  public static ObjectNode window(WindowResult w) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("start_token", w.startToken());
+    o.put("end_token", w.endToken());
+    o.put("scored_tokens", w.scoredTokens());
+    o.put("score", w.score());
+    o.put("p_value", w.raw().pValue());
+    o.put("log10_p_value", w.raw().log10PValue());
+    o.put("corrected_p_value", w.corrected().pValue());
+    o.put("log10_corrected_p_value", w.corrected().log10PValue());
+    o.put("windows_tested", w.windowsTested());
+    return o;
+  }
+
+  /**
+   * A p-value for people: three significant digits, or a power of ten when it is below the double
+   * floor, where {@code log10} is still exact.
+   */
+  public static String formatP(double p, double log10) {
+    if (log10 < -300) {
+      return String.format("10^%.1f", log10);
+    }
+    return String.format("%.3g", p);
+  }
+}
