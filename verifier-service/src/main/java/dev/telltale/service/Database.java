@@ -1,0 +1,117 @@
+package dev.telltale.service;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The service's JDBC storage: a HikariCP pool over the embedded H2 file database (default) or
+ * PostgreSQL, migrated with Flyway on open. Every call is blocking: run it off the event loop.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final String product;
+
+  private Database(HikariDataSource pool, String product) {
+    this.pool = pool;
+    this.product = product;
+  }
+
+  /** Opens the configured database, creating the data directory and migrating the schema. */
+  public static Database open(ServiceConfig config) {
+    String url = config.jdbcUrl();
+    if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException("db must be a jdbc:postgresql: or jdbc:h2: URL");
+    }
+    try {
+      if (config.dbUrl().isEmpty()) {
+        Files.createDirectories(config.dataDir());
+      }
+    } catch (java.io.IOException e) {
+      throw new ConfigException(
+          "cannot create data directory '" + config.dataDir() + "': " + e.getMessage());
+    }
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
+    if (!config.dbUser().isEmpty()) {
+      hc.setUsername(config.dbUser());
+    }
+    if (!config.dbPassword().isEmpty()) {
+      hc.setPassword(config.dbPassword());
+    }
+    if (!config.dbSchema().isEmpty()) {
+      hc.setSchema(config.dbSchema());
+    }
+    hc.setMaximumPoolSize(config.dbPoolSize());
+    hc.setPoolName("telltale-db");
+    hc.setConnectionTimeout(10_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      // The driver's message may echo the URL; it holds no password when flags carry it apart.
+      throw new StorageException("cannot open database: " + rootMessage(e), e);
+    }
+    try {
+      var flyway =
+          Flyway.configure()
+              .dataSource(ds)
+              .locations("classpath:db/migration")
+              .failOnMissingLocations(true);
+      if (!config.dbSchema().isEmpty()) {
+        flyway.schemas(config.dbSchema()).createSchemas(true);
+      }
+      flyway.load().migrate();
+      String product;
+      try (Connection c = ds.getConnection()) {
+        product = c.getMetaData().getDatabaseProductName();
+      }
+      return new Database(ds, product);
+    } catch (SQLException | RuntimeException e) {
+      ds.close();
+      throw new StorageException("cannot migrate database: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** "H2" or "PostgreSQL". */
+  public String product() {
+    return product;
+  }
+
+  /** True when a connection answers a trivial query within a second. */
+  public boolean ping() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** The data directory of an embedded database, for messages; empty for a server database. */
+  public static String describe(ServiceConfig config) {
+    return config.dbUrl().isEmpty()
+        ? "embedded H2 in " + config.dataDir().toAbsolutePath()
+        : "PostgreSQL" + (config.dbSchema().isEmpty() ? "" : ", schema " + config.dbSchema());
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

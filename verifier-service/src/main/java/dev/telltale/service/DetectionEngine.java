@@ -1,0 +1,171 @@
+package dev.telltale.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.DetectionJson;
+import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.ExactTape;
+import dev.telltale.detect.KeySetDetection;
+import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.ScoreAccumulator;
+import dev.telltale.detect.ScoreTrace;
+import dev.telltale.detect.TupleScorer;
+import dev.telltale.key.KeyId;
+import dev.telltale.key.KeySet;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.Tokenizer;
+import dev.telltale.text.Tokenizers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Runs a detection request against the service's key set and produces exactly the object {@code
+ * telltale detect --json} prints ({@link DetectionJson}), plus per-token marks when asked. Blocking
+ * (CPU): call it off the event loop.
+ */
+public final class DetectionEngine {
+  /** Inputs longer than this cannot ask for per-token marks (the answer would be huge). */
+  public static final int MAX_EXPLAIN_TOKENS = 20_000;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final KeySet keys;
+  private final int maxTokens;
+
+  public DetectionEngine(KeySet keys, int maxTokens) {
+    this.keys = keys;
+    this.maxTokens = maxTokens;
+  }
+
+  /** A validated detection request. */
+  public record Request(
+      Optional<String> text,
+      Optional<int[]> tokens,
+      Optional<String> keyId,
+      boolean window,
+      double alpha,
+      String tokenizer,
+      boolean explain) {
+
+    /** Reads a request that already passed the DetectRequest schema. */
+    public static Request fromJson(JsonNode n) {
+      Optional<int[]> ids = Optional.empty();
+      if (n.has("tokens")) {
+        int[] a = new int[n.get("tokens").size()];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = n.get("tokens").get(i).intValue();
+        }
+        ids = Optional.of(a);
+      }
+      return new Request(
+          n.has("text") ? Optional.of(n.get("text").textValue()) : Optional.empty(),
+          ids,
+          n.has("key_id") ? Optional.of(n.get("key_id").textValue()) : Optional.empty(),
+          n.path("window").asBoolean(false),
+          n.has("alpha") ? n.get("alpha").doubleValue() : DetectionPolicy.DEFAULT_ALPHA,
+          n.has("tokenizer") ? n.get("tokenizer").textValue() : Tokenizers.CL100K_BASE,
+          n.path("explain").asBoolean(false));
+    }
+  }
+
+  /** A detection's JSON and what the audit log keeps of it. */
+  public record Outcome(ObjectNode json, KeySetDetection result, int tokens, String inputSha256) {}
+
+  public Outcome detect(Request r) {
+    Tokenizer tok = Tokenizers.byName(r.tokenizer());
+    KeySet set = keys;
+    if (r.keyId().isPresent()) {
+      WatermarkKey k =
+          keys.get(KeyId.of(r.keyId().get()))
+              .orElseThrow(
+                  () -> ProblemException.notFound("unknown-key", "no key with this key_id"));
+      set = KeySet.single(k);
+    }
+    String digest;
+    int[] ids;
+    if (r.text().isPresent()) {
+      digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
+      ids = tok.encode(TextNormalizer.normalize(r.text().get()));
+    } else {
+      ids = r.tokens().orElseThrow();
+      ByteBuffer b = ByteBuffer.allocate(ids.length * 4);
+      b.asIntBuffer().put(ids);
+      digest = sha256Hex(b.array());
+    }
+    if (ids.length > maxTokens) {
+      throw new ProblemException(
+          413,
+          "too-many-tokens",
+          "Content too large",
+          "the input has " + ids.length + " tokens; the limit is " + maxTokens);
+    }
+    if (r.explain() && ids.length > MAX_EXPLAIN_TOKENS) {
+      throw ProblemException.badRequest(
+          "explain-too-long",
+          "explain is limited to " + MAX_EXPLAIN_TOKENS + " tokens; the input has " + ids.length);
+    }
+    DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
+    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
+    ObjectNode json = DetectionJson.of(result, tok.name());
+    if (r.explain()) {
+      WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
+      json.set("explain", explain(best, tok, ids));
+    }
+    return new Outcome(json, result, ids.length, digest);
+  }
+
+  /**
+   * Per-token marks for a heat-map under the best key: {@code score} is null where no tuple was
+   * scored (context or repeated tuple), else 1/0 (green/red) for green-list keys and {@code -ln(1 -
+   * r)} for Gumbel keys (mean 1 under the null).
+   */
+  private static ObjectNode explain(WatermarkKey key, Tokenizer tok, int[] ids) {
+    ScoreTrace trace = new ScoreTrace();
+    TupleScorer.of(key)
+        .score(
+            ids,
+            0,
+            ids.length,
+            new ExactTape(Math.max(16, ids.length)),
+            new ScoreAccumulator(),
+            trace);
+    double[] score = new double[ids.length];
+    boolean[] scored = new boolean[ids.length];
+    for (int i = 0; i < trace.size(); i++) {
+      scored[trace.position(i)] = true;
+      score[trace.position(i)] = trace.value(i);
+    }
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("key_id", key.id().value());
+    o.put("scheme", key.parameters().schemeName());
+    ArrayNode arr = o.putArray("tokens");
+    for (int i = 0; i < ids.length; i++) {
+      ObjectNode t = arr.addObject();
+      t.put("text", tokenText(tok, ids, i));
+      if (scored[i]) {
+        t.put("score", score[i]);
+      } else {
+        t.putNull("score");
+      }
+    }
+    return o;
+  }
+
+  private static String tokenText(Tokenizer tok, int[] ids, int i) {
+    try {
+      return tok.decode(ids, i, 1);
+    } catch (RuntimeException e) {
+      // An id outside the tokenizer's vocabulary: show the id rather than fail the detection.
+      return "#" + ids[i];
+    }
+  }
+
+  static String sha256Hex(byte[] bytes) {
+    return HexFormat.of().formatHex(TokenStore.sha256(bytes));
+  }
+}

@@ -1,0 +1,521 @@
+package dev.telltale.service;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.key.KeySet;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP API: one route table, thin handlers (parse, call core or storage off the event loop,
+ * serialize) and one failure handler that maps every failure to RFC 9457 problem+json with no stack
+ * trace, submitted text or key material.
+ */
+public final class VerifierVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(VerifierVerticle.class.getName());
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final String ROUTE = "telltale.route";
+  private static final String RETRY_AFTER = "telltale.retryAfter";
+  private static final String PROBLEM_BASE = "https://telltale.dev/problems/";
+
+  private final ServiceConfig config;
+  private final Database db;
+  private final DetectionEngine engine;
+  private final Metrics metrics;
+  private final RateLimiter limiter;
+  private final TokenStore tokens;
+  private final AuditLog audit;
+  private final JobStore jobs;
+  private final byte[] openApi;
+  private final RequestSchema detectSchema;
+  private final RequestSchema createTokenSchema;
+  private WorkerExecutor worker;
+  private Auth auth;
+  private HttpServer server;
+
+  public VerifierVerticle(ServiceConfig config, Database db, KeySet keys, Metrics metrics) {
+    this.config = config;
+    this.db = db;
+    this.engine = new DetectionEngine(keys, config.maxTokens());
+    this.metrics = metrics;
+    this.limiter = new RateLimiter(config.detectPerMinute(), config.detectBurst());
+    this.tokens = new TokenStore(db.dataSource());
+    this.audit = new AuditLog(db.dataSource());
+    this.jobs = new JobStore(db.dataSource());
+    this.openApi = resource("/openapi.json");
+    try {
+      JsonNode doc = MAPPER.readTree(openApi);
+      JsonNode schemas = doc.path("components").path("schemas");
+      this.detectSchema = new RequestSchema(schemas.get("DetectRequest"));
+      this.createTokenSchema = new RequestSchema(schemas.get("CreateTokenRequest"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
+    }
+  }
+
+  /** The port the server listens on (after start). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    worker =
+        vertx.createSharedWorkerExecutor(
+            "telltale-worker",
+            config.workerThreads(),
+            config.requestTimeoutMs() * 2,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+    auth = new Auth(tokens, worker, config.authCacheSeconds());
+    return vertx
+        .createHttpServer()
+        .requestHandler(router())
+        .listen(config.port(), config.host())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    return closing.compose(v -> worker == null ? Future.succeededFuture() : worker.close());
+  }
+
+  /** The route table. */
+  private Router router() {
+    Router r = Router.router(vertx);
+    r.route().handler(this::observe);
+    r.route().handler(TimeoutHandler.create(config.requestTimeoutMs()));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+
+    route(r, HttpMethod.GET, "/health").handler(this::health);
+    route(r, HttpMethod.GET, "/metrics").handler(this::metrics);
+    route(r, HttpMethod.GET, "/openapi.json").handler(this::openApi);
+
+    route(r, HttpMethod.POST, "/v1/detect", body)
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
+        .handler(this::rateLimit)
+        .handler(this::detect);
+    route(r, HttpMethod.GET, "/v1/audit")
+        .handler(ctx -> auth.require(ctx, Role.AUDITOR))
+        .handler(this::listAudit);
+    route(r, HttpMethod.GET, "/v1/admin/tokens")
+        .handler(ctx -> auth.require(ctx, Role.ADMIN))
+        .handler(this::listTokens);
+    route(r, HttpMethod.POST, "/v1/admin/tokens", body)
+        .handler(ctx -> auth.require(ctx, Role.ADMIN))
+        .handler(this::createToken);
+    route(r, HttpMethod.DELETE, "/v1/admin/tokens/:id")
+        .handler(ctx -> auth.require(ctx, Role.ADMIN))
+        .handler(this::revokeToken);
+
+    r.get("/*")
+        .handler(
+            ctx -> {
+              ctx.put(ROUTE, "static");
+              ctx.response()
+                  .putHeader(
+                      "Content-Security-Policy",
+                      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+              ctx.next();
+            })
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    r.route().failureHandler(this::failure);
+    r.errorHandler(
+        404,
+        ctx ->
+            problem(
+                ctx,
+                new ProblemException(
+                    404,
+                    "not-found",
+                    "Not found",
+                    "no route " + ctx.request().method() + " " + ctx.normalizedPath())));
+    r.errorHandler(
+        405,
+        ctx ->
+            problem(
+                ctx,
+                new ProblemException(
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed",
+                    "this route does not accept " + ctx.request().method())));
+    return r;
+  }
+
+  private static Route route(Router r, HttpMethod method, String path) {
+    return route(r, method, path, null);
+  }
+
+  /** A route that records its template for metrics; a body handler, if any, must come first. */
+  private static Route route(Router r, HttpMethod method, String path, BodyHandler body) {
+    Route route = r.route(method, path);
+    if (body != null) {
+      route.handler(body);
+    }
+    return route.handler(
+        ctx -> {
+          ctx.put(ROUTE, path);
+          ctx.next();
+        });
+  }
+
+  // ---- handlers -------------------------------------------------------------------------------
+
+  private void health(RoutingContext ctx) {
+    blocking(ctx, db::ping)
+        .onSuccess(
+            up -> {
+              ObjectNode o = MAPPER.createObjectNode();
+              o.put("status", up ? "up" : "down");
+              ObjectNode checks = o.putObject("checks");
+              checks.put("database", up ? "up" : "down");
+              checks.put("keys", "loaded");
+              json(ctx, up ? 200 : 503, o);
+            });
+  }
+
+  private void metrics(RoutingContext ctx) {
+    blocking(ctx, jobs::countByState)
+        .onSuccess(
+            counts ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.render(counts)));
+  }
+
+  private void openApi(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(openApi));
+  }
+
+  private void rateLimit(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    RateLimiter.Decision d = limiter.acquire(t.id());
+    if (!d.allowed()) {
+      metrics.rateLimited();
+      ctx.put(RETRY_AFTER, d.retryAfterSeconds());
+      ctx.fail(
+          new ProblemException(
+              429,
+              "rate-limited",
+              "Too many requests",
+              "this token's detection limit is used up; retry after "
+                  + d.retryAfterSeconds()
+                  + " s"));
+      return;
+    }
+    ctx.next();
+  }
+
+  private void detect(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking(
+            ctx,
+            () -> {
+              JsonNode n = parseJson(raw);
+              detectSchema
+                  .violation(n)
+                  .ifPresent(
+                      v -> {
+                        throw ProblemException.badRequest("schema-violation", v);
+                      });
+              DetectionEngine.Request req = DetectionEngine.Request.fromJson(n);
+              if (req.text().isPresent() && req.text().get().length() > config.maxTextChars()) {
+                throw new ProblemException(
+                    413,
+                    "text-too-long",
+                    "Content too large",
+                    "the text has "
+                        + req.text().get().length()
+                        + " characters; the limit is "
+                        + config.maxTextChars());
+              }
+              DetectionEngine.Outcome out = engine.detect(req);
+              // Audited before the answer leaves: no detection without its audit row.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/detect",
+                      out.inputSha256(),
+                      out.tokens(),
+                      Optional.of(out.result().best().keyId().value()),
+                      Optional.of(out.result().verdict().label()),
+                      Optional.of(out.result().best().pValue()),
+                      Optional.of(out.result().best().log10PValue())));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.detection(out.result().verdict().label());
+              json(ctx, 200, out.json());
+            });
+  }
+
+  private void listAudit(RoutingContext ctx) {
+    int limit = queryInt(ctx, "limit", 1, 1000).orElse(100);
+    Optional<Integer> before = queryInt(ctx, "before", 1, Integer.MAX_VALUE);
+    blocking(ctx, () -> audit.list(limit, before.map(Integer::longValue)))
+        .onSuccess(
+            rows -> {
+              ObjectNode o = MAPPER.createObjectNode();
+              ArrayNode arr = o.putArray("entries");
+              for (AuditLog.Entry e : rows) {
+                ObjectNode j = arr.addObject();
+                j.put("id", e.id());
+                j.put("at", e.at().toString());
+                j.put("token_id", e.tokenId());
+                j.put("route", e.route());
+                j.put("input_sha256", e.inputSha256());
+                j.put("input_tokens", e.inputTokens());
+                e.keyId().ifPresent(v -> j.put("key_id", v));
+                e.verdict().ifPresent(v -> j.put("verdict", v));
+                e.pValue().ifPresent(v -> j.put("p_value", v));
+                e.log10PValue().ifPresent(v -> j.put("log10_p_value", v));
+              }
+              json(ctx, 200, o);
+            });
+  }
+
+  private void listTokens(RoutingContext ctx) {
+    blocking(ctx, tokens::list)
+        .onSuccess(
+            list -> {
+              ObjectNode o = MAPPER.createObjectNode();
+              ArrayNode arr = o.putArray("tokens");
+              list.forEach(t -> arr.add(tokenJson(t)));
+              json(ctx, 200, o);
+            });
+  }
+
+  private void createToken(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    blocking(
+            ctx,
+            () -> {
+              JsonNode n = parseJson(raw);
+              createTokenSchema
+                  .violation(n)
+                  .ifPresent(
+                      v -> {
+                        throw ProblemException.badRequest("schema-violation", v);
+                      });
+              Role role = Role.parse(n.get("role").textValue()).orElseThrow();
+              return tokens.create(role, n.path("label").asText(""));
+            })
+        .onSuccess(
+            issued -> {
+              ObjectNode o = tokenJson(issued.token());
+              o.put("token", issued.bearer());
+              json(ctx, 201, o);
+            });
+  }
+
+  private void revokeToken(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> tokens.revoke(id))
+        .onSuccess(
+            t -> {
+              if (t.isEmpty()) {
+                ctx.fail(ProblemException.notFound("unknown-token", "no token with this id"));
+                return;
+              }
+              auth.forget(id);
+              json(ctx, 200, tokenJson(t.get()));
+            });
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  private void observe(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+    ctx.addEndHandler(
+        v ->
+            metrics.request(
+                ctx.get(ROUTE, "unmatched"),
+                ctx.request().method().name(),
+                ctx.response().getStatusCode(),
+                System.nanoTime() - start));
+    ctx.next();
+  }
+
+  /** Runs blocking work on the worker pool (unordered, so requests run in parallel). */
+  private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    Future<T> f = worker.executeBlocking(work, false);
+    return f.onFailure(ctx::fail);
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    ProblemException p;
+    if (f instanceof ProblemException pe) {
+      p = pe;
+    } else if (ctx.statusCode() == 413) {
+      p =
+          new ProblemException(
+              413,
+              "body-too-large",
+              "Content too large",
+              "the request body is larger than " + config.maxBodyBytes() + " bytes");
+    } else if (ctx.statusCode() == 503) {
+      p =
+          new ProblemException(
+              503,
+              "timeout",
+              "Service unavailable",
+              "the request took longer than " + config.requestTimeoutMs() + " ms");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      p =
+          new ProblemException(
+              ctx.statusCode(), "bad-request", "Bad request", "the request was refused");
+    } else {
+      String incident = UUID.randomUUID().toString();
+      // The log gets the exception; the client gets an incident id to quote, nothing more.
+      LOG.log(Level.SEVERE, "internal error, incident " + incident, f);
+      p =
+          new ProblemException(
+              500,
+              "internal",
+              "Internal server error",
+              "an internal error occurred; incident " + incident);
+    }
+    problem(ctx, p);
+  }
+
+  private void problem(RoutingContext ctx, ProblemException p) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return;
+    }
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("type", PROBLEM_BASE + p.type());
+    o.put("title", p.title());
+    o.put("status", p.status());
+    o.put("detail", p.detail());
+    var resp = ctx.response().setStatusCode(p.status());
+    resp.putHeader("Content-Type", "application/problem+json");
+    resp.putHeader("Cache-Control", "no-store");
+    if (p.status() == 401) {
+      resp.putHeader("WWW-Authenticate", "Bearer");
+    }
+    Long retry = ctx.get(RETRY_AFTER);
+    if (p.status() == 429 && retry != null) {
+      resp.putHeader("Retry-After", Long.toString(retry));
+    }
+    resp.end(o.toString());
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonNode body) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return; // the timeout handler answered already
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.toString());
+  }
+
+  private static ObjectNode tokenJson(TokenStore.ApiToken t) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("id", t.id());
+    o.put("role", t.role().label());
+    o.put("label", t.label());
+    o.put("created", t.created().toString());
+    t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
+    return o;
+  }
+
+  /** Strict UTF-8, then JSON; both failures are one-line 400s that quote none of the input. */
+  static JsonNode parseJson(Buffer raw) {
+    if (raw == null || raw.length() == 0) {
+      throw ProblemException.badRequest("malformed-json", "the request body is empty");
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(raw.getBytes()))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw ProblemException.badRequest("malformed-utf8", "the request body is not valid UTF-8");
+    }
+    try {
+      JsonNode n = MAPPER.readTree(text);
+      if (n == null || n.isMissingNode()) {
+        throw ProblemException.badRequest("malformed-json", "the request body is empty");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw ProblemException.badRequest(
+          "malformed-json",
+          "the request body is not valid JSON"
+              + (loc == null
+                  ? ""
+                  : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
+    }
+  }
+
+  private static Optional<Integer> queryInt(RoutingContext ctx, String name, int min, int max) {
+    String v = ctx.queryParams().get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    try {
+      int i = Integer.parseInt(v);
+      if (i < min || i > max) {
+        throw new NumberFormatException();
+      }
+      return Optional.of(i);
+    } catch (NumberFormatException e) {
+      throw ProblemException.badRequest(
+          "bad-parameter", name + " must be an integer in " + min + ".." + max);
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = VerifierVerticle.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

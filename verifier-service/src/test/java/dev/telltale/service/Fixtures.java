@@ -1,0 +1,85 @@
+package dev.telltale.service;
+
+import dev.telltale.TestKeys;
+import dev.telltale.embed.Watermarker;
+import dev.telltale.key.KeySet;
+import dev.telltale.key.KeySetFile;
+import dev.telltale.key.SecretAccess;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.testdata.SamplingParams;
+import dev.telltale.testdata.TeacherGenerator;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Keys and texts shared by the service tests: a real teacher generates the watermarked text. */
+final class Fixtures {
+  static final WatermarkKey KGW = TestKeys.key(0x5e11, GreenListParameters.defaults());
+  static final WatermarkKey GUMBEL = TestKeys.key(0x5e12, GumbelParameters.defaults());
+  static final KeySet KEYS = KeySet.of(KGW.id(), List.of(KGW, GUMBEL));
+
+  /** Human-written text (a Europarl-style sentence set) for the null case. */
+  static final String HUMAN =
+      "Madam President, on a point of order. You will be aware from the press and television"
+          + " that there have been a number of bomb explosions and killings in Sri Lanka. One of"
+          + " the people assassinated very recently in Sri Lanka was Mr Kumar Ponnambalam, who"
+          + " had visited the European Parliament just a few months ago. Would it be appropriate"
+          + " for you, Madam President, to write a letter to the Sri Lankan President expressing"
+          + " Parliament's regret at his and the other violent deaths in Sri Lanka?";
+
+  private static String watermarked;
+  private static String longWatermarked;
+
+  private Fixtures() {}
+
+  /** A 200-token text the teacher generated under the KGW key. */
+  static synchronized String watermarkedText() {
+    if (watermarked == null) {
+      watermarked = generate(200, 11);
+    }
+    return watermarked;
+  }
+
+  /** A 1000-token watermarked text, the load test's input. */
+  static synchronized String longWatermarkedText() {
+    if (longWatermarked == null) {
+      longWatermarked = generate(1000, 12);
+    }
+    return longWatermarked;
+  }
+
+  private static String generate(int tokens, long seed) {
+    TeacherGenerator teacher = TeacherGenerator.defaultTeacher();
+    int[] prompt = teacher.heldOutPrompts(1, 8).get(0);
+    return teacher
+        .generate(prompt, tokens, SamplingParams.defaults(), seed, Watermarker.of(KGW))
+        .text();
+  }
+
+  static Path writeKeys(Path dir) throws Exception {
+    Path p = dir.resolve("keys.json");
+    KeySetFile.write(p, KEYS, false);
+    return p;
+  }
+
+  /** Every printable form of every test secret, which no response may contain. */
+  static List<String> secretForms() {
+    List<String> out = new java.util.ArrayList<>();
+    for (WatermarkKey k : KEYS.keys()) {
+      byte[] s = k.secret().toByteArray(SecretAccess.get());
+      out.add(HexFormat.of().formatHex(s));
+      out.add(Base64.getEncoder().withoutPadding().encodeToString(s));
+      out.add(Base64.getUrlEncoder().withoutPadding().encodeToString(s));
+    }
+    return out;
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}
