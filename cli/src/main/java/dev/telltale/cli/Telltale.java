@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       DetectCommand.class,
       DemoCommand.class,
+      ServeCommand.class,
+      TokensCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {

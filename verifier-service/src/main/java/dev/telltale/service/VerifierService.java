@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -41,9 +43,13 @@ public final class VerifierService {
     return vertx
         .<Resources>executeBlocking(
             () -> {
-              KeySet keys = loadOrCreateKeys(config, LOG::info);
               Database db = Database.open(config);
-              return new Resources(db, keys);
+              try {
+                return new Resources(db, loadOrCreateKeys(config, LOG::info));
+              } catch (RuntimeException e) {
+                db.close();
+                throw e;
+              }
             },
             false)
         .compose(
@@ -87,6 +93,16 @@ public final class VerifierService {
             });
   }
 
+  private static KeyId newKeyId() {
+    byte[] r = new byte[3];
+    new SecureRandom().nextBytes(r);
+    return KeyId.of(
+        "wm-"
+            + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
+            + "-"
+            + HexFormat.of().formatHex(r));
+  }
+
   /**
    * The configured key set, or, when no key file is configured, {@code keys.json} in the data
    * directory, created (owner-only) on first start. A configured file that is missing is an error:
@@ -98,10 +114,7 @@ public final class VerifierService {
       if (config.keysFile().isEmpty() && !Files.exists(path)) {
         Files.createDirectories(config.dataDir());
         WatermarkKey key =
-            WatermarkKey.generate(
-                KeyId.of("wm-" + LocalDate.now(ZoneOffset.UTC)),
-                GreenListParameters.defaults(),
-                new SecureRandom());
+            WatermarkKey.generate(newKeyId(), GreenListParameters.defaults(), new SecureRandom());
         KeySetFile.write(path, KeySet.single(key), false);
         log.accept(
             "created a new key set in "
