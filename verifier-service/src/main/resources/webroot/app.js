@@ -1,0 +1,123 @@
+'use strict';
+// The verifier page: no build step, no dependencies. The token lives in sessionStorage only.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const KEY = 'telltale.token';
+
+  function token() { return sessionStorage.getItem(KEY) || ''; }
+
+  function show(signedIn) {
+    $('signin-section').hidden = signedIn;
+    $('detect-section').hidden = !signedIn;
+  }
+
+  async function api(path, options) {
+    const resp = await fetch(path, Object.assign({}, options, {
+      headers: Object.assign({ 'Authorization': 'Bearer ' + token() },
+        options && options.body ? { 'Content-Type': 'application/json' } : {}),
+    }));
+    let body = null;
+    try { body = await resp.json(); } catch (e) { body = null; }
+    if (!resp.ok) {
+      const detail = body && body.detail ? body.detail : ('HTTP ' + resp.status);
+      const err = new Error(detail);
+      err.status = resp.status;
+      throw err;
+    }
+    return body;
+  }
+
+  // p-values far below 1e-300 are reported through log10 p, which stays exact.
+  function formatP(p, log10) {
+    if (p === 0 || log10 < -300) { return '10^' + log10.toFixed(1); }
+    if (p >= 0.001) { return p.toPrecision(3); }
+    const exp = Math.floor(log10);
+    const mant = Math.pow(10, log10 - exp);
+    return mant.toFixed(2) + ' × 10^' + exp;
+  }
+
+  function oneIn(log10) {
+    if (log10 > -1) { return 'roughly ' + Math.round(100 * Math.pow(10, log10)) + ' in 100'; }
+    const n = -log10;
+    if (n < 7) { return 'about 1 in ' + Math.round(Math.pow(10, n)).toLocaleString('en'); }
+    return 'about 1 in 10^' + Math.floor(n);
+  }
+
+  function render(d) {
+    $('result').hidden = false;
+    const v = $('verdict');
+    v.className = d.verdict;
+    v.textContent = d.verdict === 'watermarked'
+      ? 'Watermarked (key ' + d.key_id + ')'
+      : 'No watermark found';
+    const p = d.keys_tested > 1 ? d.family_wise_p_value : d.p_value;
+    const l = d.keys_tested > 1 ? d.log10_family_wise_p_value : d.log10_p_value;
+    $('pvalue').textContent =
+      'p-value ' + formatP(p, l) + ': if this text carried no watermark, a score at least this high ' +
+      'would come up by chance ' + oneIn(l) + ' times. The verdict threshold is ' + d.alpha +
+      (d.keys_tested > 1 ? ' (corrected for the ' + d.keys_tested + ' keys tested).' : '.');
+    $('counts').textContent = d.green_tokens !== undefined
+      ? d.green_tokens + ' of ' + d.scored_tokens + ' scored tokens are green; ' +
+        d.expected_green_tokens.toFixed(1) + ' would be expected by chance (' + d.tokens + ' tokens in all).'
+      : 'score ' + d.score.toFixed(1) + ' over ' + d.scored_tokens + ' scored tokens; ' +
+        d.expected_score.toFixed(1) + ' expected by chance.';
+    const map = $('heatmap');
+    map.replaceChildren();
+    const kgw = d.explain && d.explain.scheme === 'kgw';
+    for (const t of (d.explain ? d.explain.tokens : [])) {
+      const span = document.createElement('span');
+      let cls = 'none';
+      if (t.score !== null) { cls = (kgw ? t.score >= 1 : t.score > 1) ? 'green' : 'red'; }
+      span.className = 'tok ' + cls;
+      span.textContent = t.text;
+      if (t.score !== null) { span.title = 'score ' + t.score.toFixed(3); }
+      map.appendChild(span);
+    }
+  }
+
+  $('signin-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const t = $('token').value.trim();
+    if (!/^tt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(t)) {
+      $('signin-status').textContent = 'That is not an API token (tt_…).';
+      return;
+    }
+    sessionStorage.setItem(KEY, t);
+    $('token').value = '';
+    $('signin-status').textContent = '';
+    show(true);
+  });
+
+  $('signout').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY);
+    $('result').hidden = true;
+    show(false);
+  });
+
+  $('detect-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('error').textContent = '';
+    const text = $('text').value;
+    if (!text.trim()) { $('error').textContent = 'Paste a text first.'; return; }
+    $('check').disabled = true;
+    try {
+      render(await api('/v1/detect', {
+        method: 'POST',
+        body: JSON.stringify({ text: text, explain: true, window: $('window').checked }),
+      }));
+    } catch (err) {
+      $('result').hidden = true;
+      if (err.status === 401) {
+        sessionStorage.removeItem(KEY);
+        show(false);
+        $('signin-status').textContent = 'The token was refused: ' + err.message;
+      } else {
+        $('error').textContent = err.message;
+      }
+    } finally {
+      $('check').disabled = false;
+    }
+  });
+
+  show(token() !== '');
+})();

@@ -1,0 +1,94 @@
+package dev.telltale.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web page in real headless Chromium (Debian's, driven by Playwright; Playwright never
+ * downloads a browser of its own): sign in, paste watermarked text, read the verdict.
+ */
+class WebPageTest extends ServiceTestBase {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  @Override
+  Map<String, String> databaseSettings(Path dir) {
+    return Map.of();
+  }
+
+  @Test
+  void pageIsServedWithAContentSecurityPolicy() throws Exception {
+    HttpResponse<Buffer> r = get("/", null);
+    assertEquals(200, r.statusCode());
+    assertTrue(r.getHeader("Content-Type").startsWith("text/html"));
+    assertTrue(r.getHeader("Content-Security-Policy").contains("default-src 'self'"));
+    assertEquals(200, get("/app.js", null).statusCode());
+  }
+
+  @Test
+  void pastedWatermarkedTextShowsTheVerdictAndHeatMap() {
+    String bearer = newToken(Role.INVESTIGATOR);
+    try (Playwright pw =
+            Playwright.create(
+                new Playwright.CreateOptions()
+                    .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        Browser browser =
+            pw.chromium()
+                .launch(
+                    new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(
+                            List.of(
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")))) {
+      Page page = browser.newPage();
+      page.navigate("http://127.0.0.1:" + service.port() + "/");
+      page.fill("#token", bearer);
+      page.click("#signin");
+      page.fill("#text", Fixtures.watermarkedText());
+      page.click("#check");
+      page.waitForSelector("#verdict.watermarked");
+      assertTrue(page.textContent("#verdict").startsWith("Watermarked"));
+      assertTrue(page.textContent("#pvalue").contains("by chance"), page.textContent("#pvalue"));
+      int green = page.locator("#heatmap .tok.green").count();
+      int red = page.locator("#heatmap .tok.red").count();
+      // The heat-map shows exactly the counts the detection reports ...
+      String counts = page.textContent("#counts");
+      assertTrue(
+          counts.startsWith(green + " of " + (green + red) + " scored tokens are green"), counts);
+      // ... and far more green than the null's gamma = 0.25 (0.4 is over 5 sd above it here).
+      assertTrue(green > 0.4 * (green + red), "green " + green + ", red " + red);
+
+      // Human text: the same page says no watermark.
+      page.fill("#text", Fixtures.HUMAN);
+      page.click("#check");
+      page.waitForSelector("#verdict.not_watermarked");
+      assertEquals("No watermark found", page.textContent("#verdict"));
+
+      // A revoked or forged token sends the user back to sign in with the reason.
+      page.click("#signout");
+      page.fill("#token", "tt_0123456789abcdef_" + "A".repeat(43));
+      page.click("#signin");
+      page.fill("#text", "a b c");
+      page.click("#check");
+      page.waitForSelector("#signin-section:not([hidden])");
+      assertTrue(page.textContent("#signin-status").contains("refused"));
+    }
+  }
+}
