@@ -2,6 +2,7 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,7 +42,9 @@ import java.util.logging.Logger;
 public final class VerifierVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(VerifierVerticle.class.getName());
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String ROUTE = "telltale.route";
   private static final String RETRY_AFTER = "telltale.retryAfter";
   private static final String PROBLEM_BASE = "https://telltale.dev/problems/";

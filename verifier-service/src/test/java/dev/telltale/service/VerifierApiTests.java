@@ -136,6 +136,7 @@ abstract class VerifierApiTests extends ServiceTestBase {
       strings = {
         "{\"text\": ",
         "{\"text\": \"a\",}",
+        "{\"text\": \"a\"} trailing",
         "not json",
         "{\"text\": \"a\", \"text\": \"b\"}",
         ""
