@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     name = "serve",
     description = {
       "Run the verifier service (detection API, web page, metrics).",
-      "With no configuration it keeps its database and a new key set in ./telltale-data."
+      "With no configuration it keeps its data (database, a new key set) in telltale-data."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "Port (default 8080; 0: any free).")

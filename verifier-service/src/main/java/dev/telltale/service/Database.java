@@ -53,6 +53,14 @@ public final class Database implements AutoCloseable {
     try {
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
+      if (url.startsWith("jdbc:h2:") && rootMessage(e).contains("already in use")) {
+        throw new StorageException(
+            "the embedded database in '"
+                + config.dataDir()
+                + "' is in use by another process (a running telltale serve?); stop it, or use"
+                + " the admin routes, or PostgreSQL, which several processes can share",
+            e);
+      }
       // The driver's message may echo the URL; it holds no password when flags carry it apart.
       throw new StorageException("cannot open database: " + rootMessage(e), e);
     }

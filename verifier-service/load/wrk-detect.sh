@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Load test of POST /v1/detect with wrk (Debian package `wrk`): a real `telltale serve` process on
+# an embedded database, 64 connections, a 1,000-token watermarked text from the demo teacher.
+# Usage: verifier-service/load/wrk-detect.sh [SECONDS] [CONNECTIONS]   (after building the CLI jar:
+# ./mvnw -B -q -pl cli -am package -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-20}
+conns=${2:-64}
+jar=cli/target/telltale.jar
+work=$(mktemp -d)
+port=${PORT:-18080}
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# The embedded database admits one process at a time: create the token before serving.
+token=$(java -jar "$jar" tokens create --role investigator --data "$work/data" 2>/dev/null)
+export TELLTALE_RATE_DETECT_BURST=1000000000 TELLTALE_RATE_DETECT_PER_MINUTE=1000000000
+java -jar "$jar" serve --port "$port" --data "$work/data" >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+java -jar "$jar" generate --keys "$work/data/keys.json" --tokens 1000 --seed 7 >"$work/text.txt"
+python3 -c 'import json,sys; print(json.dumps({"text": open(sys.argv[1]).read()}))' "$work/text.txt" >"$work/body.json"
+
+cat >"$work/detect.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+local f = io.open("$work/body.json", "r")
+wrk.body = f:read("*a")
+f:close()
+LUA
+
+# Warm-up (JIT, pools, auth cache), then the measured run.
+wrk -t2 -c"$conns" -d5s -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect" >/dev/null
+wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect"
+curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^telltale_http_requests_total\{route="/v1/detect"'
