@@ -45,7 +45,7 @@ public final class VerifierVerticle extends VerticleBase {
       new ObjectMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final String ROUTE = "telltale.route";
+  private static final String ROUTE = RouteLabel.KEY;
   private static final String RETRY_AFTER = "telltale.retryAfter";
   private static final String PROBLEM_BASE = "https://telltale.dev/problems/";
 
@@ -140,9 +140,9 @@ public final class VerifierVerticle extends VerticleBase {
         .handler(this::revokeToken);
 
     r.get("/*")
+        .handler(new RouteLabel("static"))
         .handler(
             ctx -> {
-              ctx.put(ROUTE, "static");
               ctx.response()
                   .putHeader(
                       "Content-Security-Policy",
@@ -179,17 +179,10 @@ public final class VerifierVerticle extends VerticleBase {
     return route(r, method, path, null);
   }
 
-  /** A route that records its template for metrics; a body handler, if any, must come first. */
+  /** A route that records its template for metrics, then reads the body if one is given. */
   private static Route route(Router r, HttpMethod method, String path, BodyHandler body) {
-    Route route = r.route(method, path);
-    if (body != null) {
-      route.handler(body);
-    }
-    return route.handler(
-        ctx -> {
-          ctx.put(ROUTE, path);
-          ctx.next();
-        });
+    Route route = r.route(method, path).handler(new RouteLabel(path));
+    return body == null ? route : route.handler(body);
   }
 
   // ---- handlers -------------------------------------------------------------------------------

@@ -334,6 +334,15 @@ abstract class VerifierApiTests extends ServiceTestBase {
             "telltale_http_request_duration_seconds_bucket{route=\"/v1/detect\",le=\"+Inf\"}"),
         m);
     assertTrue(m.contains("telltale_jobs{state=\"queued\"}"), m);
+    // A request refused by the body limit still counts under its route.
+    String big = "word ".repeat((int) (BODY_LIMIT / 5) + 10);
+    assertEquals(
+        413, post("/v1/detect", newToken(Role.INVESTIGATOR), Map.of("text", big)).statusCode());
+    String after = get("/metrics", null).bodyAsString();
+    assertTrue(
+        after.contains(
+            "telltale_http_requests_total{route=\"/v1/detect\",method=\"POST\",status=\"413\"}"),
+        after);
   }
 
   @Test
