@@ -1,8 +1,5 @@
 package dev.telltale.service;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,16 +20,9 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The HTTP API: one route table, thin handlers (parse, call core or storage off the event loop,
@@ -40,14 +30,8 @@ import java.util.logging.Logger;
  * trace, submitted text or key material.
  */
 public final class VerifierVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(VerifierVerticle.class.getName());
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String ROUTE = RouteLabel.KEY;
-  private static final String RETRY_AFTER = "telltale.retryAfter";
-  private static final String PROBLEM_BASE = "https://telltale.dev/problems/";
 
   private final ServiceConfig config;
   private final Database db;
@@ -63,6 +47,7 @@ public final class VerifierVerticle extends VerticleBase {
   private WorkerExecutor worker;
   private Auth auth;
   private HttpServer server;
+  private final ProblemHandler problems;
 
   public VerifierVerticle(ServiceConfig config, Database db, KeySet keys, Metrics metrics) {
     this.config = config;
@@ -73,6 +58,7 @@ public final class VerifierVerticle extends VerticleBase {
     this.tokens = new TokenStore(db.dataSource());
     this.audit = new AuditLog(db.dataSource());
     this.jobs = new JobStore(db.dataSource());
+    this.problems = new ProblemHandler(config);
     this.openApi = resource("/openapi.json");
     try {
       JsonNode doc = MAPPER.readTree(openApi);
@@ -151,11 +137,11 @@ public final class VerifierVerticle extends VerticleBase {
             })
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
-    r.route().failureHandler(this::failure);
+    r.route().failureHandler(problems);
     r.errorHandler(
         404,
         ctx ->
-            problem(
+            problems.write(
                 ctx,
                 new ProblemException(
                     404,
@@ -165,7 +151,7 @@ public final class VerifierVerticle extends VerticleBase {
     r.errorHandler(
         405,
         ctx ->
-            problem(
+            problems.write(
                 ctx,
                 new ProblemException(
                     405,
@@ -196,7 +182,7 @@ public final class VerifierVerticle extends VerticleBase {
               ObjectNode checks = o.putObject("checks");
               checks.put("database", up ? "up" : "down");
               checks.put("keys", "loaded");
-              json(ctx, up ? 200 : 503, o);
+              JsonBody.write(ctx, up ? 200 : 503, o);
             });
   }
 
@@ -218,7 +204,7 @@ public final class VerifierVerticle extends VerticleBase {
     RateLimiter.Decision d = limiter.acquire(t.id());
     if (!d.allowed()) {
       metrics.rateLimited();
-      ctx.put(RETRY_AFTER, d.retryAfterSeconds());
+      ctx.put(ProblemHandler.RETRY_AFTER, d.retryAfterSeconds());
       ctx.fail(
           new ProblemException(
               429,
@@ -238,7 +224,7 @@ public final class VerifierVerticle extends VerticleBase {
     blocking(
             ctx,
             () -> {
-              JsonNode n = parseJson(raw);
+              JsonNode n = JsonBody.parse(raw);
               detectSchema
                   .violation(n)
                   .ifPresent(
@@ -275,7 +261,7 @@ public final class VerifierVerticle extends VerticleBase {
         .onSuccess(
             out -> {
               metrics.detection(out.result().verdict().label());
-              json(ctx, 200, out.json());
+              JsonBody.write(ctx, 200, out.json());
             });
   }
 
@@ -300,7 +286,7 @@ public final class VerifierVerticle extends VerticleBase {
                 e.pValue().ifPresent(v -> j.put("p_value", v));
                 e.log10PValue().ifPresent(v -> j.put("log10_p_value", v));
               }
-              json(ctx, 200, o);
+              JsonBody.write(ctx, 200, o);
             });
   }
 
@@ -311,7 +297,7 @@ public final class VerifierVerticle extends VerticleBase {
               ObjectNode o = MAPPER.createObjectNode();
               ArrayNode arr = o.putArray("tokens");
               list.forEach(t -> arr.add(tokenJson(t)));
-              json(ctx, 200, o);
+              JsonBody.write(ctx, 200, o);
             });
   }
 
@@ -320,7 +306,7 @@ public final class VerifierVerticle extends VerticleBase {
     blocking(
             ctx,
             () -> {
-              JsonNode n = parseJson(raw);
+              JsonNode n = JsonBody.parse(raw);
               createTokenSchema
                   .violation(n)
                   .ifPresent(
@@ -334,7 +320,7 @@ public final class VerifierVerticle extends VerticleBase {
             issued -> {
               ObjectNode o = tokenJson(issued.token());
               o.put("token", issued.bearer());
-              json(ctx, 201, o);
+              JsonBody.write(ctx, 201, o);
             });
   }
 
@@ -348,7 +334,7 @@ public final class VerifierVerticle extends VerticleBase {
                 return;
               }
               auth.forget(id);
-              json(ctx, 200, tokenJson(t.get()));
+              JsonBody.write(ctx, 200, tokenJson(t.get()));
             });
   }
 
@@ -373,76 +359,6 @@ public final class VerifierVerticle extends VerticleBase {
     return f.onFailure(ctx::fail);
   }
 
-  private void failure(RoutingContext ctx) {
-    Throwable f = ctx.failure();
-    ProblemException p;
-    if (f instanceof ProblemException pe) {
-      p = pe;
-    } else if (ctx.statusCode() == 413) {
-      p =
-          new ProblemException(
-              413,
-              "body-too-large",
-              "Content too large",
-              "the request body is larger than " + config.maxBodyBytes() + " bytes");
-    } else if (ctx.statusCode() == 503) {
-      p =
-          new ProblemException(
-              503,
-              "timeout",
-              "Service unavailable",
-              "the request took longer than " + config.requestTimeoutMs() + " ms");
-    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      p =
-          new ProblemException(
-              ctx.statusCode(), "bad-request", "Bad request", "the request was refused");
-    } else {
-      String incident = UUID.randomUUID().toString();
-      // The log gets the exception; the client gets an incident id to quote, nothing more.
-      LOG.log(Level.SEVERE, "internal error, incident " + incident, f);
-      p =
-          new ProblemException(
-              500,
-              "internal",
-              "Internal server error",
-              "an internal error occurred; incident " + incident);
-    }
-    problem(ctx, p);
-  }
-
-  private void problem(RoutingContext ctx, ProblemException p) {
-    if (ctx.response().ended() || ctx.response().headWritten()) {
-      return;
-    }
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("type", PROBLEM_BASE + p.type());
-    o.put("title", p.title());
-    o.put("status", p.status());
-    o.put("detail", p.detail());
-    var resp = ctx.response().setStatusCode(p.status());
-    resp.putHeader("Content-Type", "application/problem+json");
-    resp.putHeader("Cache-Control", "no-store");
-    if (p.status() == 401) {
-      resp.putHeader("WWW-Authenticate", "Bearer");
-    }
-    Long retry = ctx.get(RETRY_AFTER);
-    if (p.status() == 429 && retry != null) {
-      resp.putHeader("Retry-After", Long.toString(retry));
-    }
-    resp.end(o.toString());
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonNode body) {
-    if (ctx.response().ended() || ctx.response().headWritten()) {
-      return; // the timeout handler answered already
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(body.toString());
-  }
-
   private static ObjectNode tokenJson(TokenStore.ApiToken t) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("id", t.id());
@@ -451,40 +367,6 @@ public final class VerifierVerticle extends VerticleBase {
     o.put("created", t.created().toString());
     t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
     return o;
-  }
-
-  /** Strict UTF-8, then JSON; both failures are one-line 400s that quote none of the input. */
-  static JsonNode parseJson(Buffer raw) {
-    if (raw == null || raw.length() == 0) {
-      throw ProblemException.badRequest("malformed-json", "the request body is empty");
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(raw.getBytes()))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw ProblemException.badRequest("malformed-utf8", "the request body is not valid UTF-8");
-    }
-    try {
-      JsonNode n = MAPPER.readTree(text);
-      if (n == null || n.isMissingNode()) {
-        throw ProblemException.badRequest("malformed-json", "the request body is empty");
-      }
-      return n;
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      throw ProblemException.badRequest(
-          "malformed-json",
-          "the request body is not valid JSON"
-              + (loc == null
-                  ? ""
-                  : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
-    }
   }
 
   private static Optional<Integer> queryInt(RoutingContext ctx, String name, int min, int max) {
