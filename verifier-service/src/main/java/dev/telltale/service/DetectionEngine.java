@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a detection request against the service's key set and produces exactly the object {@code
@@ -36,6 +37,8 @@ public final class DetectionEngine {
 
   private final KeySet keys;
   private final int maxTokens;
+  private final ConcurrentHashMap<DetectorKey, KeySetDetector> detectors =
+      new ConcurrentHashMap<>();
 
   public DetectionEngine(KeySet keys, int maxTokens) {
     this.keys = keys;
@@ -110,7 +113,7 @@ public final class DetectionEngine {
           "explain is limited to " + MAX_EXPLAIN_TOKENS + " tokens; the input has " + ids.length);
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
-    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
+    KeySetDetection result = detector(set, tok, r, policy).detectTokens(ids, 0, ids.length);
     ObjectNode json = DetectionJson.of(result, tok.name());
     if (r.explain()) {
       WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
@@ -118,6 +121,22 @@ public final class DetectionEngine {
     }
     return new Outcome(json, result, ids.length, digest);
   }
+
+  /**
+   * Detectors for the default alpha are kept (deriving subkeys per request is wasted work); the
+   * cache is bounded by tokenizers x (keys + 1) x window on/off, because an unknown key id is
+   * refused before this point. Other alphas get a fresh detector.
+   */
+  private KeySetDetector detector(KeySet set, Tokenizer tok, Request r, DetectionPolicy policy) {
+    if (r.alpha() != DetectionPolicy.DEFAULT_ALPHA) {
+      return KeySetDetector.of(set, tok, policy);
+    }
+    return detectors.computeIfAbsent(
+        new DetectorKey(tok.name(), r.keyId(), r.window()),
+        k -> KeySetDetector.of(set, tok, policy));
+  }
+
+  private record DetectorKey(String tokenizer, Optional<String> keyId, boolean window) {}
 
   /**
    * Per-token marks for a heat-map under the best key: {@code score} is null where no tuple was
