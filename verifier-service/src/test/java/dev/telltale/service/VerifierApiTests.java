@@ -45,6 +45,10 @@ abstract class VerifierApiTests extends ServiceTestBase {
     KeySetDetection core =
         KeySetDetector.of(Fixtures.KEYS, CL100K, DetectionPolicy.defaults()).detectText(text);
     assertEquals(roundTrip(DetectionJson.of(core, "cl100k_base")), json(r));
+    // The served document describes the answer.
+    assertEquals(
+        java.util.Optional.empty(),
+        RequestParsingProperties.schema("Detection").violation(json(r)));
     assertEquals("watermarked", json(r).get("verdict").asText());
     assertEquals(Fixtures.KGW.id().value(), json(r).get("key_id").asText());
     assertTrue(json(r).get("p_value").asDouble() < 1e-6);
@@ -105,6 +109,29 @@ abstract class VerifierApiTests extends ServiceTestBase {
     assertEquals(d.get("scored_tokens").asInt(), scored);
     assertEquals(d.get("green_tokens").asInt(), green);
     assertEquals(text.strip(), joined.toString().strip());
+  }
+
+  @Test
+  void explainUnderAGumbelKeyGivesPositiveScoresAndShowsUnknownIds() throws Exception {
+    int[] ids = CL100K.encode(Fixtures.HUMAN);
+    ids[5] = 2_000_000_000; // not a cl100k id: scored like any other, shown as its number
+    HttpResponse<Buffer> r =
+        post(
+            "/v1/detect",
+            newToken(Role.INVESTIGATOR),
+            Map.of("tokens", ids, "explain", true, "key_id", Fixtures.GUMBEL.id().value()));
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    JsonNode explain = json(r).get("explain");
+    assertEquals("gumbel", explain.get("scheme").asText());
+    assertEquals("#2000000000", explain.get("tokens").get(5).get("text").asText());
+    double sum = 0;
+    for (JsonNode t : explain.get("tokens")) {
+      if (!t.get("score").isNull()) {
+        assertTrue(t.get("score").asDouble() >= 0);
+        sum += t.get("score").asDouble();
+      }
+    }
+    assertEquals(json(r).get("score").asDouble(), sum, 1e-9 * Math.max(1, sum));
   }
 
   @ParameterizedTest
