@@ -48,7 +48,7 @@ abstract class VerifierApiTests extends ServiceTestBase {
     // The served document describes the answer.
     assertEquals(
         java.util.Optional.empty(),
-        RequestParsingProperties.schema("Detection").violation(json(r)));
+        RequestParsingPropertiesTest.schema("Detection").violation(json(r)));
     assertEquals("watermarked", json(r).get("verdict").asText());
     assertEquals(Fixtures.KGW.id().value(), json(r).get("key_id").asText());
     assertTrue(json(r).get("p_value").asDouble() < 1e-6);

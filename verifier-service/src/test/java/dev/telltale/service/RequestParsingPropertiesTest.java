@@ -19,12 +19,12 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** Parsers and invariants over arbitrary input: never a crash, always a one-line 400. */
-class RequestParsingProperties {
+class RequestParsingPropertiesTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final RequestSchema DETECT = schema("DetectRequest");
 
   static RequestSchema schema(String name) {
-    try (InputStream in = RequestParsingProperties.class.getResourceAsStream("/openapi.json")) {
+    try (InputStream in = RequestParsingPropertiesTest.class.getResourceAsStream("/openapi.json")) {
       return new RequestSchema(MAPPER.readTree(in).path("components").path("schemas").get(name));
     } catch (IOException e) {
       throw new IllegalStateException(e);
