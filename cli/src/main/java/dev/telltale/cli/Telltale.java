@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       DetectCommand.class,
       DemoCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      CarrierCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {
