@@ -38,8 +38,14 @@ import java.util.Set;
  * <pre>{@code
  * {"format":"telltale-keyset","version":1,"primary":"wm-1",
  *  "watermark_keys":[{"id":"wm-1","created":"2026-01-01T00:00:00Z","scheme":"kgw",
- *    "gamma":0.25,"delta":2.0,"context_width":2,"self_hash":false,"secret":"<base64url>"}]}
+ *    "gamma":0.25,"delta":2.0,"context_width":2,"self_hash":false,"secret":"<base64url>"}],
+ *  "primary_signing_key":"sig-1",
+ *  "signing_keys":[{"id":"sig-1","created":"2026-01-01T00:00:00Z","algorithm":"Ed25519",
+ *    "status":"active","seed":"<base64url>"}]}
  * }</pre>
+ *
+ * <p>The signing key entries (Ed25519 seeds for provenance tokens) are optional; files without them
+ * load as key sets without signing keys.
  */
 public final class KeySetFile {
   public static final String FORMAT = "telltale-keyset";
