@@ -122,108 +122,9 @@ public final class KeySetFile {
       out.add(parseKey(keys.get(i), at + " watermark_keys[" + i + "]"));
     }
     try {
-      return withSigningKeys(root, KeySet.of(primary, out), at);
+      return SigningKeyEntries.read(root, KeySet.of(primary, out), at);
     } catch (IllegalArgumentException e) {
       throw new KeyFileException("key file '" + source + "': " + e.getMessage());
-    }
-  }
-
-  /**
-   * Reads the optional {@code signing_keys} section (Ed25519 seeds for provenance tokens) and its
-   * {@code primary_signing_key}; files written before it existed load without signing keys.
-   */
-  private static KeySet withSigningKeys(JsonNode root, KeySet set, String at)
-      throws KeyFileException {
-    JsonNode keys = root.get("signing_keys");
-    if (keys == null) {
-      if (root.has("primary_signing_key")) {
-        throw new KeyFileException(at + " has 'primary_signing_key' but no 'signing_keys'");
-      }
-      return set;
-    }
-    if (!keys.isArray() || keys.isEmpty()) {
-      throw new KeyFileException(at + " needs 'signing_keys' to be a non-empty array");
-    }
-    KeyId primary = keyId(text(root, "primary_signing_key", at), "primary_signing_key", at);
-    List<SigningKey> out = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      out.add(parseSigningKey(keys.get(i), at + " signing_keys[" + i + "]"));
-    }
-    return set.withSigningKeys(primary, out);
-  }
-
-  private static SigningKey parseSigningKey(JsonNode node, String at) throws KeyFileException {
-    if (!node.isObject()) {
-      throw new KeyFileException(at + " must be an object");
-    }
-    Set<String> allowed = Set.of("id", "created", "algorithm", "status", "seed");
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw new KeyFileException(at + " has unknown field '" + clip(f) + "'");
-      }
-    }
-    KeyId id = keyId(text(node, "id", at), "id", at);
-    Instant created;
-    try {
-      created = Instant.parse(text(node, "created", at));
-    } catch (DateTimeParseException e) {
-      throw new KeyFileException(at + " has a 'created' that is not an ISO-8601 instant");
-    }
-    String algorithm = text(node, "algorithm", at);
-    if (!SigningKey.ALGORITHM.equals(algorithm)) {
-      throw new KeyFileException(
-          at + " has algorithm '" + clip(algorithm) + "'; only Ed25519 is supported");
-    }
-    String statusLabel = text(node, "status", at);
-    SigningKeyStatus status =
-        SigningKeyStatus.fromLabel(statusLabel)
-            .orElseThrow(
-                () ->
-                    new KeyFileException(
-                        at
-                            + " has status '"
-                            + clip(statusLabel)
-                            + "' (expected active or retired)"));
-    byte[] seed;
-    try {
-      seed = Base64.getUrlDecoder().decode(text(node, "seed", at));
-    } catch (IllegalArgumentException e) {
-      throw new KeyFileException(at + " has a 'seed' that is not base64url");
-    }
-    try {
-      if (seed.length != SigningKey.SEED_LENGTH) {
-        throw new KeyFileException(
-            at
-                + " has a seed of "
-                + seed.length
-                + " bytes; Ed25519 seeds are "
-                + SigningKey.SEED_LENGTH
-                + " bytes");
-      }
-      return SigningKey.of(id, created, status, SecretBytes.copyOf(seed, SecretAccess.get()));
-    } finally {
-      Arrays.fill(seed, (byte) 0);
-    }
-  }
-
-  private static void writeSigningKeys(ObjectNode root, KeySet keySet) {
-    if (keySet.primarySigningKey().isEmpty()) {
-      return;
-    }
-    root.put("primary_signing_key", keySet.primarySigningKey().get().id().value());
-    ArrayNode keys = root.putArray("signing_keys");
-    for (SigningKey k : keySet.signingKeys()) {
-      ObjectNode n = keys.addObject();
-      n.put("id", k.id().value());
-      n.put("created", k.created().toString());
-      n.put("algorithm", SigningKey.ALGORITHM);
-      n.put("status", k.status().label());
-      n.put(
-          "seed",
-          Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(k.seed().toByteArray(SecretAccess.get())));
     }
   }
 
@@ -319,7 +220,7 @@ public final class KeySetFile {
               .withoutPadding()
               .encodeToString(k.secret().toByteArray(SecretAccess.get())));
     }
-    writeSigningKeys(root, keySet);
+    SigningKeyEntries.write(root, keySet);
     try {
       return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -399,7 +300,7 @@ public final class KeySetFile {
     return Files.getFileAttributeView(p, PosixFileAttributeView.class) != null;
   }
 
-  private static String text(JsonNode node, String field, String where) throws KeyFileException {
+  static String text(JsonNode node, String field, String where) throws KeyFileException {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual()) {
       throw new KeyFileException(where + " needs a string field '" + field + "'");
@@ -431,7 +332,7 @@ public final class KeySetFile {
     return v.booleanValue();
   }
 
-  private static KeyId keyId(String value, String field, String where) throws KeyFileException {
+  static KeyId keyId(String value, String field, String where) throws KeyFileException {
     try {
       return KeyId.of(value);
     } catch (IllegalArgumentException e) {
@@ -443,7 +344,7 @@ public final class KeySetFile {
     return e.getLocation() == null ? -1 : e.getLocation().getLineNr();
   }
 
-  private static String clip(String s) {
+  static String clip(String s) {
     String c = s.length() > 40 ? s.substring(0, 40) + "…" : s;
     return c.replaceAll("\\p{Cntrl}", "?");
   }
