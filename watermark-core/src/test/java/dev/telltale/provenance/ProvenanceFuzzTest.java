@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** Fuzzing of tokens and carriers, and sign-embed-extract-verify round trips. */
-class ProvenanceProperties {
+class ProvenanceFuzzTest {
   private static final SigningKey KEY = ProvenanceFixtures.active();
   private static final TokenSigner SIGNER = TokenSigner.of(KEY);
   private static final TokenVerifier VERIFIER = TokenVerifier.of(ProvenanceFixtures.publicKeys());
@@ -177,7 +177,7 @@ class ProvenanceProperties {
             (int) '\n')
         .list()
         .ofMaxSize(60)
-        .map(ProvenanceProperties::fromCodePoints);
+        .map(ProvenanceFuzzTest::fromCodePoints);
   }
 
   @Property(tries = 300)
@@ -230,7 +230,7 @@ class ProvenanceProperties {
             net.jqwik.api.Tuple.of(1, arabic),
             net.jqwik.api.Tuple.of(2, emoji),
             net.jqwik.api.Tuple.of(2, special));
-    return cp.list().ofMaxSize(120).map(ProvenanceProperties::fromCodePoints);
+    return cp.list().ofMaxSize(120).map(ProvenanceFuzzTest::fromCodePoints);
   }
 
   private static String fromCodePoints(List<Integer> cps) {

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
  * any length the claims allow (up to 256 chars, 768 UTF-8 bytes: heads of one, two and three
  * bytes), integers of every head size.
  */
-class ClaimsCodecProperties {
+class ClaimsCodecPropertiesTest {
   @Property(tries = 500)
   void claimsSurviveEncodeAndStrictDecode(
       @ForAll("claimText") String issuer,
@@ -81,7 +81,7 @@ class ClaimsCodecProperties {
             Arbitraries.integers().between(0x800, 0xD7FF),
             Arbitraries.integers().between(0x10000, 0x10FFFF));
     Arbitrary<String> mixed =
-        cp.list().ofMinSize(1).ofMaxSize(128).map(ClaimsCodecProperties::fromCodePoints);
+        cp.list().ofMinSize(1).ofMaxSize(128).map(ClaimsCodecPropertiesTest::fromCodePoints);
     Arbitrary<String> longest =
         Arbitraries.strings()
             .withCharRange('\u0800', '\uD7FF')
