@@ -112,6 +112,11 @@ public final class PublicKeySet {
     if (root == null || !root.isObject()) {
       throw new PublicKeySetException("public key set must be a JSON object");
     }
+    if (root.has("signing_keys") || root.has("watermark_keys")) {
+      throw new PublicKeySetException(
+          "this is a secret key set file, not a public key set (make one with: telltale keys"
+              + " public)");
+    }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!f.equals("keys")) {
