@@ -4,7 +4,9 @@ import dev.telltale.key.KeyFileException;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
+import dev.telltale.key.SigningKey;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.provenance.PublicKeySet;
 import dev.telltale.scheme.GreenListParameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,15 +21,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code telltale keys}: create, rotate and list watermark key sets. */
+/** {@code telltale keys}: create, rotate and list key sets; print their public signing keys. */
 @Command(
     name = "keys",
-    description = "Create, rotate and list watermark key sets.",
-    subcommands = {KeysCommand.Create.class, KeysCommand.Rotate.class, KeysCommand.ListKeys.class})
+    description = "Create, rotate and list key sets; print the public key set for verifiers.",
+    subcommands = {
+      KeysCommand.Create.class,
+      KeysCommand.Rotate.class,
+      KeysCommand.ListKeys.class,
+      KeysCommand.Public.class
+    })
 final class KeysCommand {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   static KeyId newKeyId(String requested) {
+    return newKeyId(requested, "wm-");
+  }
+
+  /** A fresh Ed25519 signing key for provenance tokens (default id sig-DATE-RANDOM). */
+  static SigningKey newSigningKey(String requested) {
+    return SigningKey.generate(newKeyId(requested, "sig-"), RANDOM);
+  }
+
+  private static KeyId newKeyId(String requested, String prefix) {
     if (requested != null) {
       try {
         return KeyId.of(requested);
@@ -38,7 +54,7 @@ final class KeysCommand {
     byte[] r = new byte[3];
     RANDOM.nextBytes(r);
     return KeyId.of(
-        "wm-"
+        prefix
             + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
             + "-"
             + HexFormat.of().formatHex(r));
@@ -69,13 +85,20 @@ final class KeysCommand {
     return "gumbel h=" + k.parameters().contextWidth();
   }
 
-  @Command(name = "create", description = "Create a key set file with one fresh watermark key.")
+  @Command(
+      name = "create",
+      description = "Create a key set file with a fresh watermark key and signing key.")
   static final class Create implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Key set file to write (mode 600).")
     Path out;
 
     @Option(names = "--id", description = "Key id (default wm-DATE-RANDOM).")
     String id;
+
+    @Option(
+        names = "--signing-id",
+        description = "Id of the Ed25519 signing key (default sig-DATE-RANDOM).")
+    String signingId;
 
     @Option(names = "--force", description = "Replace an existing file.")
     boolean force;
@@ -87,21 +110,35 @@ final class KeysCommand {
     @Override
     public Integer call() {
       WatermarkKey key = WatermarkKey.generate(newKeyId(id), parameters.toParameters(), RANDOM);
-      store(out, KeySet.single(key), force);
+      SigningKey signing = newSigningKey(signingId);
+      store(out, KeySet.single(key).withSigningKey(signing), force);
       spec.commandLine()
           .getOut()
-          .printf("created key %s (%s) in %s%n", key.id(), describe(key), out);
+          .printf(
+              "created key %s (%s) and signing key %s (Ed25519) in %s%n",
+              key.id(), describe(key), signing.id(), out);
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "rotate", description = "Add a fresh primary key; older keys stay for detection.")
+  @Command(
+      name = "rotate",
+      description = {
+        "Add a fresh primary key; older keys stay for detection.",
+        "With --signing, rotate the signing key instead: the old one is kept as retired, so its",
+        "public key still verifies the tokens it signed."
+      })
   static final class Rotate implements Callable<Integer> {
     @Option(names = "--keys", required = true, description = "Key set file to update.")
     Path keys;
 
-    @Option(names = "--id", description = "Id of the new key (default wm-DATE-RANDOM).")
+    @Option(
+        names = "--id",
+        description = "Id of the new key (default wm-DATE-RANDOM, or sig-DATE-RANDOM).")
     String id;
+
+    @Option(names = "--signing", description = "Rotate the Ed25519 signing key.")
+    boolean signing;
 
     @Mixin KeyParameterOptions parameters;
 
@@ -110,6 +147,9 @@ final class KeysCommand {
     @Override
     public Integer call() {
       KeySet current = load(keys);
+      if (signing) {
+        return rotateSigning(current);
+      }
       WatermarkKey key = WatermarkKey.generate(newKeyId(id), parameters.toParameters(), RANDOM);
       if (current.get(key.id()).isPresent()) {
         throw new BadInputException("key id '" + key.id() + "' is already in " + keys);
@@ -120,6 +160,21 @@ final class KeysCommand {
           .printf(
               "new primary key %s (%s); %d older key(s) kept for detection%n",
               key.id(), describe(key), current.keys().size());
+      return ExitCode.OK;
+    }
+
+    private int rotateSigning(KeySet current) {
+      SigningKey next = newSigningKey(id);
+      if (current.getSigningKey(next.id()).isPresent()) {
+        throw new BadInputException("signing key id '" + next.id() + "' is already in " + keys);
+      }
+      store(keys, current.withSigningKey(next), true);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "new signing key %s (Ed25519); %d older signing key(s) kept as retired for"
+                  + " verification%n",
+              next.id(), current.signingKeys().size());
       return ExitCode.OK;
     }
   }
@@ -140,6 +195,44 @@ final class KeysCommand {
             "%s %-28s %-40s created %s%n",
             k.id().equals(set.primaryId()) ? "*" : " ", k.id(), describe(k), k.created());
       }
+      for (SigningKey k : set.signingKeys()) {
+        out.printf(
+            "%s %-28s %-40s created %s%n",
+            set.primarySigningKey().map(p -> p.id().equals(k.id())).orElse(false) ? "*" : " ",
+            k.id(),
+            "signing Ed25519 " + k.status().label(),
+            k.created());
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "public",
+      description = {
+        "Print the public signing keys as a JWKS document (OKP/Ed25519, with kid): what",
+        "verifiers need, served by the verifier service at /.well-known/telltale-keys."
+      })
+  static final class Public implements Callable<Integer> {
+    @Option(names = "--keys", required = true, description = "Key set file.")
+    Path keys;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      KeySet set = load(keys);
+      if (set.signingKeys().isEmpty()) {
+        throw new BadInputException(
+            "key file '"
+                + keys
+                + "' has no signing key; add one with: telltale keys rotate --signing --keys "
+                + keys);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(
+          new String(PublicKeySet.from(set).toJson(), java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
       return ExitCode.OK;
     }
   }

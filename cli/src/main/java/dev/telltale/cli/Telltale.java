@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       ServeCommand.class,
       TokensCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      CarrierCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {

@@ -7,7 +7,9 @@ public enum KeyPurpose {
   /** Key for the account payload layer (32 bytes). */
   PAYLOAD("telltale/v1/payload", 32),
   /** Key for the public commitment to a watermark key (32 bytes). */
-  COMMITMENT("telltale/v1/commitment", 32);
+  COMMITMENT("telltale/v1/commitment", 32),
+  /** HMAC-SHA256 key that turns a real account id into the pseudonym of a provenance token. */
+  ACCOUNT_PSEUDONYM("telltale/v1/account-pseudonym", 32);
 
   private final String info;
   private final int length;

@@ -38,8 +38,14 @@ import java.util.Set;
  * <pre>{@code
  * {"format":"telltale-keyset","version":1,"primary":"wm-1",
  *  "watermark_keys":[{"id":"wm-1","created":"2026-01-01T00:00:00Z","scheme":"kgw",
- *    "gamma":0.25,"delta":2.0,"context_width":2,"self_hash":false,"secret":"<base64url>"}]}
+ *    "gamma":0.25,"delta":2.0,"context_width":2,"self_hash":false,"secret":"<base64url>"}],
+ *  "primary_signing_key":"sig-1",
+ *  "signing_keys":[{"id":"sig-1","created":"2026-01-01T00:00:00Z","algorithm":"Ed25519",
+ *    "status":"active","seed":"<base64url>"}]}
  * }</pre>
+ *
+ * <p>The signing key entries (Ed25519 seeds for provenance tokens) are optional; files without them
+ * load as key sets without signing keys.
  */
 public final class KeySetFile {
   public static final String FORMAT = "telltale-keyset";
@@ -116,7 +122,7 @@ public final class KeySetFile {
       out.add(parseKey(keys.get(i), at + " watermark_keys[" + i + "]"));
     }
     try {
-      return KeySet.of(primary, out);
+      return SigningKeyEntries.read(root, KeySet.of(primary, out), at);
     } catch (IllegalArgumentException e) {
       throw new KeyFileException("key file '" + source + "': " + e.getMessage());
     }
@@ -214,6 +220,7 @@ public final class KeySetFile {
               .withoutPadding()
               .encodeToString(k.secret().toByteArray(SecretAccess.get())));
     }
+    SigningKeyEntries.write(root, keySet);
     try {
       return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -293,7 +300,7 @@ public final class KeySetFile {
     return Files.getFileAttributeView(p, PosixFileAttributeView.class) != null;
   }
 
-  private static String text(JsonNode node, String field, String where) throws KeyFileException {
+  static String text(JsonNode node, String field, String where) throws KeyFileException {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual()) {
       throw new KeyFileException(where + " needs a string field '" + field + "'");
@@ -325,7 +332,7 @@ public final class KeySetFile {
     return v.booleanValue();
   }
 
-  private static KeyId keyId(String value, String field, String where) throws KeyFileException {
+  static KeyId keyId(String value, String field, String where) throws KeyFileException {
     try {
       return KeyId.of(value);
     } catch (IllegalArgumentException e) {
@@ -337,7 +344,7 @@ public final class KeySetFile {
     return e.getLocation() == null ? -1 : e.getLocation().getLineNr();
   }
 
-  private static String clip(String s) {
+  static String clip(String s) {
     String c = s.length() > 40 ? s.substring(0, 40) + "…" : s;
     return c.replaceAll("\\p{Cntrl}", "?");
   }

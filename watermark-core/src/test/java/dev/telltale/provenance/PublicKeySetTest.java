@@ -1,0 +1,79 @@
+package dev.telltale.provenance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telltale.key.KeyId;
+import dev.telltale.key.SigningKeyStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class PublicKeySetTest {
+  private static final String X = "h7Rj53_SLjayvuvAEGGTf3gnuZnft0XvCBu3OdYlzM0";
+
+  private static String doc(String key) {
+    return "{\"keys\":[" + key + "]}";
+  }
+
+  @Test
+  void writtenDocumentParsesBackEqual() throws Exception {
+    PublicKeySet keys = ProvenanceFixtures.publicKeys();
+    PublicKeySet back = PublicKeySet.parse(keys.toJson());
+    assertEquals(keys, back);
+    assertEquals(
+        SigningKeyStatus.RETIRED, back.find(KeyId.of("fixture-2025")).orElseThrow().status());
+    assertTrue(back.find(KeyId.of("nope")).isEmpty());
+  }
+
+  @Test
+  void minimalJwkIsAccepted() throws Exception {
+    PublicKeySet k =
+        PublicKeySet.parse(
+            bytes(doc("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"a\",\"x\":\"" + X + "\"}")));
+    assertEquals(SigningKeyStatus.ACTIVE, k.keys().get(0).status());
+  }
+
+  @Test
+  void strictParserRefusesWhatIsNotAnEd25519PublicKey() {
+    String ok = "\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"a\",\"x\":\"" + X + "\"";
+    for (String bad :
+        List.of(
+            "",
+            "[]",
+            "{}",
+            "{\"keys\":[]}",
+            "{\"keys\":[]," + "\"extra\":1}",
+            doc("{" + ok + ",\"d\":\"" + X + "\"}"),
+            doc("{" + ok.replace("OKP", "EC") + "}"),
+            doc("{" + ok.replace("Ed25519", "Ed448") + "}"),
+            doc("{" + ok + ",\"alg\":\"ES256\"}"),
+            doc("{" + ok + ",\"use\":\"enc\"}"),
+            doc("{" + ok + ",\"status\":\"revoked\"}"),
+            doc("{" + ok + ",\"foo\":1}"),
+            doc("{" + ok.replace(X, X.substring(2)) + "}"),
+            doc("{" + ok.replace(X, X + "=") + "}"),
+            doc("{" + ok.replace("\"a\"", "\"bad id!\"") + "}"),
+            doc("{" + ok + "},{" + ok + "}"),
+            "{\"keys\":[{" + ok + "}],\"keys\":[]}")) {
+      assertThrows(PublicKeySetException.class, () -> PublicKeySet.parse(bytes(bad)), bad);
+    }
+  }
+
+  @Property
+  void arbitraryBytesOnlyEverGiveAParseError(@ForAll @Size(max = 200) byte[] junk) {
+    try {
+      PublicKeySet.parse(junk);
+    } catch (PublicKeySetException expected) {
+      // the only failure allowed
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
