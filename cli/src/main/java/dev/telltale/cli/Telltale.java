@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       DetectCommand.class,
       DemoCommand.class,
+      AttributeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {
