@@ -29,7 +29,7 @@ class AttributeCommandTest {
   private Path generate(Path folder, String name, String... extra) throws Exception {
     String[] args = new String[6 + extra.length];
     System.arraycopy(
-        new String[] {"generate", "--keys", keys.toString(), "--tokens", "400", "--seed"},
+        new String[] {"generate", "--keys", keys.toString(), "--tokens", "800", "--seed"},
         0,
         args,
         0,
@@ -59,7 +59,7 @@ class AttributeCommandTest {
     assertEquals(ExitCode.OK, human.exitCode());
     assertTrue(human.out().contains("account    4242"), human.out());
 
-    CliRun plain = CliRun.run("generate", "--plain", "--tokens", "400", "--seed", "7");
+    CliRun plain = CliRun.run("generate", "--plain", "--tokens", "800", "--seed", "7");
     Path p = dir.resolve("plain.txt");
     Files.writeString(p, plain.out());
     CliRun rp = CliRun.run("attribute", "--keys", keys.toString(), "--json", p.toString());

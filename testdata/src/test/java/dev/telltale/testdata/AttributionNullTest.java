@@ -79,7 +79,7 @@ class AttributionNullTest {
     double pn = Math.exp(-2 * TRIALS * dPlus(named) * dPlus(named));
     long below01 = Arrays.stream(c0).filter(p -> p <= 0.1).count();
     System.out.printf(
-        "null attribution on human text: %d/%d attributed; corrected p one-sided KS p=%.3f (24/4)"
+        "null attribution on human text: %d/%d attributed; corrected p one-sided KS p=%.3f (24/8)"
             + " %.3f (32/1), share <= 0.1: %d/%d; a-priori account p one-sided KS p=%.3f%n",
         attributed, TRIALS, pc0, pc1, below01, (int) n, pn);
     assertEquals(0, attributed);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * same delta, and false attribution on other accounts' text. Printed as the README table.
  */
 class AttributionPowerTest {
-  static final int TEXTS = 40;
-  static final int[] LENGTHS = {50, 100, 200, 400};
+  static final int TEXTS = 30;
+  static final int[] LENGTHS = {100, 200, 400, 800};
   static final double ALPHA = AttributionPolicy.DEFAULT_ALPHA;
   static TeacherGenerator teacher;
   static List<int[]> prompts;
@@ -49,6 +49,8 @@ class AttributionPowerTest {
     final int[] attributed = new int[LENGTHS.length];
     final int[] wrong = new int[LENGTHS.length];
     final int[] neighbourNamed = new int[LENGTHS.length];
+    double nllPlainKgw;
+    double nllPayload;
 
     String row(String name, int l) {
       return String.format(
@@ -64,6 +66,33 @@ class AttributionPowerTest {
           wrong[l],
           neighbourNamed[l]);
     }
+  }
+
+  static final int NLL_TOKENS = 100;
+
+  /**
+   * Mean negative log-likelihood (nats per token) of the first {@code n} generated tokens under the
+   * unbiased teacher: what the watermark costs in fluency, as the model itself judges it.
+   */
+  static double meanNll(int[] prompt, int[] generated, int n) {
+    LanguageModel m = teacher.model();
+    int[] history = java.util.Arrays.copyOf(prompt, prompt.length + n);
+    System.arraycopy(generated, 0, history, prompt.length, n);
+    float[] logits = new float[m.vocabSize()];
+    double nll = 0;
+    for (int i = 0; i < n; i++) {
+      m.logits(history, 0, prompt.length + i, logits);
+      double max = Double.NEGATIVE_INFINITY;
+      for (int v = 0; v < TeacherGenerator.CL100K_ORDINARY_IDS; v++) {
+        max = Math.max(max, logits[v]);
+      }
+      double z = 0;
+      for (int v = 0; v < TeacherGenerator.CL100K_ORDINARY_IDS; v++) {
+        z += Math.exp(logits[v] - max);
+      }
+      nll -= logits[generated[i]] - max - Math.log(z);
+    }
+    return nll / n;
   }
 
   static Tally measure(PayloadParameters pp, long seed) {
@@ -99,6 +128,8 @@ class AttributionPowerTest {
                           sampling,
                           Watermarker.of(key))
                       .tokens());
+      t.nllPlainKgw += meanNll(prompts.get(i), plainKgw, NLL_TOKENS) / TEXTS;
+      t.nllPayload += meanNll(prompts.get(i), marked, NLL_TOKENS) / TEXTS;
       Attribution attribution = Attribution.of(key, teacher.tokenizer(), policy);
       Detector detector = Detector.of(key, teacher.tokenizer(), DetectionPolicy.defaults());
       // the hardest wrong hypothesis: the true account with one symbol changed
@@ -143,9 +174,9 @@ class AttributionPowerTest {
   @Test
   void accountsAreRecoveredAndNeverMisnamed() {
     PayloadParameters standard = PayloadParameters.defaults();
-    PayloadParameters gentle = new PayloadParameters(24, 2, 2.0);
+    PayloadParameters wide = new PayloadParameters(24, 4, 2.0);
     Tally a = measure(standard, 41);
-    Tally b = measure(gentle, 41);
+    Tally b = measure(wide, 41);
     StringBuilder table =
         new StringBuilder(
             "attribution on teacher text ("
@@ -155,11 +186,25 @@ class AttributionPowerTest {
                 + "): layout tokens | zero-bit power plain/payload | bit/symbol accuracy |"
                 + " exact/attributed | wrong named, neighbour named\n");
     for (int l = 0; l < LENGTHS.length; l++) {
-      table.append(a.row("24 bits b=4 pd=4", l));
+      table.append(a.row("24 bits b=8 pd=4", l));
     }
     for (int l = 0; l < LENGTHS.length; l++) {
-      table.append(b.row("24 bits b=2 pd=2", l));
+      table.append(b.row("24 bits b=4 pd=2", l));
     }
+    double nllPlain = 0;
+    SplittableRandom pr = new SplittableRandom(43);
+    for (int i = 0; i < TEXTS; i++) {
+      int[] ids =
+          teacher
+              .generate(prompts.get(i), NLL_TOKENS, SamplingParams.defaults(), pr.nextLong())
+              .tokens();
+      nllPlain += meanNll(prompts.get(i), ids, NLL_TOKENS) / TEXTS;
+    }
+    table.append(
+        String.format(
+            "  teacher NLL (nats/token, first %d tokens): unwatermarked %.3f, KGW delta 2 %.3f,"
+                + " + payload b=8 pd=4 %.3f, + payload b=4 pd=2 %.3f%n",
+            NLL_TOKENS, nllPlain, a.nllPlainKgw, a.nllPayload, b.nllPayload));
     System.out.print(table);
     int decisions = TEXTS * LENGTHS.length;
     double allowed = ALPHA * decisions + 3 * Math.sqrt(ALPHA * decisions);

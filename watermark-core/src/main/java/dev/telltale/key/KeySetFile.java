@@ -44,7 +44,7 @@ import java.util.Set;
  * }</pre>
  *
  * A kgw key may add an account payload layer: {@code "payload_bits":24} (1..32), optionally with
- * {@code "payload_symbol_bits"} (dividing the bits, default 4 or the largest divisor below) and
+ * {@code "payload_symbol_bits"} (dividing the bits; default 8, or the largest divisor below 8) and
  * {@code "payload_delta"} (default 4.0).
  */
 public final class KeySetFile {

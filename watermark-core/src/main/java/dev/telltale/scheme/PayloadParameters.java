@@ -13,7 +13,7 @@ package dev.telltale.scheme;
  */
 public record PayloadParameters(int bits, int symbolBits, double delta) {
   public static final int DEFAULT_BITS = 24;
-  public static final int DEFAULT_SYMBOL_BITS = 4;
+  public static final int DEFAULT_SYMBOL_BITS = 8;
   public static final double DEFAULT_DELTA = 4.0;
   public static final int MAX_BITS = 32;
   public static final int MAX_SYMBOL_BITS = 8;

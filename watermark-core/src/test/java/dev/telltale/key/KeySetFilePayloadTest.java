@@ -49,7 +49,7 @@ class KeySetFilePayloadTest {
     GreenListParameters g =
         (GreenListParameters) parse(kgw(",\"payload_bits\":24")).primary().parameters();
     assertEquals(Optional.of(PayloadParameters.ofBits(24)), g.payload());
-    assertEquals(4, g.payload().orElseThrow().symbolBits());
+    assertEquals(8, g.payload().orElseThrow().symbolBits());
     GreenListParameters odd =
         (GreenListParameters) parse(kgw(",\"payload_bits\":27")).primary().parameters();
     assertEquals(3, odd.payload().orElseThrow().symbolBits());
