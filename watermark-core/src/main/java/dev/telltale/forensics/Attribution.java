@@ -1,5 +1,6 @@
 package dev.telltale.forensics;
 
+import dev.telltale.detect.DedupTape;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.Detector;
 import dev.telltale.detect.ExactTape;
@@ -109,14 +110,40 @@ public final class Attribution {
    * keyed fingerprint as detection.
    */
   public PayloadVotes votes(int[] ids, int off, int len) {
+    PayloadParameters pp = payload.parameters();
+    long[] counts = new long[pp.positions() * pp.colours()];
+    long scored = tally(ids, off, len, new ExactTape(Math.max(16, len)), counts);
+    return new PayloadVotes(pp, counts, scored);
+  }
+
+  /**
+   * Votes pooled over documents with one deduplication tape, for a group formed without looking at
+   * the payload (e.g. everything harvested through one channel): the per-candidate p-values stay
+   * valid because each tuple votes once. Grouping documents by their decoded account and pooling
+   * them would not be.
+   */
+  public PayloadVotes pooledVotes(List<int[]> documents) {
+    PayloadParameters pp = payload.parameters();
+    long[] counts = new long[pp.positions() * pp.colours()];
+    int total = 0;
+    for (int[] d : documents) {
+      total += d.length;
+    }
+    ExactTape tape = new ExactTape(Math.max(16, total));
+    long scored = 0;
+    for (int[] d : documents) {
+      scored += tally(d, 0, d.length, tape, counts);
+    }
+    return new PayloadVotes(pp, counts, scored);
+  }
+
+  // Adds the votes of ids[off .. off+len) to counts; returns the tuples scored. No allocation.
+  private long tally(int[] ids, int off, int len, DedupTape tape, long[] counts) {
     if (off < 0 || len < 0 || off + len > ids.length) {
       throw new IndexOutOfBoundsException("token range out of bounds");
     }
-    PayloadParameters pp = payload.parameters();
-    long[] counts = new long[pp.positions() * pp.colours()];
-    ExactTape tape = new ExactTape(Math.max(16, len));
     boolean selfHash = prf.selfHash();
-    int colours = pp.colours();
+    int colours = payload.parameters().colours();
     long scored = 0;
     for (int i = off + h; i < off + len; i++) {
       int token = ids[i];
@@ -131,7 +158,7 @@ public final class Attribution {
         counts[payload.position(ps) * colours + payload.colour(ps, token)]++;
       }
     }
-    return new PayloadVotes(pp, counts, scored);
+    return scored;
   }
 
   /** Attributes each text and combines them with {@link #combine}. */

@@ -148,6 +148,34 @@ class AttributionTest {
   }
 
   @Test
+  void pooledVotesOfShortDocumentsNameTheirAccount() {
+    PayloadParameters pp = PayloadParameters.defaults();
+    WatermarkKey key = payloadKey(5, pp);
+    SplittableRandom r = new SplittableRandom(5);
+    Attribution a = Attribution.of(key, TOKENIZER, AttributionPolicy.defaults());
+    List<int[]> docs = new ArrayList<>();
+    long[] perDoc = new long[pp.positions() * pp.colours()];
+    for (int i = 0; i < 8; i++) {
+      int[] ids = generate(Watermarker.forAccount(key, 77), 150, r);
+      docs.add(ids);
+      PayloadVotes v = a.votes(ids, 0, ids.length);
+      for (int j = 0; j < pp.positions(); j++) {
+        for (int c = 0; c < pp.colours(); c++) {
+          perDoc[j * pp.colours() + c] += v.count(j, c);
+        }
+      }
+    }
+    PayloadVotes pooled = a.pooledVotes(docs);
+    long sum = java.util.Arrays.stream(perDoc).sum();
+    // one shared tape: a tuple repeated across documents votes once
+    assertTrue(pooled.votes() <= sum && pooled.votes() >= sum - 8 * 3, pooled.votes() + " " + sum);
+    assertEquals(77, pooled.decode());
+    assertTrue(pooled.correctedP(77).log10PValue() < -3);
+    docs.add(docs.get(0));
+    assertEquals(pooled.votes(), a.pooledVotes(docs).votes());
+  }
+
+  @Test
   void attributionNeedsAPayloadKey() {
     assertThrows(
         IllegalArgumentException.class,
