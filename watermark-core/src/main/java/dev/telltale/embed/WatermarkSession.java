@@ -197,25 +197,50 @@ public final class WatermarkSession {
   }
 
   // Green tokens get delta; green tokens of the account's colour get the payload delta on top.
-  // Token ids come from candidates[i] when candidates is non-null, else i itself.
+  // Token ids come from candidates[i] when candidates is non-null, else i itself. The loops are
+  // written out per case so that the common ones stay tight.
   private void biasWithPayload(float[] logits, int[] candidates, int n) {
     final long t = threshold;
     final long ps = payloadSeed;
     final long sym = payloadSymbol;
     final int shift = payloadPrf.colourShift();
     final int deltaBits = Float.floatToRawIntBits(delta);
-    final int payloadBits = Float.floatToRawIntBits(payloadDelta);
+    // the sum is rounded once, so a favoured token gets exactly (float) (delta + payloadDelta)
+    final int payloadBits = Float.floatToRawIntBits(delta + payloadDelta);
     final long s = seed;
-    for (int i = 0; i < n; i++) {
-      int v = candidates == null ? i : candidates[i];
-      long u = WatermarkPrf.bits(selfHash ? prf.selfHashSeed(window, h, v) : s, v);
-      int green = (int) -WatermarkPrf.greenBit(u, t);
-      // all ones iff the colour equals the symbol: (colour ^ symbol) - 1 is negative only at 0
-      int match = (int) (((WatermarkPrf.bits(ps, v) >>> shift ^ sym) - 1) >> 63);
-      logits[i] +=
-          Float.intBitsToFloat(deltaBits & green)
-              + Float.intBitsToFloat(payloadBits & green & match);
+    if (selfHash) {
+      for (int i = 0; i < n; i++) {
+        int v = candidates == null ? i : candidates[i];
+        long u = WatermarkPrf.bits(prf.selfHashSeed(window, h, v), v);
+        logits[i] +=
+            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+      }
+    } else if (candidates == null) {
+      for (int v = 0; v < n; v++) {
+        long u = WatermarkPrf.bits(s, v);
+        logits[v] +=
+            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        int v = candidates[i];
+        long u = WatermarkPrf.bits(s, v);
+        logits[i] +=
+            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+      }
     }
+  }
+
+  /**
+   * {@code deltaBits} for a green token, {@code sumBits} for a green token of the account's colour,
+   * else +0.0, selected by masks without a branch: {@code (colour ^ symbol) - 1} is negative only
+   * when they are equal.
+   */
+  private static float payloadBias(
+      long u, long c, long threshold, int shift, long symbol, int deltaBits, int sumBits) {
+    int green = (int) -WatermarkPrf.greenBit(u, threshold);
+    int match = (int) ((((c >>> shift) ^ symbol) - 1) >> 63);
+    return Float.intBitsToFloat(green & ((deltaBits & ~match) | (sumBits & match)));
   }
 
   // Returns the index i < n maximising (l_i - lmax) / T + G_i, G_i = -ln(-ln r_i): the
