@@ -24,6 +24,8 @@ class AttributeCommandTest {
         CliRun.run(
             "keys", "create", "--out", keys.toString(), "--id", "acct", "--payload-bits", "24");
     assertEquals(ExitCode.OK, r.exitCode(), r.err());
+    CliRun list = CliRun.run("keys", "list", "--keys", keys.toString());
+    assertTrue(list.out().contains("payload=24/8 payload-delta=4.0"), list.out());
   }
 
   private Path generate(Path folder, String name, String... extra) throws Exception {
