@@ -38,6 +38,11 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "Generate without a watermark.")
   boolean plain;
 
+  @Option(
+      names = "--account",
+      description = "Also embed this account id in the primary key's payload layer.")
+  Long account;
+
   @Mixin TeacherOptions sampling;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,13 +52,23 @@ final class GenerateCommand implements Callable<Integer> {
     if (tokens < 1 || tokens > 100_000) {
       throw new BadInputException("--tokens must be in 1..100000, got " + tokens);
     }
+    if (plain && account != null) {
+      throw new BadInputException("--account needs a watermark; drop --plain");
+    }
     if (!plain && keys == null) {
       throw new BadInputException("--keys is required unless --plain");
     }
     Watermarker watermarker = null;
     if (!plain) {
       KeySet set = KeysCommand.load(keys);
-      watermarker = Watermarker.of(set.primary());
+      try {
+        watermarker =
+            account == null
+                ? Watermarker.of(set.primary())
+                : Watermarker.forAccount(set.primary(), account);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--account: " + e.getMessage());
+      }
     }
     var params = sampling.toParams();
     TeacherGenerator teacher = TeacherGenerator.defaultTeacher();

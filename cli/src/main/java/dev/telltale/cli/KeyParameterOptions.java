@@ -2,6 +2,7 @@ package dev.telltale.cli;
 
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,11 @@ final class KeyParameterOptions {
   @Option(names = "--self-hash", description = "Hash the candidate token into the seed (kgw).")
   boolean selfHash;
 
+  @Option(
+      names = "--payload-bits",
+      description = "Add an account payload of this many bits, 1..32 (kgw; e.g. 24).")
+  Integer payloadBits;
+
   WatermarkParameters toParameters() {
     try {
       switch (scheme) {
@@ -39,9 +45,15 @@ final class KeyParameterOptions {
           if (context != null) {
             b.contextWidth(context);
           }
+          if (payloadBits != null) {
+            b.payload(PayloadParameters.ofBits(payloadBits));
+          }
           return b.build();
         }
         case "gumbel" -> {
+          if (payloadBits != null) {
+            throw new BadInputException("--payload-bits applies to --scheme kgw only");
+          }
           if (gamma != null || delta != null || selfHash) {
             throw new BadInputException(
                 "--gamma, --delta and --self-hash apply to --scheme kgw only");

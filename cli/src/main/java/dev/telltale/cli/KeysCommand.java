@@ -79,8 +79,16 @@ final class KeysCommand {
   static String describe(WatermarkKey k) {
     if (k.parameters() instanceof GreenListParameters g) {
       return String.format(
-          "kgw gamma=%s delta=%s h=%d%s",
-          g.gamma(), g.delta(), g.contextWidth(), g.selfHash() ? " self-hash" : "");
+          "kgw gamma=%s delta=%s h=%d%s%s",
+          g.gamma(),
+          g.delta(),
+          g.contextWidth(),
+          g.selfHash() ? " self-hash" : "",
+          g.payload()
+              .map(
+                  p ->
+                      " payload=" + p.bits() + "/" + p.symbolBits() + " payload-delta=" + p.delta())
+              .orElse(""));
     }
     return "gumbel h=" + k.parameters().contextWidth();
   }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       SignCommand.class,
       VerifyCommand.class,
       CarrierCommand.class,
+      AttributeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {

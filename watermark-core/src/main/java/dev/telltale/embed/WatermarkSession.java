@@ -1,6 +1,7 @@
 package dev.telltale.embed;
 
 import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.prf.PayloadPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
 import java.util.random.RandomGenerator;
@@ -14,6 +15,10 @@ import java.util.random.RandomGenerator;
  * Gumbel, a context window already seen in this sequence is sampled ordinarily with the caller's
  * random generator: the detector scores each (window, token) tuple once, and a repeated
  * deterministic choice would only make the text loop.
+ *
+ * <p>With an account payload, {@link #bias} adds {@code delta} to every green token exactly as
+ * without one, and the payload delta on top to the green tokens whose payload colour spells the
+ * account's symbol at the position this context carries: the green list itself never changes.
  */
 public final class WatermarkSession {
   private static final double LN2 = Math.log(2);
@@ -29,9 +34,14 @@ public final class WatermarkSession {
   private final long threshold;
   private final int[] window;
   private final LongOpenHashSet seenContexts;
+  private final PayloadPrf payloadPrf;
+  private final int[] accountSymbols;
+  private final float payloadDelta;
   private int filled;
   private long seed;
   private boolean repeated;
+  private long payloadSeed;
+  private int payloadSymbol;
 
   WatermarkSession(Watermarker watermarker, int[] prompt, int off, int len) {
     this.prf = watermarker.prf();
@@ -42,6 +52,9 @@ public final class WatermarkSession {
     this.threshold = prf.greenThreshold();
     this.window = new int[h];
     this.seenContexts = greenList ? null : new LongOpenHashSet(1024);
+    this.payloadPrf = watermarker.payloadPrf();
+    this.accountSymbols = watermarker.accountSymbols();
+    this.payloadDelta = payloadPrf == null ? 0f : (float) payloadPrf.parameters().delta();
     if (off < 0 || len < 0 || off + len > prompt.length) {
       throw new IndexOutOfBoundsException("prompt range out of bounds");
     }
@@ -62,6 +75,10 @@ public final class WatermarkSession {
   public void bias(float[] logits) {
     requireGreenList();
     if (filled < h) {
+      return;
+    }
+    if (payloadPrf != null) {
+      biasWithPayload(logits, null, logits.length);
       return;
     }
     if (selfHash) {
@@ -90,6 +107,10 @@ public final class WatermarkSession {
     requireGreenList();
     checkCandidates(logits, candidates, n);
     if (filled < h) {
+      return;
+    }
+    if (payloadPrf != null) {
+      biasWithPayload(logits, candidates, n);
       return;
     }
     if (selfHash) {
@@ -169,6 +190,57 @@ public final class WatermarkSession {
       seed = prf.contextSeed(window, h);
       repeated = seenContexts != null && !seenContexts.add(seed);
     }
+    if (filled >= h && payloadPrf != null) {
+      payloadSeed = payloadPrf.seed(window, h);
+      payloadSymbol = accountSymbols[payloadPrf.position(payloadSeed)];
+    }
+  }
+
+  // Green tokens get delta; green tokens of the account's colour get the payload delta on top.
+  // Token ids come from candidates[i] when candidates is non-null, else i itself. The loops are
+  // written out per case so that the common ones stay tight.
+  private void biasWithPayload(float[] logits, int[] candidates, int n) {
+    final long t = threshold;
+    final long ps = payloadSeed;
+    final long sym = payloadSymbol;
+    final int shift = payloadPrf.colourShift();
+    final int deltaBits = Float.floatToRawIntBits(delta);
+    // the sum is rounded once, so a favoured token gets exactly (float) (delta + payloadDelta)
+    final int payloadBits = Float.floatToRawIntBits(delta + payloadDelta);
+    final long s = seed;
+    if (selfHash) {
+      for (int i = 0; i < n; i++) {
+        int v = candidates == null ? i : candidates[i];
+        long u = WatermarkPrf.bits(prf.selfHashSeed(window, h, v), v);
+        logits[i] +=
+            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+      }
+    } else if (candidates == null) {
+      for (int v = 0; v < n; v++) {
+        long u = WatermarkPrf.bits(s, v);
+        logits[v] +=
+            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        int v = candidates[i];
+        long u = WatermarkPrf.bits(s, v);
+        logits[i] +=
+            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+      }
+    }
+  }
+
+  /**
+   * {@code deltaBits} for a green token, {@code sumBits} for a green token of the account's colour,
+   * else +0.0, selected by masks without a branch: {@code (colour ^ symbol) - 1} is negative only
+   * when they are equal.
+   */
+  private static float payloadBias(
+      long u, long c, long threshold, int shift, long symbol, int deltaBits, int sumBits) {
+    int green = (int) -WatermarkPrf.greenBit(u, threshold);
+    int match = (int) ((((c >>> shift) ^ symbol) - 1) >> 63);
+    return Float.intBitsToFloat(green & ((deltaBits & ~match) | (sumBits & match)));
   }
 
   // Returns the index i < n maximising (l_i - lmax) / T + G_i, G_i = -ln(-ln r_i): the

@@ -2,26 +2,91 @@ package dev.telltale.embed;
 
 import dev.telltale.key.KeyId;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.prf.PayloadPrf;
 import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.scheme.WatermarkParameters;
+import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
- * Embeds a key's watermark at decoding time. Immutable and thread-safe: build one per key and open
- * a {@link WatermarkSession} per generated sequence.
+ * Embeds a key's watermark at decoding time. Immutable and thread-safe: build one per key (and per
+ * account, for payload keys) and open a {@link WatermarkSession} per generated sequence.
  */
 public final class Watermarker {
   private final KeyId keyId;
   private final WatermarkParameters parameters;
   private final WatermarkPrf prf;
+  private final PayloadPrf payloadPrf;
+  private final int[] accountSymbols;
+  private final long account;
 
-  private Watermarker(WatermarkKey key) {
+  private Watermarker(WatermarkKey key, PayloadParameters payload, long account) {
     this.keyId = key.id();
     this.parameters = key.parameters();
     this.prf = WatermarkPrf.of(key);
+    if (payload == null) {
+      this.payloadPrf = null;
+      this.accountSymbols = null;
+      this.account = -1;
+      return;
+    }
+    if (!(parameters instanceof GreenListParameters)) {
+      throw new IllegalArgumentException(
+          "an account payload needs a green-list (kgw) key, not " + parameters.schemeName());
+    }
+    if (!payload.holds(account)) {
+      throw new IllegalArgumentException(
+          "account id " + account + " does not fit in " + payload.bits() + " payload bits");
+    }
+    this.payloadPrf = PayloadPrf.of(key, payload);
+    this.accountSymbols = new int[payload.positions()];
+    for (int j = 0; j < accountSymbols.length; j++) {
+      accountSymbols[j] = payload.symbol(account, j);
+    }
+    this.account = account;
   }
 
+  /** The zero-bit watermark of {@code key}, the same for every account. */
   public static Watermarker of(WatermarkKey key) {
-    return new Watermarker(key);
+    return new Watermarker(key, null, -1);
+  }
+
+  /**
+   * The zero-bit watermark of {@code key} (unchanged) plus a payload layer spelling {@code account}
+   * with {@code payload}'s layout. The key must be a green-list key.
+   */
+  public static Watermarker withPayload(WatermarkKey key, PayloadParameters payload, long account) {
+    return new Watermarker(key, Objects.requireNonNull(payload, "payload"), account);
+  }
+
+  /** {@link #withPayload} with the payload parameters the key carries. */
+  public static Watermarker forAccount(WatermarkKey key, long account) {
+    PayloadParameters p =
+        key.parameters() instanceof GreenListParameters g
+            ? g.payload()
+                .orElseThrow(
+                    () -> new IllegalArgumentException("key '" + key.id() + "' has no payload"))
+            : null;
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "an account payload needs a green-list (kgw) key, not " + key.parameters().schemeName());
+    }
+    return new Watermarker(key, p, account);
+  }
+
+  /** The account this watermarker spells, if it carries a payload. */
+  public OptionalLong account() {
+    return payloadPrf == null ? OptionalLong.empty() : OptionalLong.of(account);
+  }
+
+  PayloadPrf payloadPrf() {
+    return payloadPrf;
+  }
+
+  int[] accountSymbols() {
+    return accountSymbols;
   }
 
   public KeyId keyId() {
@@ -48,6 +113,11 @@ public final class Watermarker {
 
   @Override
   public String toString() {
-    return "Watermarker[key=" + keyId + ", " + parameters + "]";
+    return "Watermarker[key="
+        + keyId
+        + ", "
+        + parameters
+        + (payloadPrf == null ? "" : ", account=" + account)
+        + "]";
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,6 +48,10 @@ import java.util.Set;
  *
  * <p>The signing key entries (Ed25519 seeds for provenance tokens) are optional; files without them
  * load as key sets without signing keys.
+ *
+ * <p>A kgw key may add an account payload layer: {@code "payload_bits":24} (1..32), optionally with
+ * {@code "payload_symbol_bits"} (dividing the bits; default 8, or the largest divisor below 8) and
+ * {@code "payload_delta"} (default 4.0).
  */
 public final class KeySetFile {
   public static final String FORMAT = "telltale-keyset";
@@ -134,7 +140,18 @@ public final class KeySetFile {
       throw new KeyFileException(at + " must be an object");
     }
     Set<String> allowed =
-        Set.of("id", "created", "scheme", "gamma", "delta", "context_width", "self_hash", "secret");
+        Set.of(
+            "id",
+            "created",
+            "scheme",
+            "gamma",
+            "delta",
+            "context_width",
+            "self_hash",
+            "secret",
+            "payload_bits",
+            "payload_symbol_bits",
+            "payload_delta");
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
@@ -159,9 +176,17 @@ public final class KeySetFile {
                     number(node, "gamma", where),
                     number(node, "delta", where),
                     h,
-                    node.has("self_hash") && bool(node, "self_hash", where));
+                    node.has("self_hash") && bool(node, "self_hash", where),
+                    payload(node, where));
             case "gumbel" -> {
-              for (String f : List.of("gamma", "delta", "self_hash")) {
+              for (String f :
+                  List.of(
+                      "gamma",
+                      "delta",
+                      "self_hash",
+                      "payload_bits",
+                      "payload_symbol_bits",
+                      "payload_delta")) {
                 if (node.has(f)) {
                   throw new KeyFileException(
                       at + " has '" + f + "', which a gumbel key does not use");
@@ -196,6 +221,27 @@ public final class KeySetFile {
     return WatermarkKey.of(id, parameters, s, created);
   }
 
+  // Optional account payload of a kgw key: absent payload_bits means no payload layer; the other
+  // two fields need payload_bits and default as in PayloadParameters.ofBits.
+  private static Optional<PayloadParameters> payload(JsonNode node, String where)
+      throws KeyFileException {
+    if (!node.has("payload_bits")) {
+      for (String f : List.of("payload_symbol_bits", "payload_delta")) {
+        if (node.has(f)) {
+          throw new KeyFileException(where + " has '" + f + "' without 'payload_bits'");
+        }
+      }
+      return Optional.empty();
+    }
+    PayloadParameters d = PayloadParameters.ofBits(integer(node, "payload_bits", where));
+    int symbolBits =
+        node.has("payload_symbol_bits")
+            ? integer(node, "payload_symbol_bits", where)
+            : d.symbolBits();
+    double delta = node.has("payload_delta") ? number(node, "payload_delta", where) : d.delta();
+    return Optional.of(new PayloadParameters(d.bits(), symbolBits, delta));
+  }
+
   /** Serializes a key set; the result holds secrets and must be stored owner-only. */
   public static byte[] serialize(KeySet keySet) {
     ObjectNode root = MAPPER.createObjectNode();
@@ -213,6 +259,13 @@ public final class KeySetFile {
         n.put("gamma", g.gamma());
         n.put("delta", g.delta());
         n.put("self_hash", g.selfHash());
+        g.payload()
+            .ifPresent(
+                p -> {
+                  n.put("payload_bits", p.bits());
+                  n.put("payload_symbol_bits", p.symbolBits());
+                  n.put("payload_delta", p.delta());
+                });
       }
       n.put(
           "secret",

@@ -1,5 +1,8 @@
 package dev.telltale.scheme;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * Green-list (KGW) watermark: in each context a keyed pseudo-random share {@code gamma} of the
  * vocabulary is green and gets {@code delta} added to its logit.
@@ -8,8 +11,15 @@ package dev.telltale.scheme;
  * @param delta logit bias added to green tokens, in (0, 20]
  * @param contextWidth preceding tokens that seed the green list, 1..8
  * @param selfHash whether the candidate token itself is hashed into the seed
+ * @param payload the account payload layer nested in the green list, if the key carries one; it
+ *     leaves the green list (and so zero-bit detection) unchanged
  */
-public record GreenListParameters(double gamma, double delta, int contextWidth, boolean selfHash)
+public record GreenListParameters(
+    double gamma,
+    double delta,
+    int contextWidth,
+    boolean selfHash,
+    Optional<PayloadParameters> payload)
     implements WatermarkParameters {
   public static final double DEFAULT_GAMMA = 0.25;
   public static final double DEFAULT_DELTA = 2.0;
@@ -29,6 +39,17 @@ public record GreenListParameters(double gamma, double delta, int contextWidth, 
     if (greenThreshold(gamma) == 0) {
       throw new IllegalArgumentException("gamma is too small to be represented: " + gamma);
     }
+    Objects.requireNonNull(payload, "payload");
+  }
+
+  /** Parameters without a payload layer. */
+  public GreenListParameters(double gamma, double delta, int contextWidth, boolean selfHash) {
+    this(gamma, delta, contextWidth, selfHash, Optional.empty());
+  }
+
+  /** The same green list with the payload layer {@code p}. */
+  public GreenListParameters withPayload(PayloadParameters p) {
+    return new GreenListParameters(gamma, delta, contextWidth, selfHash, Optional.of(p));
   }
 
   public static Builder builder() {
@@ -67,6 +88,7 @@ public record GreenListParameters(double gamma, double delta, int contextWidth, 
     private double delta = DEFAULT_DELTA;
     private int contextWidth = DEFAULT_CONTEXT_WIDTH;
     private boolean selfHash;
+    private PayloadParameters payload;
 
     private Builder() {}
 
@@ -90,8 +112,15 @@ public record GreenListParameters(double gamma, double delta, int contextWidth, 
       return this;
     }
 
+    /** Adds an account payload layer (none by default). */
+    public Builder payload(PayloadParameters payload) {
+      this.payload = payload;
+      return this;
+    }
+
     public GreenListParameters build() {
-      return new GreenListParameters(gamma, delta, contextWidth, selfHash);
+      return new GreenListParameters(
+          gamma, delta, contextWidth, selfHash, Optional.ofNullable(payload));
     }
   }
 }

@@ -1,0 +1,102 @@
+package dev.telltale.key;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telltale.TestKeys;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PayloadParameters;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The optional account payload fields of kgw key entries. */
+class KeySetFilePayloadTest {
+  private static final String SECRET =
+      Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+
+  private static KeySet parse(String keyFields) throws KeyFileException {
+    String json =
+        "{\"format\":\"telltale-keyset\",\"version\":1,\"primary\":\"a\",\"watermark_keys\":[{"
+            + "\"id\":\"a\",\"created\":\"2026-01-01T00:00:00Z\",\"secret\":\""
+            + SECRET
+            + "\","
+            + keyFields
+            + "}]}";
+    return KeySetFile.parse(json.getBytes(StandardCharsets.UTF_8), "t");
+  }
+
+  private static String kgw(String extra) {
+    return "\"scheme\":\"kgw\",\"gamma\":0.25,\"delta\":2.0,\"context_width\":2" + extra;
+  }
+
+  @Test
+  void absentPayloadBitsMeansNoPayloadLayer() throws Exception {
+    GreenListParameters g = (GreenListParameters) parse(kgw("")).primary().parameters();
+    assertEquals(Optional.empty(), g.payload());
+    assertEquals(new GreenListParameters(0.25, 2.0, 2, false), g);
+  }
+
+  @Test
+  void payloadBitsAloneTakeTheDefaults() throws Exception {
+    GreenListParameters g =
+        (GreenListParameters) parse(kgw(",\"payload_bits\":24")).primary().parameters();
+    assertEquals(Optional.of(PayloadParameters.ofBits(24)), g.payload());
+    assertEquals(8, g.payload().orElseThrow().symbolBits());
+    GreenListParameters odd =
+        (GreenListParameters) parse(kgw(",\"payload_bits\":27")).primary().parameters();
+    assertEquals(3, odd.payload().orElseThrow().symbolBits());
+  }
+
+  @Test
+  void invalidPayloadFieldsAreRefusedNamingTheField() {
+    String[][] cases = {
+      {",\"payload_bits\":0", "payload bits"},
+      {",\"payload_bits\":33", "payload bits"},
+      {",\"payload_bits\":\"24\"", "'payload_bits'"},
+      {",\"payload_bits\":24.5", "'payload_bits'"},
+      {",\"payload_bits\":24,\"payload_symbol_bits\":5", "divide"},
+      {",\"payload_bits\":24,\"payload_symbol_bits\":9", "symbol bits"},
+      {",\"payload_bits\":24,\"payload_delta\":0", "payload delta"},
+      {",\"payload_bits\":24,\"payload_delta\":true", "'payload_delta'"},
+      {",\"payload_symbol_bits\":4", "without 'payload_bits'"},
+      {",\"payload_delta\":2.0", "without 'payload_bits'"},
+    };
+    for (String[] c : cases) {
+      KeyFileException e = assertThrows(KeyFileException.class, () -> parse(kgw(c[0])), c[0]);
+      assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+      assertFalse(e.getMessage().contains(SECRET));
+    }
+    KeyFileException g =
+        assertThrows(
+            KeyFileException.class,
+            () -> parse("\"scheme\":\"gumbel\",\"context_width\":2,\"payload_bits\":24"));
+    assertTrue(g.getMessage().contains("'payload_bits'"), g.getMessage());
+  }
+
+  @Property(tries = 200)
+  void payloadParametersRoundTrip(
+      @ForAll @IntRange(min = 1, max = 32) int bits,
+      @ForAll @IntRange(min = 1, max = 8) int symbolBits,
+      @ForAll @DoubleRange(min = 0.01, max = 20) double delta,
+      @ForAll long seed)
+      throws Exception {
+    if (bits % symbolBits != 0) {
+      assertThrows(
+          IllegalArgumentException.class, () -> new PayloadParameters(bits, symbolBits, delta));
+      return;
+    }
+    PayloadParameters p = new PayloadParameters(bits, symbolBits, delta);
+    WatermarkKey k = TestKeys.key(seed, GreenListParameters.builder().payload(p).build());
+    KeySet back = KeySetFile.parse(KeySetFile.serialize(KeySet.single(k)), "round-trip");
+    assertEquals(KeySet.single(k), back);
+    assertEquals(Optional.of(p), ((GreenListParameters) back.primary().parameters()).payload());
+  }
+}
