@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "telltale",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Telltale.Version.class,
     description = "Keyed watermarks for model outputs, and the statistics that find them.",
     subcommands = {
