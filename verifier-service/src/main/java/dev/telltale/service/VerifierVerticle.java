@@ -44,6 +44,8 @@ public final class VerifierVerticle extends VerticleBase {
   private final byte[] openApi;
   private final RequestSchema detectSchema;
   private final RequestSchema createTokenSchema;
+  private final RequestSchema provenanceSchema;
+  private final ProvenanceCheck provenance;
   private WorkerExecutor worker;
   private Auth auth;
   private HttpServer server;
@@ -59,12 +61,14 @@ public final class VerifierVerticle extends VerticleBase {
     this.audit = new AuditLog(db.dataSource());
     this.jobs = new JobStore(db.dataSource());
     this.problems = new ProblemHandler(config);
+    this.provenance = new ProvenanceCheck(keys);
     this.openApi = resource("/openapi.json");
     try {
       JsonNode doc = MAPPER.readTree(openApi);
       JsonNode schemas = doc.path("components").path("schemas");
       this.detectSchema = new RequestSchema(schemas.get("DetectRequest"));
       this.createTokenSchema = new RequestSchema(schemas.get("CreateTokenRequest"));
+      this.provenanceSchema = new RequestSchema(schemas.get("ProvenanceVerifyRequest"));
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
     }
@@ -107,11 +111,17 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/health").handler(this::health);
     route(r, HttpMethod.GET, "/metrics").handler(this::metrics);
     route(r, HttpMethod.GET, "/openapi.json").handler(this::openApi);
+    route(r, HttpMethod.GET, "/.well-known/telltale-keys").handler(this::publicKeys);
 
     route(r, HttpMethod.POST, "/v1/detect", body)
         .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
         .handler(this::rateLimit)
         .handler(this::detect);
+    // Verification uses only public keys (anyone with the JWKS can do it offline), so it is no
+    // watermark oracle and not rate limited; the token is there to attribute the audit row.
+    route(r, HttpMethod.POST, "/v1/provenance/verify", body)
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR, Role.AUDITOR))
+        .handler(this::verifyProvenance);
     route(r, HttpMethod.GET, "/v1/audit")
         .handler(ctx -> auth.require(ctx, Role.AUDITOR))
         .handler(this::listAudit);
@@ -232,16 +242,7 @@ public final class VerifierVerticle extends VerticleBase {
                         throw ProblemException.badRequest("schema-violation", v);
                       });
               DetectionEngine.Request req = DetectionEngine.Request.fromJson(n);
-              if (req.text().isPresent() && req.text().get().length() > config.maxTextChars()) {
-                throw new ProblemException(
-                    413,
-                    "text-too-long",
-                    "Content too large",
-                    "the text has "
-                        + req.text().get().length()
-                        + " characters; the limit is "
-                        + config.maxTextChars());
-              }
+              req.text().ifPresent(this::checkTextLength);
               DetectionEngine.Outcome out = engine.detect(req);
               // Audited before the answer leaves: no detection without its audit row.
               audit.append(
@@ -261,6 +262,69 @@ public final class VerifierVerticle extends VerticleBase {
         .onSuccess(
             out -> {
               metrics.detection(out.result().verdict().label());
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  private void checkTextLength(String text) {
+    if (text.length() > config.maxTextChars()) {
+      throw new ProblemException(
+          413,
+          "text-too-long",
+          "Content too large",
+          "the text has " + text.length() + " characters; the limit is " + config.maxTextChars());
+    }
+  }
+
+  private void publicKeys(RoutingContext ctx) {
+    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+    ctx.response()
+        .putHeader("Cache-Control", "public, max-age=300")
+        .putHeader("ETag", provenance.etag())
+        .putHeader("Access-Control-Allow-Origin", "*");
+    if (ifNoneMatch != null && provenance.matches(ifNoneMatch)) {
+      ctx.response().setStatusCode(304).end();
+      return;
+    }
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(provenance.jwks()));
+  }
+
+  private void verifyProvenance(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking(
+            ctx,
+            () -> {
+              JsonNode n = JsonBody.parse(raw);
+              provenanceSchema
+                  .violation(n)
+                  .ifPresent(
+                      v -> {
+                        throw ProblemException.badRequest("schema-violation", v);
+                      });
+              ProvenanceCheck.Request req = ProvenanceCheck.Request.fromJson(n);
+              checkTextLength(req.text());
+              ProvenanceCheck.Outcome out = provenance.verify(req);
+              // The row keeps the digest of text and token and the status, never the text.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/provenance/verify",
+                      out.inputSha256(),
+                      0,
+                      out.verification().kid().map(k -> k.value()),
+                      Optional.of(out.verification().reason().name()),
+                      Optional.empty(),
+                      Optional.empty()));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.verification(out.verification().reason().name());
               JsonBody.write(ctx, 200, out.json());
             });
   }
