@@ -8,6 +8,8 @@ import dev.telltale.provenance.TokenVerifier;
 import dev.telltale.provenance.Verification;
 import dev.telltale.provenance.VerificationJson;
 import dev.telltale.provenance.VerificationPolicy;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,6 +44,23 @@ final class ProvenanceCheck {
   /** The quoted strong entity tag of {@link #jwks}. */
   String etag() {
     return etag;
+  }
+
+  /**
+   * Serves the JWKS: public, cacheable for five minutes, a 304 when the client's {@code
+   * If-None-Match} names the current document, open to other origins (browser verifiers).
+   */
+  void serveKeys(RoutingContext ctx) {
+    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+    ctx.response()
+        .putHeader("Cache-Control", "public, max-age=300")
+        .putHeader("ETag", etag)
+        .putHeader("Access-Control-Allow-Origin", "*");
+    if (ifNoneMatch != null && matches(ifNoneMatch)) {
+      ctx.response().setStatusCode(304).end();
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(jwks));
   }
 
   /** Whether an {@code If-None-Match} header value names the current document. */

@@ -111,7 +111,7 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/health").handler(this::health);
     route(r, HttpMethod.GET, "/metrics").handler(this::metrics);
     route(r, HttpMethod.GET, "/openapi.json").handler(this::openApi);
-    route(r, HttpMethod.GET, "/.well-known/telltale-keys").handler(this::publicKeys);
+    route(r, HttpMethod.GET, "/.well-known/telltale-keys").handler(provenance::serveKeys);
 
     route(r, HttpMethod.POST, "/v1/detect", body)
         .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
@@ -234,13 +234,7 @@ public final class VerifierVerticle extends VerticleBase {
     blocking(
             ctx,
             () -> {
-              JsonNode n = JsonBody.parse(raw);
-              detectSchema
-                  .violation(n)
-                  .ifPresent(
-                      v -> {
-                        throw ProblemException.badRequest("schema-violation", v);
-                      });
+              JsonNode n = validated(raw, detectSchema);
               DetectionEngine.Request req = DetectionEngine.Request.fromJson(n);
               req.text().ifPresent(this::checkTextLength);
               DetectionEngine.Outcome out = engine.detect(req);
@@ -266,6 +260,18 @@ public final class VerifierVerticle extends VerticleBase {
             });
   }
 
+  /** The body parsed strictly and checked against {@code schema}; a 400 problem otherwise. */
+  private static JsonNode validated(Buffer raw, RequestSchema schema) {
+    JsonNode n = JsonBody.parse(raw);
+    schema
+        .violation(n)
+        .ifPresent(
+            v -> {
+              throw ProblemException.badRequest("schema-violation", v);
+            });
+    return n;
+  }
+
   private void checkTextLength(String text) {
     if (text.length() > config.maxTextChars()) {
       throw new ProblemException(
@@ -276,34 +282,13 @@ public final class VerifierVerticle extends VerticleBase {
     }
   }
 
-  private void publicKeys(RoutingContext ctx) {
-    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
-    ctx.response()
-        .putHeader("Cache-Control", "public, max-age=300")
-        .putHeader("ETag", provenance.etag())
-        .putHeader("Access-Control-Allow-Origin", "*");
-    if (ifNoneMatch != null && provenance.matches(ifNoneMatch)) {
-      ctx.response().setStatusCode(304).end();
-      return;
-    }
-    ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .end(Buffer.buffer(provenance.jwks()));
-  }
-
   private void verifyProvenance(RoutingContext ctx) {
     TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
     Buffer raw = ctx.body().buffer();
     blocking(
             ctx,
             () -> {
-              JsonNode n = JsonBody.parse(raw);
-              provenanceSchema
-                  .violation(n)
-                  .ifPresent(
-                      v -> {
-                        throw ProblemException.badRequest("schema-violation", v);
-                      });
+              JsonNode n = validated(raw, provenanceSchema);
               ProvenanceCheck.Request req = ProvenanceCheck.Request.fromJson(n);
               checkTextLength(req.text());
               ProvenanceCheck.Outcome out = provenance.verify(req);
@@ -337,19 +322,7 @@ public final class VerifierVerticle extends VerticleBase {
             rows -> {
               ObjectNode o = MAPPER.createObjectNode();
               ArrayNode arr = o.putArray("entries");
-              for (AuditLog.Entry e : rows) {
-                ObjectNode j = arr.addObject();
-                j.put("id", e.id());
-                j.put("at", e.at().toString());
-                j.put("token_id", e.tokenId());
-                j.put("route", e.route());
-                j.put("input_sha256", e.inputSha256());
-                j.put("input_tokens", e.inputTokens());
-                e.keyId().ifPresent(v -> j.put("key_id", v));
-                e.verdict().ifPresent(v -> j.put("verdict", v));
-                e.pValue().ifPresent(v -> j.put("p_value", v));
-                e.log10PValue().ifPresent(v -> j.put("log10_p_value", v));
-              }
+              rows.forEach(e -> arr.add(e.toJson()));
               JsonBody.write(ctx, 200, o);
             });
   }
@@ -370,13 +343,7 @@ public final class VerifierVerticle extends VerticleBase {
     blocking(
             ctx,
             () -> {
-              JsonNode n = JsonBody.parse(raw);
-              createTokenSchema
-                  .violation(n)
-                  .ifPresent(
-                      v -> {
-                        throw ProblemException.badRequest("schema-violation", v);
-                      });
+              JsonNode n = validated(raw, createTokenSchema);
               Role role = Role.parse(n.get("role").textValue()).orElseThrow();
               return tokens.create(role, n.path("label").asText(""));
             })
