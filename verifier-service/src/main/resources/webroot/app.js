@@ -9,6 +9,7 @@
   function show(signedIn) {
     $('signin-section').hidden = signedIn;
     $('detect-section').hidden = !signedIn;
+    $('provenance-section').hidden = !signedIn;
   }
 
   async function api(path, options) {
@@ -75,6 +76,64 @@
     }
   }
 
+  const STATUS_TEXT = {
+    VALID: 'Valid: signed by this service, and the text is the one it signed',
+    DIGEST_MISMATCH: 'Digest mismatch: the signature is good but the text was changed after signing',
+    BAD_SIGNATURE: 'Bad signature: the token names a key of this service but was not signed by it',
+    UNKNOWN_KEY: 'Unknown key: the token was signed by a key this service does not publish',
+    EXPIRED: 'Expired: the token is older than allowed',
+    UNSUPPORTED_ALGORITHM: 'Unsupported algorithm',
+    MALFORMED: 'Malformed: no intact provenance token',
+  };
+
+  function renderVerification(v) {
+    $('prov-result').hidden = false;
+    const s = $('prov-status');
+    s.className = v.status;
+    s.textContent = v.status + ': ' + (STATUS_TEXT[v.status] || v.status);
+    $('prov-detail').textContent = v.detail;
+    const dl = $('prov-claims');
+    dl.replaceChildren();
+    if (!v.claims) { return; }
+    const rows = [['Issuer', v.claims.issuer], ['Model', v.claims.model],
+      ['Issued', v.claims.issued_at], ['Request', v.claims.request_id],
+      ['Signing key', v.kid], ['Watermark key', v.claims.watermark_key_id + ' (' + v.claims.watermark_scheme + ')'],
+      ['Covers', v.covered_chars + ' characters (checked ' + v.text_chars + ')']];
+    if (v.claims.account) { rows.push(['Account (pseudonym)', v.claims.account]); }
+    for (const [k, val] of rows) {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = String(val);
+      dl.append(dt, dd);
+    }
+  }
+
+  $('provenance-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('prov-error').textContent = '';
+    const text = $('prov-text').value;
+    if (!text) { $('prov-error').textContent = 'Paste a signed text first.'; return; }
+    $('verify').disabled = true;
+    try {
+      renderVerification(await api('/v1/provenance/verify', {
+        method: 'POST',
+        body: JSON.stringify({ text: text }),
+      }));
+    } catch (err) {
+      $('prov-result').hidden = true;
+      if (err.status === 401) {
+        sessionStorage.removeItem(KEY);
+        show(false);
+        $('signin-status').textContent = 'The token was refused: ' + err.message;
+      } else {
+        $('prov-error').textContent = err.message;
+      }
+    } finally {
+      $('verify').disabled = false;
+    }
+  });
+
   $('signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const t = $('token').value.trim();
@@ -91,6 +150,7 @@
   $('signout').addEventListener('click', () => {
     sessionStorage.removeItem(KEY);
     $('result').hidden = true;
+    $('prov-result').hidden = true;
     show(false);
   });
 

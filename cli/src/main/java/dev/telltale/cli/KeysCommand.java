@@ -11,10 +11,6 @@ import dev.telltale.scheme.GreenListParameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,12 +31,12 @@ final class KeysCommand {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   static KeyId newKeyId(String requested) {
-    return newKeyId(requested, "wm-");
+    return newKeyId(requested, KeySet.WATERMARK_ID_PREFIX);
   }
 
   /** A fresh Ed25519 signing key for provenance tokens (default id sig-DATE-RANDOM). */
   static SigningKey newSigningKey(String requested) {
-    return SigningKey.generate(newKeyId(requested, "sig-"), RANDOM);
+    return SigningKey.generate(newKeyId(requested, KeySet.SIGNING_ID_PREFIX), RANDOM);
   }
 
   private static KeyId newKeyId(String requested, String prefix) {
@@ -51,13 +47,7 @@ final class KeysCommand {
         throw new BadInputException(e.getMessage());
       }
     }
-    byte[] r = new byte[3];
-    RANDOM.nextBytes(r);
-    return KeyId.of(
-        prefix
-            + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
-            + "-"
-            + HexFormat.of().formatHex(r));
+    return KeyId.generate(prefix, RANDOM);
   }
 
   static KeySet load(Path path) {
@@ -117,9 +107,15 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      WatermarkKey key = WatermarkKey.generate(newKeyId(id), parameters.toParameters(), RANDOM);
-      SigningKey signing = newSigningKey(signingId);
-      store(out, KeySet.single(key).withSigningKey(signing), force);
+      KeySet created =
+          KeySet.generate(
+              newKeyId(id),
+              parameters.toParameters(),
+              newKeyId(signingId, KeySet.SIGNING_ID_PREFIX),
+              RANDOM);
+      WatermarkKey key = created.primary();
+      SigningKey signing = created.primarySigningKey().orElseThrow();
+      store(out, created, force);
       spec.commandLine()
           .getOut()
           .printf(

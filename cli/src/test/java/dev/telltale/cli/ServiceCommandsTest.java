@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.provenance.PublicKeySet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -60,9 +64,19 @@ class ServiceCommandsTest {
     assertEquals(1, badRole.err().strip().lines().count(), badRole.err());
   }
 
+  /**
+   * {@code telltale serve} with no configuration creates a key set with a watermark and a signing
+   * key; its published JWKS verifies what {@code telltale sign} signs with that key set, and the
+   * service's {@code /v1/provenance/verify} answers exactly what {@code telltale verify --json}
+   * prints for the same input.
+   */
   @Test
   void serveWithNoConfigurationCreatesKeysAndAnswers() throws Exception {
     Path data = dir.resolve("fresh");
+    CliRun created =
+        CliRun.run("tokens", "create", "--role", "investigator", "--data", data.toString());
+    assertEquals(ExitCode.OK, created.exitCode(), created.err());
+    String bearer = created.out().strip();
     StringWriter out = new StringWriter();
     CommandLine cl = Telltale.newCommandLine();
     cl.setOut(new PrintWriter(out, true));
@@ -91,11 +105,71 @@ class ServiceCommandsTest {
       assertEquals(
           Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
           Files.getPosixFilePermissions(keys));
+      checkProvenanceAgainstTheCli(port, bearer, keys);
     } finally {
       server.interrupt();
       server.join(30_000);
     }
     assertEquals(ExitCode.OK, exit.get());
+  }
+
+  private void checkProvenanceAgainstTheCli(int port, String bearer, Path keys) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> jwks =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/.well-known/telltale-keys"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, jwks.statusCode(), jwks.body());
+    PublicKeySet published = PublicKeySet.parse(jwks.body().getBytes(StandardCharsets.UTF_8));
+    assertEquals(PublicKeySet.from(KeysCommand.load(keys)), published);
+    assertEquals(1, published.keys().size(), "the first-start key set has one signing key");
+    Path jwksFile = Files.writeString(dir.resolve("served.jwks.json"), jwks.body());
+
+    Path text = Files.writeString(dir.resolve("text.txt"), "The committee adopted the report.\n");
+    CliRun signed = CliRun.run("sign", "--keys", keys.toString(), "--embed", text.toString());
+    assertEquals(ExitCode.OK, signed.exitCode(), signed.err());
+    CliRun token = CliRun.run("sign", "--keys", keys.toString(), text.toString());
+    assertEquals(ExitCode.OK, token.exitCode(), token.err());
+    String edited = signed.out().replace("adopted", "rejected");
+    String[][] cases = {
+      {signed.out(), null, "VALID"},
+      {edited, null, "DIGEST_MISMATCH"},
+      {Files.readString(text), token.out().strip(), "VALID"},
+      {Files.readString(text), "AAAA", "MALFORMED"}
+    };
+    ObjectMapper mapper = new ObjectMapper();
+    for (String[] c : cases) {
+      Path input = Files.writeString(dir.resolve("input.txt"), c[0], StandardCharsets.UTF_8);
+      CliRun cli =
+          c[1] == null
+              ? CliRun.run("verify", "--public", jwksFile.toString(), "--json", input.toString())
+              : CliRun.run(
+                  "verify",
+                  "--public",
+                  jwksFile.toString(),
+                  "--json",
+                  "--token",
+                  c[1],
+                  input.toString());
+      ObjectNode body = mapper.createObjectNode().put("text", c[0]);
+      if (c[1] != null) {
+        body.put("token", c[1]);
+      }
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/v1/provenance/verify"))
+                  .header("Authorization", "Bearer " + bearer)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(c[2], mapper.readTree(r.body()).get("status").asText(), r.body());
+      assertEquals(mapper.readTree(cli.out()), mapper.readTree(r.body()), "service and CLI differ");
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.telltale.service;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,7 +37,24 @@ public final class AuditLog {
       Optional<String> keyId,
       Optional<String> verdict,
       Optional<Double> pValue,
-      Optional<Double> log10PValue) {}
+      Optional<Double> log10PValue) {
+
+    /** The row as {@code GET /v1/audit} shows it (absent values left out). */
+    public ObjectNode toJson() {
+      ObjectNode j = JsonNodeFactory.instance.objectNode();
+      j.put("id", id);
+      j.put("at", at.toString());
+      j.put("token_id", tokenId);
+      j.put("route", route);
+      j.put("input_sha256", inputSha256);
+      j.put("input_tokens", inputTokens);
+      keyId.ifPresent(v -> j.put("key_id", v));
+      verdict.ifPresent(v -> j.put("verdict", v));
+      pValue.ifPresent(v -> j.put("p_value", v));
+      log10PValue.ifPresent(v -> j.put("log10_p_value", v));
+      return j;
+    }
+  }
 
   public void append(Entry e) {
     try (Connection c = db.getConnection();

@@ -4,8 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Bearer-token authentication and role checks. A verified token is remembered for a few seconds
@@ -29,8 +32,9 @@ final class Auth {
     this.cacheNanos = cacheSeconds * 1_000_000_000L;
   }
 
-  /** A handler that admits only active tokens of {@code role}. */
-  void require(RoutingContext ctx, Role role) {
+  /** A handler that admits only active tokens of {@code role} or one of {@code others}. */
+  void require(RoutingContext ctx, Role role, Role... others) {
+    EnumSet<Role> roles = EnumSet.of(role, others);
     String header = ctx.request().getHeader("Authorization");
     if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.fail(unauthorized("an Authorization: Bearer token is required"));
@@ -40,7 +44,7 @@ final class Auth {
     String cacheKey = DetectionEngine.sha256Hex(bearer.getBytes(StandardCharsets.UTF_8));
     Cached c = cache.get(cacheKey);
     if (c != null && c.expires - System.nanoTime() > 0) {
-      admit(ctx, c.token, role);
+      admit(ctx, c.token, roles);
       return;
     }
     Future<Optional<TokenStore.ApiToken>> f =
@@ -59,20 +63,20 @@ final class Auth {
               }
               cache.put(cacheKey, new Cached(ar.result().get(), System.nanoTime() + cacheNanos));
             }
-            admit(ctx, ar.result().get(), role);
+            admit(ctx, ar.result().get(), roles);
           }
         });
   }
 
-  private static void admit(RoutingContext ctx, TokenStore.ApiToken token, Role role) {
-    if (token.role() != role) {
+  private static void admit(RoutingContext ctx, TokenStore.ApiToken token, Set<Role> roles) {
+    if (!roles.contains(token.role())) {
       ctx.fail(
           new ProblemException(
               403,
               "forbidden",
               "Forbidden",
               "this route needs the "
-                  + role.label()
+                  + roles.stream().map(Role::label).collect(Collectors.joining(" or "))
                   + " role; the token has "
                   + token.role().label()));
       return;

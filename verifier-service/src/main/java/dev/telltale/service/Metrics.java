@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A small Prometheus registry: request counts by route, method and status, request latency
- * histograms by route, detections by verdict and rate-limit refusals. Job counts by state are read
- * from the database at scrape time and passed to {@link #render}.
+ * histograms by route, detections by verdict, provenance verifications by status and rate-limit
+ * refusals. Job counts by state are read from the database at scrape time and passed to {@link
+ * #render}.
  */
 public final class Metrics {
   private static final double[] BUCKETS = {
@@ -20,6 +21,7 @@ public final class Metrics {
   private final ConcurrentHashMap<String, LongAdder> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> detections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> verifications = new ConcurrentHashMap<>();
   private final LongAdder rateLimited = new LongAdder();
 
   /** Records one finished request; {@code route} is the route template, never a raw path. */
@@ -34,6 +36,11 @@ public final class Metrics {
 
   public void detection(String verdict) {
     detections.computeIfAbsent(verdict, k -> new LongAdder()).increment();
+  }
+
+  /** One provenance verification with its reason code ({@code VALID}, {@code MALFORMED}, ...). */
+  public void verification(String status) {
+    verifications.computeIfAbsent(status, k -> new LongAdder()).increment();
   }
 
   public void rateLimited() {
@@ -63,6 +70,17 @@ public final class Metrics {
             (verdict, n) ->
                 sb.append("telltale_detections_total{verdict=\"")
                     .append(verdict)
+                    .append("\"} ")
+                    .append(n.sum())
+                    .append('\n'));
+    sb.append(
+        "# HELP telltale_provenance_verifications_total Provenance verifications by status.\n");
+    sb.append("# TYPE telltale_provenance_verifications_total counter\n");
+    new TreeMap<>(verifications)
+        .forEach(
+            (status, n) ->
+                sb.append("telltale_provenance_verifications_total{status=\"")
+                    .append(status)
                     .append("\"} ")
                     .append(n.sum())
                     .append('\n'));

@@ -1,20 +1,13 @@
 package dev.telltale.service;
 
 import dev.telltale.key.KeyFileException;
-import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
-import dev.telltale.key.WatermarkKey;
-import dev.telltale.scheme.GreenListParameters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -93,29 +86,19 @@ public final class VerifierService {
             });
   }
 
-  private static KeyId newKeyId() {
-    byte[] r = new byte[3];
-    new SecureRandom().nextBytes(r);
-    return KeyId.of(
-        "wm-"
-            + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
-            + "-"
-            + HexFormat.of().formatHex(r));
-  }
-
   /**
    * The configured key set, or, when no key file is configured, {@code keys.json} in the data
-   * directory, created (owner-only) on first start. A configured file that is missing is an error:
-   * silently replacing a lost key would make every earlier output undetectable.
+   * directory, created (owner-only) on first start with a watermark key and an Ed25519 signing key
+   * ({@link KeySet#generateDefault}). A configured file that is missing is an error: silently
+   * replacing a lost key would make every earlier output undetectable.
    */
   public static KeySet loadOrCreateKeys(ServiceConfig config, Consumer<String> log) {
     Path path = config.keysPath();
     try {
       if (config.keysFile().isEmpty() && !Files.exists(path)) {
         Files.createDirectories(config.dataDir());
-        WatermarkKey key =
-            WatermarkKey.generate(newKeyId(), GreenListParameters.defaults(), new SecureRandom());
-        KeySetFile.write(path, KeySet.single(key), false);
+        // The same construction as `telltale keys create`: a watermark key and a signing key.
+        KeySetFile.write(path, KeySet.generateDefault(new SecureRandom()), false);
         log.accept(
             "created a new key set in "
                 + path.toAbsolutePath()
@@ -123,7 +106,13 @@ public final class VerifierService {
                 + " watermarked with these keys can be detected");
       }
       KeySet keys = KeySetFile.read(path);
-      log.accept("loaded " + keys.keys().size() + " watermark key(s) from " + path);
+      log.accept(
+          "loaded "
+              + keys.keys().size()
+              + " watermark key(s) and "
+              + keys.signingKeys().size()
+              + " signing key(s) from "
+              + path);
       return keys;
     } catch (KeyFileException e) {
       throw new ConfigException(e.getMessage());

@@ -44,6 +44,8 @@ public final class VerifierVerticle extends VerticleBase {
   private final byte[] openApi;
   private final RequestSchema detectSchema;
   private final RequestSchema createTokenSchema;
+  private final RequestSchema provenanceSchema;
+  private final ProvenanceCheck provenance;
   private WorkerExecutor worker;
   private Auth auth;
   private HttpServer server;
@@ -59,12 +61,14 @@ public final class VerifierVerticle extends VerticleBase {
     this.audit = new AuditLog(db.dataSource());
     this.jobs = new JobStore(db.dataSource());
     this.problems = new ProblemHandler(config);
+    this.provenance = new ProvenanceCheck(keys);
     this.openApi = resource("/openapi.json");
     try {
       JsonNode doc = MAPPER.readTree(openApi);
       JsonNode schemas = doc.path("components").path("schemas");
       this.detectSchema = new RequestSchema(schemas.get("DetectRequest"));
       this.createTokenSchema = new RequestSchema(schemas.get("CreateTokenRequest"));
+      this.provenanceSchema = new RequestSchema(schemas.get("ProvenanceVerifyRequest"));
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
     }
@@ -107,11 +111,17 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/health").handler(this::health);
     route(r, HttpMethod.GET, "/metrics").handler(this::metrics);
     route(r, HttpMethod.GET, "/openapi.json").handler(this::openApi);
+    route(r, HttpMethod.GET, "/.well-known/telltale-keys").handler(provenance::serveKeys);
 
     route(r, HttpMethod.POST, "/v1/detect", body)
         .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
         .handler(this::rateLimit)
         .handler(this::detect);
+    // Verification uses only public keys (anyone with the JWKS can do it offline), so it is no
+    // watermark oracle and not rate limited; the token is there to attribute the audit row.
+    route(r, HttpMethod.POST, "/v1/provenance/verify", body)
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR, Role.AUDITOR))
+        .handler(this::verifyProvenance);
     route(r, HttpMethod.GET, "/v1/audit")
         .handler(ctx -> auth.require(ctx, Role.AUDITOR))
         .handler(this::listAudit);
@@ -224,24 +234,9 @@ public final class VerifierVerticle extends VerticleBase {
     blocking(
             ctx,
             () -> {
-              JsonNode n = JsonBody.parse(raw);
-              detectSchema
-                  .violation(n)
-                  .ifPresent(
-                      v -> {
-                        throw ProblemException.badRequest("schema-violation", v);
-                      });
+              JsonNode n = validated(raw, detectSchema);
               DetectionEngine.Request req = DetectionEngine.Request.fromJson(n);
-              if (req.text().isPresent() && req.text().get().length() > config.maxTextChars()) {
-                throw new ProblemException(
-                    413,
-                    "text-too-long",
-                    "Content too large",
-                    "the text has "
-                        + req.text().get().length()
-                        + " characters; the limit is "
-                        + config.maxTextChars());
-              }
+              req.text().ifPresent(this::checkTextLength);
               DetectionEngine.Outcome out = engine.detect(req);
               // Audited before the answer leaves: no detection without its audit row.
               audit.append(
@@ -265,6 +260,60 @@ public final class VerifierVerticle extends VerticleBase {
             });
   }
 
+  /** The body parsed strictly and checked against {@code schema}; a 400 problem otherwise. */
+  private static JsonNode validated(Buffer raw, RequestSchema schema) {
+    JsonNode n = JsonBody.parse(raw);
+    schema
+        .violation(n)
+        .ifPresent(
+            v -> {
+              throw ProblemException.badRequest("schema-violation", v);
+            });
+    return n;
+  }
+
+  private void checkTextLength(String text) {
+    if (text.length() > config.maxTextChars()) {
+      throw new ProblemException(
+          413,
+          "text-too-long",
+          "Content too large",
+          "the text has " + text.length() + " characters; the limit is " + config.maxTextChars());
+    }
+  }
+
+  private void verifyProvenance(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking(
+            ctx,
+            () -> {
+              JsonNode n = validated(raw, provenanceSchema);
+              ProvenanceCheck.Request req = ProvenanceCheck.Request.fromJson(n);
+              checkTextLength(req.text());
+              ProvenanceCheck.Outcome out = provenance.verify(req);
+              // The row keeps the digest of text and token and the status, never the text.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/provenance/verify",
+                      out.inputSha256(),
+                      0,
+                      out.verification().kid().map(k -> k.value()),
+                      Optional.of(out.verification().reason().name()),
+                      Optional.empty(),
+                      Optional.empty()));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.verification(out.verification().reason().name());
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
   private void listAudit(RoutingContext ctx) {
     int limit = queryInt(ctx, "limit", 1, 1000).orElse(100);
     Optional<Integer> before = queryInt(ctx, "before", 1, Integer.MAX_VALUE);
@@ -273,19 +322,7 @@ public final class VerifierVerticle extends VerticleBase {
             rows -> {
               ObjectNode o = MAPPER.createObjectNode();
               ArrayNode arr = o.putArray("entries");
-              for (AuditLog.Entry e : rows) {
-                ObjectNode j = arr.addObject();
-                j.put("id", e.id());
-                j.put("at", e.at().toString());
-                j.put("token_id", e.tokenId());
-                j.put("route", e.route());
-                j.put("input_sha256", e.inputSha256());
-                j.put("input_tokens", e.inputTokens());
-                e.keyId().ifPresent(v -> j.put("key_id", v));
-                e.verdict().ifPresent(v -> j.put("verdict", v));
-                e.pValue().ifPresent(v -> j.put("p_value", v));
-                e.log10PValue().ifPresent(v -> j.put("log10_p_value", v));
-              }
+              rows.forEach(e -> arr.add(e.toJson()));
               JsonBody.write(ctx, 200, o);
             });
   }
@@ -306,13 +343,7 @@ public final class VerifierVerticle extends VerticleBase {
     blocking(
             ctx,
             () -> {
-              JsonNode n = JsonBody.parse(raw);
-              createTokenSchema
-                  .violation(n)
-                  .ifPresent(
-                      v -> {
-                        throw ProblemException.badRequest("schema-violation", v);
-                      });
+              JsonNode n = validated(raw, createTokenSchema);
               Role role = Role.parse(n.get("role").textValue()).orElseThrow();
               return tokens.create(role, n.path("label").asText(""));
             })

@@ -2,26 +2,51 @@ package dev.telltale.service;
 
 import dev.telltale.TestKeys;
 import dev.telltale.embed.Watermarker;
+import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
 import dev.telltale.key.SecretAccess;
+import dev.telltale.key.SecretBytes;
+import dev.telltale.key.SigningKey;
+import dev.telltale.key.SigningKeyStatus;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.provenance.ProvenanceClaims;
+import dev.telltale.provenance.ProvenanceToken;
+import dev.telltale.provenance.TextCarrier;
+import dev.telltale.provenance.TokenSigner;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
 import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /** Keys and texts shared by the service tests: a real teacher generates the watermarked text. */
 final class Fixtures {
   static final WatermarkKey KGW = TestKeys.key(0x5e11, GreenListParameters.defaults());
   static final WatermarkKey GUMBEL = TestKeys.key(0x5e12, GumbelParameters.defaults());
-  static final KeySet KEYS = KeySet.of(KGW.id(), List.of(KGW, GUMBEL));
+
+  /** A signing key the service retired (its tokens must still verify) and the active one. */
+  static final SigningKey SIG_RETIRED = signingKey("sig-old", 0x51601);
+
+  static final SigningKey SIG = signingKey("sig-new", 0x51602);
+
+  /** Not in the service's key set: its tokens are UNKNOWN_KEY. */
+  static final SigningKey SIG_FOREIGN = signingKey("sig-foreign", 0x51603);
+
+  /** The service's own id with another seed: its tokens are BAD_SIGNATURE. */
+  static final SigningKey SIG_IMPOSTOR = signingKey("sig-new", 0x51604);
+
+  static final KeySet KEYS =
+      KeySet.of(KGW.id(), List.of(KGW, GUMBEL)).withSigningKey(SIG_RETIRED).withSigningKey(SIG);
 
   /** Human-written text (a Europarl-style sentence set) for the null case. */
   static final String HUMAN =
@@ -61,9 +86,41 @@ final class Fixtures {
         .text();
   }
 
+  static SigningKey signingKey(String id, long seed) {
+    byte[] s = new byte[SigningKey.SEED_LENGTH];
+    new SplittableRandom(seed).nextBytes(s);
+    return SigningKey.of(
+        KeyId.of(id),
+        Instant.parse("2026-01-01T00:00:00Z"),
+        SigningKeyStatus.ACTIVE,
+        SecretBytes.copyOf(s, SecretAccess.get()));
+  }
+
+  /** {@code text} with an embedded token signed by {@code key}, issued at {@code issuedAt}. */
+  static String signEmbedded(String text, SigningKey key, Instant issuedAt) {
+    return TextCarrier.embed(text, sign(text, key, issuedAt).bytes());
+  }
+
+  static ProvenanceToken sign(String text, SigningKey key, Instant issuedAt) {
+    ProvenanceClaims claims =
+        ProvenanceClaims.forOutput(
+            text,
+            "telltale.test",
+            "teacher-kn",
+            issuedAt.truncatedTo(ChronoUnit.SECONDS),
+            "req-" + Long.toHexString(text.hashCode()),
+            Optional.empty(),
+            KGW);
+    return TokenSigner.of(key.withStatus(SigningKeyStatus.ACTIVE)).sign(claims);
+  }
+
   static Path writeKeys(Path dir) throws Exception {
+    return writeKeys(dir, KEYS);
+  }
+
+  static Path writeKeys(Path dir, KeySet keys) throws Exception {
     Path p = dir.resolve("keys.json");
-    KeySetFile.write(p, KEYS, false);
+    KeySetFile.write(p, keys, false);
     return p;
   }
 
@@ -72,6 +129,12 @@ final class Fixtures {
     List<String> out = new java.util.ArrayList<>();
     for (WatermarkKey k : KEYS.keys()) {
       byte[] s = k.secret().toByteArray(SecretAccess.get());
+      out.add(HexFormat.of().formatHex(s));
+      out.add(Base64.getEncoder().withoutPadding().encodeToString(s));
+      out.add(Base64.getUrlEncoder().withoutPadding().encodeToString(s));
+    }
+    for (SigningKey k : KEYS.signingKeys()) {
+      byte[] s = k.seed().toByteArray(SecretAccess.get());
       out.add(HexFormat.of().formatHex(s));
       out.add(Base64.getEncoder().withoutPadding().encodeToString(s));
       out.add(Base64.getUrlEncoder().withoutPadding().encodeToString(s));

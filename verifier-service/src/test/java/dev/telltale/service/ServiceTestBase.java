@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.key.KeySet;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -55,6 +56,11 @@ abstract class ServiceTestBase {
     return Map.of();
   }
 
+  /** The key set the service is started with. */
+  KeySet keySet() {
+    return Fixtures.KEYS;
+  }
+
   @BeforeAll
   void startService(Vertx vertx) throws Exception {
     this.vertx = vertx;
@@ -62,7 +68,7 @@ abstract class ServiceTestBase {
     Map<String, String> s = new HashMap<>(databaseSettings(dir));
     s.put("port", "0");
     s.put("data", dir.toString());
-    s.put("keys", Fixtures.writeKeys(dir).toString());
+    s.put("keys", Fixtures.writeKeys(dir, keySet()).toString());
     s.put("limits.body_bytes", Long.toString(BODY_LIMIT));
     s.put("limits.text_chars", Integer.toString(TEXT_LIMIT));
     s.put("rate.detect_burst", Integer.toString(BURST));

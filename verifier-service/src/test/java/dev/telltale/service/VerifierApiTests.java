@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The API contract, run over real HTTP against each database by the subclasses. */
-abstract class VerifierApiTests extends ServiceTestBase {
+abstract class VerifierApiTests extends ProvenanceApiTests {
   private static final Tokenizer CL100K = Tokenizers.cl100kBase();
 
   static JsonNode roundTrip(ObjectNode o) throws Exception {

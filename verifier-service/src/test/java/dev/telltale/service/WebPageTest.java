@@ -10,13 +10,15 @@ import com.microsoft.playwright.Playwright;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The web page in real headless Chromium (Debian's, driven by Playwright; Playwright never
- * downloads a browser of its own): sign in, paste watermarked text, read the verdict.
+ * downloads a browser of its own): sign in, paste watermarked text, read the verdict; paste a
+ * signed text, read VALID, edit a word, read DIGEST_MISMATCH.
  */
 class WebPageTest extends ServiceTestBase {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -80,6 +82,20 @@ class WebPageTest extends ServiceTestBase {
       page.click("#check");
       page.waitForSelector("#verdict.not_watermarked");
       assertEquals("No watermark found", page.textContent("#verdict"));
+
+      // Provenance: a text signed with the service's key (core's signer and carrier) is VALID ...
+      String signed = Fixtures.signEmbedded(Fixtures.HUMAN, Fixtures.SIG, Instant.now());
+      page.fill("#prov-text", signed);
+      page.click("#verify");
+      page.waitForSelector("#prov-status.VALID");
+      assertTrue(page.textContent("#prov-status").startsWith("VALID"));
+      String claims = page.textContent("#prov-claims");
+      assertTrue(claims.contains("telltale.test") && claims.contains("sig-new"), claims);
+      // ... and with one word edited, the signature still holds but the digest does not.
+      page.fill("#prov-text", signed.replace("bomb explosions", "gas explosions"));
+      page.click("#verify");
+      page.waitForSelector("#prov-status.DIGEST_MISMATCH");
+      assertTrue(page.textContent("#prov-status").startsWith("DIGEST_MISMATCH"));
 
       // A revoked or forged token sends the user back to sign in with the reason.
       page.click("#signout");

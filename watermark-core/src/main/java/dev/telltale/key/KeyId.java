@@ -1,5 +1,10 @@
 package dev.telltale.key;
 
+import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** Public identifier of a key: 1 to 64 characters from {@code [A-Za-z0-9._-]}. */
@@ -16,6 +21,20 @@ public record KeyId(String value) implements Comparable<KeyId> {
 
   public static KeyId of(String value) {
     return new KeyId(value);
+  }
+
+  /**
+   * A fresh id {@code PREFIX + yyyyMMdd + "-" + 6 hex digits}, e.g. {@code wm-20261123-3fa2c1}:
+   * sortable by creation day, and random enough that two keys made the same day do not collide.
+   */
+  public static KeyId generate(String prefix, SecureRandom random) {
+    byte[] r = new byte[3];
+    random.nextBytes(r);
+    return new KeyId(
+        prefix
+            + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
+            + "-"
+            + HexFormat.of().formatHex(r));
   }
 
   private static String printable(String s) {

@@ -1,5 +1,8 @@
 package dev.telltale.key;
 
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.WatermarkParameters;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -72,6 +75,32 @@ public final class KeySet {
 
   public static KeySet single(WatermarkKey key) {
     return new KeySet(key.id(), List.of(key));
+  }
+
+  /** Prefix of generated watermark key ids ({@code wm-DATE-RANDOM}). */
+  public static final String WATERMARK_ID_PREFIX = "wm-";
+
+  /** Prefix of generated signing key ids ({@code sig-DATE-RANDOM}). */
+  public static final String SIGNING_ID_PREFIX = "sig-";
+
+  /**
+   * A new key set: one fresh watermark key with {@code parameters} and one fresh active Ed25519
+   * signing key, both primary. What {@code telltale keys create} writes and what the verifier
+   * service creates on its first start.
+   */
+  public static KeySet generate(
+      KeyId watermarkId, WatermarkParameters parameters, KeyId signingId, SecureRandom random) {
+    WatermarkKey key = WatermarkKey.generate(watermarkId, parameters, random);
+    return single(key).withSigningKey(SigningKey.generate(signingId, random));
+  }
+
+  /** {@link #generate} with the default KGW parameters and generated ids. */
+  public static KeySet generateDefault(SecureRandom random) {
+    return generate(
+        KeyId.generate(WATERMARK_ID_PREFIX, random),
+        GreenListParameters.defaults(),
+        KeyId.generate(SIGNING_ID_PREFIX, random),
+        random);
   }
 
   public WatermarkKey primary() {

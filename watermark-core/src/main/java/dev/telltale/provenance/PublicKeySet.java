@@ -44,9 +44,15 @@ public final class PublicKeySet {
 
   private final List<VerificationKey> keys;
 
+  private static final PublicKeySet EMPTY = new PublicKeySet(List.of(), true);
+
   private PublicKeySet(List<VerificationKey> keys) {
+    this(keys, false);
+  }
+
+  private PublicKeySet(List<VerificationKey> keys, boolean mayBeEmpty) {
     this.keys = List.copyOf(keys);
-    if (this.keys.isEmpty()) {
+    if (this.keys.isEmpty() && !mayBeEmpty) {
       throw new IllegalArgumentException("a public key set needs at least one key");
     }
     if (this.keys.stream().map(VerificationKey::id).distinct().count() != this.keys.size()) {
@@ -56,6 +62,15 @@ public final class PublicKeySet {
 
   public static PublicKeySet of(List<VerificationKey> keys) {
     return new PublicKeySet(keys);
+  }
+
+  /**
+   * The set with no keys ({@code {"keys":[]}}): what a service whose key set has no signing key
+   * publishes. A verifier over it answers UNKNOWN_KEY for every well-formed token. {@link #parse}
+   * still refuses an empty document: a verifier handed one was almost surely given the wrong file.
+   */
+  public static PublicKeySet empty() {
+    return EMPTY;
   }
 
   /** The public halves of the signing keys of {@code keySet}; it must have at least one. */

@@ -38,6 +38,22 @@ class SigningKeySetFileTest {
   }
 
   @Test
+  void generatedKeySetHasAWatermarkKeyAndAnActiveSigningKeyWithGeneratedIds() throws Exception {
+    KeySet k = KeySet.generateDefault(new SecureRandom());
+    assertEquals(1, k.keys().size());
+    assertEquals(GreenListParameters.defaults(), k.primary().parameters());
+    assertTrue(k.primaryId().value().matches("wm-\\d{8}-[0-9a-f]{6}"), k.toString());
+    SigningKey s = k.primarySigningKey().orElseThrow();
+    assertEquals(SigningKeyStatus.ACTIVE, s.status());
+    assertTrue(s.id().value().matches("sig-\\d{8}-[0-9a-f]{6}"), k.toString());
+    assertEquals(List.of(s), k.signingKeys());
+    assertFalse(
+        k.primary()
+            .secret()
+            .equalsSecretBytes(KeySet.generateDefault(new SecureRandom()).primary().secret()));
+  }
+
+  @Test
   void oldFilesWithoutSigningKeysStillLoad() throws Exception {
     KeySet plain = KeySet.single(TestKeys.key(1, GreenListParameters.defaults()));
     byte[] json = KeySetFile.serialize(plain);

@@ -31,6 +31,32 @@ class PublicKeySetTest {
   }
 
   @Test
+  void emptySetIsWrittenButNotParsedAndKnowsNoKey() throws Exception {
+    PublicKeySet empty = PublicKeySet.empty();
+    assertTrue(empty.keys().isEmpty());
+    assertEquals(
+        "{\"keys\":[]}", new String(empty.toJson(), StandardCharsets.UTF_8).replaceAll("\\s", ""));
+    // A verifier handed an empty document almost surely got the wrong file.
+    assertThrows(PublicKeySetException.class, () -> PublicKeySet.parse(empty.toJson()));
+    assertThrows(IllegalArgumentException.class, () -> PublicKeySet.of(List.of()));
+    ProvenanceToken t =
+        TokenSigner.of(ProvenanceFixtures.active())
+            .sign(
+                ProvenanceClaims.forOutput(
+                    "text",
+                    "issuer",
+                    "model",
+                    ProvenanceFixtures.ISSUED,
+                    "r",
+                    java.util.Optional.empty(),
+                    dev.telltale.TestKeys.key(
+                        1, dev.telltale.scheme.GreenListParameters.defaults())));
+    assertEquals(
+        Verification.Reason.UNKNOWN_KEY,
+        TokenVerifier.of(empty).verify(t.bytes(), "text").reason());
+  }
+
+  @Test
   void minimalJwkIsAccepted() throws Exception {
     PublicKeySet k =
         PublicKeySet.parse(

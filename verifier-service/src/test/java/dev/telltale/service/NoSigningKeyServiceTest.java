@@ -1,0 +1,52 @@
+package dev.telltale.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.telltale.key.KeySet;
+import dev.telltale.key.SigningKeyStatus;
+import dev.telltale.provenance.PublicKeySet;
+import dev.telltale.provenance.TokenVerifier;
+import dev.telltale.provenance.VerificationJson;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A key file from before provenance tokens (no signing key): the service still starts, publishes an
+ * empty JWKS and answers UNKNOWN_KEY for a well-formed token, exactly as core's verifier over the
+ * empty set does.
+ */
+class NoSigningKeyServiceTest extends ServiceTestBase {
+  @Override
+  Map<String, String> databaseSettings(Path dir) {
+    return Map.of();
+  }
+
+  @Override
+  KeySet keySet() {
+    return KeySet.of(Fixtures.KGW.id(), List.of(Fixtures.KGW, Fixtures.GUMBEL));
+  }
+
+  @Test
+  void emptyKeySetIsPublishedAndTokensAreUnknownKeys() throws Exception {
+    HttpResponse<Buffer> keys = get(ProvenanceApiTests.JWKS, null);
+    assertEquals(200, keys.statusCode(), keys::bodyAsString);
+    assertEquals(MAPPER.readTree("{\"keys\":[]}"), json(keys));
+
+    String text = Fixtures.signEmbedded(Fixtures.HUMAN, Fixtures.SIG, Instant.now());
+    HttpResponse<Buffer> r =
+        post(ProvenanceApiTests.VERIFY, newToken(Role.INVESTIGATOR), Map.of("text", text));
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    assertEquals("UNKNOWN_KEY", json(r).get("status").asText());
+    assertEquals(
+        MAPPER.readTree(
+            VerificationJson.of(TokenVerifier.of(PublicKeySet.empty()).verifyEmbedded(text), text)
+                .toString()),
+        json(r));
+    assertEquals(SigningKeyStatus.ACTIVE, Fixtures.SIG.status());
+  }
+}
