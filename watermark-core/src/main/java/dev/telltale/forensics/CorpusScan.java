@@ -409,7 +409,9 @@ public final class CorpusScan {
   }
 
   private static FileChannel open(Path p) throws IOException {
-    FileChannel c = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel c =
+        FileChannel.open(
+            p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     c.position(c.size());
     return c;
   }
