@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
       KeysCommand.class,
       GenerateCommand.class,
       DetectCommand.class,
+      ScanCommand.class,
+      RadioactivityCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
