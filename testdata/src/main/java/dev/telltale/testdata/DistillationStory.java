@@ -67,6 +67,12 @@ public final class DistillationStory {
       rhos = List.copyOf(rhos);
     }
 
+    /** Small sizes for smoke tests: seconds, with weak statistics. */
+    public static Config quick(long seed) {
+      return new Config(
+          10, 4, 100, 4_000, 40, 16, 16, 60, 0.2, List.of(0.0, 0.01, 0.1, 1.0), 4, 2, seed);
+    }
+
     /** The demo's sizes: about a minute of generation on 2 cores. */
     public static Config demo(long seed) {
       return new Config(
@@ -81,7 +87,11 @@ public final class DistillationStory {
    * @param test the strict test: one global tape, the query's own prompt windows skipped
    * @param supervised the same, restricted to windows frequent in the outputs we served
    */
-  public record Student(double rho, RadioactivityResult test, RadioactivityResult supervised) {}
+  public record Student(
+      double rho,
+      RadioactivityResult test,
+      RadioactivityResult supervised,
+      List<RadioactivityTest.Exchange> exchanges) {}
 
   /**
    * The corpus scan.
@@ -91,9 +101,15 @@ public final class DistillationStory {
    * @param human human documents in the corpus
    * @param publishedFound published outputs among the suspects
    * @param humanFlagged human documents among the suspects (false discoveries)
+   * @param corpus the scanned corpus, in order
    */
   public record Scan(
-      ScanResult result, int published, int human, int publishedFound, int humanFlagged) {}
+      ScanResult result,
+      int published,
+      int human,
+      int publishedFound,
+      int humanFlagged,
+      List<Document> corpus) {}
 
   /** Everything the story produced. */
   public record Outcome(
@@ -176,7 +192,7 @@ public final class DistillationStory {
       RadioactivityResult sup =
           RadioactivityTest.of(key, RadioactivityTest.Options.strict(), Optional.of(filter))
               .closedModel(exchanges);
-      students.add(new Student(rho, r, sup));
+      students.add(new Student(rho, r, sup, List.copyOf(exchanges)));
       log.accept(
           String.format(
               "student    rho %5.1f%%: trained and queried (%.0f s)", 100 * rho, secs(t1)));
@@ -223,7 +239,9 @@ public final class DistillationStory {
     }
     log.accept(String.format("scan       %d documents (%.1f s)", corpus.size(), secs(t2)));
     return new Outcome(
-        harvest, students, new Scan(scan, publishedIds.size(), humanDocs, found, flagged));
+        harvest,
+        students,
+        new Scan(scan, publishedIds.size(), humanDocs, found, flagged, List.copyOf(corpus)));
   }
 
   private static double secs(long t0) {
