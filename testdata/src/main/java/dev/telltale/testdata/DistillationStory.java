@@ -70,13 +70,13 @@ public final class DistillationStory {
     /** Small sizes for smoke tests: seconds, with weak statistics. */
     public static Config quick(long seed) {
       return new Config(
-          10, 4, 100, 4_000, 40, 16, 16, 60, 0.2, List.of(0.0, 0.01, 0.1, 1.0), 4, 2, seed);
+          10, 4, 100, 4_000, 40, 16, 16, 60, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 4, 2, seed);
     }
 
     /** The demo's sizes: about a minute of generation on 2 cores. */
     public static Config demo(long seed) {
       return new Config(
-          50, 10, 200, 100_000, 200, 16, 32, 100, 0.2, List.of(0.0, 0.01, 0.1, 1.0), 5, 2, seed);
+          50, 10, 200, 100_000, 400, 16, 32, 100, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 5, 2, seed);
     }
   }
 

@@ -33,6 +33,15 @@ final class TupleSpill implements AutoCloseable {
   private final ByteBuffer io =
       ByteBuffer.allocate(BUFFER_LONGS * 8).order(ByteOrder.LITTLE_ENDIAN);
 
+  /** Heap for the recent-fingerprint caches of all keys together. */
+  private static final long CACHE_BUDGET_BYTES = 16L << 20;
+
+  // A direct-mapped cache of recently spilled fingerprints per key: a repeat found here is already
+  // in the spill, so it is not written again. The merge deduplicates anyway, so the cache only
+  // saves disk and time (common n-grams repeat across documents), never changes a result.
+  private final long[][] recent;
+  private final int recentMask;
+
   TupleSpill(Path dir, int keys, int partitions) throws IOException {
     if (Integer.bitCount(partitions) != 1) {
       throw new IllegalArgumentException("partitions must be a power of two, got " + partitions);
@@ -43,6 +52,9 @@ final class TupleSpill implements AutoCloseable {
     this.buffers = new long[keys * partitions][];
     this.fill = new int[keys * partitions];
     this.channels = new FileChannel[keys * partitions];
+    int perKey = Integer.highestOneBit((int) Math.max(1 << 12, CACHE_BUDGET_BYTES / 8 / keys));
+    this.recent = new long[keys][perKey];
+    this.recentMask = perKey - 1;
   }
 
   int slots() {
@@ -50,6 +62,14 @@ final class TupleSpill implements AutoCloseable {
   }
 
   void add(int key, long fingerprint) throws IOException {
+    if (fingerprint != 0) {
+      long[] cache = recent[key];
+      int at = (int) ((fingerprint * 0x9E3779B97F4A7C15L) >>> 40) & recentMask;
+      if (cache[at] == fingerprint) {
+        return;
+      }
+      cache[at] = fingerprint;
+    }
     int slot = key * partitions + (int) (fingerprint & (partitions - 1));
     long[] b = buffers[slot];
     if (b == null) {
