@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.collect.LongOpenHashSet;
 import dev.telltale.detect.DedupTape;
 import dev.telltale.detect.DetectionPolicy;
@@ -27,7 +26,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +51,7 @@ import java.util.concurrent.Future;
  */
 public final class CorpusScan {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
   private static final String CHECKPOINT = "checkpoint.json";
   private static final String DOCUMENTS = "documents.jsonl";
   private static final String PVALUES = "log10p.bin";
@@ -159,7 +158,7 @@ public final class CorpusScan {
   public ScanResult run(DocumentSource source, Path workDir, ScanListener listener)
       throws IOException {
     Files.createDirectories(workDir);
-    State st = new State();
+    ScanState st = new ScanState(keys.size(), configuration());
     Path checkpoint = workDir.resolve(CHECKPOINT);
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), CorpusScan::daemon);
     try (TupleSpill spill =
@@ -275,7 +274,7 @@ public final class CorpusScan {
     return keys.get(key).parameters() instanceof GreenListParameters;
   }
 
-  private void write(Scored s, State st, TupleSpill spill, FileChannel docs, FileChannel pv)
+  private void write(Scored s, ScanState st, TupleSpill spill, FileChannel docs, FileChannel pv)
       throws IOException {
     int best = 0;
     for (int i = 1; i < s.log10p.length; i++) {
@@ -287,7 +286,7 @@ public final class CorpusScan {
     double log10 = Math.min(0.0, s.log10p[best] + Math.log10(keys.size()));
     TailProbability p = TailProbability.ofLn(log10 * Math.log(10));
     ByteArrayOutputStream line = new ByteArrayOutputStream(160);
-    try (JsonGenerator g = new JsonFactory().createGenerator(line, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = JSON_FACTORY.createGenerator(line, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeStringField("id", s.doc.id());
       g.writeNumberField("tokens", s.tokens);
@@ -315,7 +314,7 @@ public final class CorpusScan {
   }
 
   private ScanResult finish(
-      State st, TupleSpill spill, ExecutorService pool, Path docsFile, DocumentSource source)
+      ScanState st, TupleSpill spill, ExecutorService pool, Path docsFile, DocumentSource source)
       throws IOException {
     int parts = spill.partitions();
     List<ScanResult.PooledKey> pooled = new ArrayList<>();
@@ -462,121 +461,11 @@ public final class CorpusScan {
     }
   }
 
-  /** Counters and per-document p-values of the scan so far; saved in checkpoints. */
-  private final class State {
-    long documents;
-    long tokens;
-    long bytes;
-    final long[] positions = new long[keys.size()];
-    final DoubleList log10p = new DoubleList();
-
-    void save(Path file, TupleSpill spill, FileChannel docs, FileChannel pv, long malformed)
-        throws IOException {
-      long[] lengths = spill.flushAll();
-      docs.force(false);
-      pv.force(false);
-      ObjectNode o = JSON.createObjectNode();
-      o.put("version", 1);
-      o.put("configuration", configuration());
-      o.put("documents", documents);
-      o.put("tokens", tokens);
-      o.put("bytes", bytes);
-      o.put("malformed_lines", malformed);
-      o.put("documents_file_bytes", docs.size());
-      o.put("log10p_bytes", pv.size());
-      var pos = o.putArray("positions");
-      for (long p : positions) {
-        pos.add(p);
-      }
-      var sp = o.putArray("spill_bytes");
-      for (long l : lengths) {
-        sp.add(l);
-      }
-      Path tmp = file.resolveSibling(CHECKPOINT + ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(o));
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  private String configuration() {
+    StringBuilder b = new StringBuilder(tokenizer.name());
+    for (WatermarkKey k : keys) {
+      b.append('|').append(k.id().value()).append(':').append(k.parameters());
     }
-
-    void restore(Path file, TupleSpill spill, FileChannel docs, FileChannel pv) throws IOException {
-      JsonNode o = JSON.readTree(file.toFile());
-      if (o.path("version").asInt() != 1
-          || !configuration().equals(o.path("configuration").asText())) {
-        throw new CorpusInputException(
-            "the work folder holds a checkpoint of a scan with other keys or settings: " + file);
-      }
-      documents = o.get("documents").asLong();
-      tokens = o.get("tokens").asLong();
-      bytes = o.get("bytes").asLong();
-      for (int i = 0; i < positions.length; i++) {
-        positions[i] = o.get("positions").get(i).asLong();
-      }
-      long[] lengths = new long[spill.slots()];
-      JsonNode sp = o.get("spill_bytes");
-      if (sp == null || sp.size() != lengths.length) {
-        throw new CorpusInputException("damaged checkpoint: " + file);
-      }
-      for (int i = 0; i < lengths.length; i++) {
-        lengths[i] = sp.get(i).asLong();
-      }
-      spill.truncate(lengths);
-      long docBytes = o.get("documents_file_bytes").asLong();
-      long pvBytes = o.get("log10p_bytes").asLong();
-      if (docs.size() < docBytes || pv.size() < pvBytes || pvBytes != documents * 8) {
-        throw new CorpusInputException("work files shorter than their checkpoint: " + file);
-      }
-      docs.truncate(docBytes);
-      docs.position(docBytes);
-      pv.truncate(pvBytes);
-      pv.position(pvBytes);
-      ByteBuffer in = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-      long at = 0;
-      while (at < pvBytes) {
-        in.clear();
-        in.limit((int) Math.min(in.capacity(), pvBytes - at));
-        int r = pv.read(in, at);
-        if (r <= 0) {
-          throw new IOException("cannot read " + PVALUES);
-        }
-        at += r;
-        in.flip();
-        while (in.remaining() >= 8) {
-          log10p.add(in.getDouble());
-        }
-        at -= in.remaining();
-      }
-    }
-
-    private String configuration() {
-      StringBuilder b = new StringBuilder(tokenizer.name());
-      for (WatermarkKey k : keys) {
-        b.append('|').append(k.id().value()).append(':').append(k.parameters());
-      }
-      return b.append("|partitions=").append(options.partitions()).toString();
-    }
-  }
-
-  /** A growable primitive array: one double per document, no boxing. */
-  static final class DoubleList {
-    private double[] values = new double[1024];
-    private int size;
-
-    void add(double v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    double get(int i) {
-      return values[i];
-    }
-
-    int size() {
-      return size;
-    }
-
-    double[] values() {
-      return values;
-    }
+    return b.append("|partitions=").append(options.partitions()).toString();
   }
 }
