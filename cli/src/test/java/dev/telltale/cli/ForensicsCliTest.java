@@ -114,4 +114,34 @@ class ForensicsCliTest {
         CliRun.run("radioactivity", "--keys", keys.toString(), "--mode", "x", bad.toString());
     assertEquals(ExitCode.BAD_INPUT, m.exitCode());
   }
+
+  @Test
+  void aRerunOnTheSameWorkFolderResumesToTheSameResult() throws Exception {
+    Path corpus = Files.createDirectories(dir.resolve("folder"));
+    for (int i = 0; i < 5; i++) {
+      Files.writeString(
+          corpus.resolve("doc" + i + ".txt"),
+          i == 2 ? generated(i) : "Plain text " + i + ", as people write it.");
+    }
+    Path work = dir.resolve("work");
+    String[] args = {
+      "scan",
+      "--keys",
+      keys.toString(),
+      "--json",
+      "--work",
+      work.toString(),
+      "--checkpoint-every",
+      "1",
+      corpus.toString()
+    };
+    CliRun first = CliRun.run(args);
+    assertEquals(ExitCode.OK, first.exitCode(), first.err());
+    assertTrue(Files.exists(work.resolve("checkpoint.json")));
+    CliRun again = CliRun.run(args);
+    assertEquals(first.out(), again.out());
+    JsonNode j = JSON.readTree(first.out());
+    assertEquals(1, j.get("suspect_documents").get("count").asLong());
+    assertTrue(j.get("suspect_documents").get("ids").get(0).asText().endsWith("doc2.txt"));
+  }
 }
