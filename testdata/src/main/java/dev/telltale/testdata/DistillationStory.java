@@ -76,7 +76,7 @@ public final class DistillationStory {
     /** The demo's sizes: about a minute of generation on 2 cores. */
     public static Config demo(long seed) {
       return new Config(
-          50, 10, 200, 100_000, 400, 16, 32, 100, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 5, 2, seed);
+          50, 10, 200, 100_000, 400, 16, 32, 160, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 5, 2, seed);
     }
   }
 
