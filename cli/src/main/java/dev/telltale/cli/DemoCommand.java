@@ -1,152 +1,231 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
-import dev.telltale.detect.DetectionPolicy;
-import dev.telltale.detect.KeySetDetection;
-import dev.telltale.detect.KeySetDetector;
 import dev.telltale.embed.Watermarker;
+import dev.telltale.forensics.Document;
+import dev.telltale.forensics.RadioactivityResult;
+import dev.telltale.forensics.RadioactivityTest;
+import dev.telltale.forensics.ScanJson;
 import dev.telltale.key.KeyFileException;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
-import dev.telltale.scheme.GumbelParameters;
-import dev.telltale.testdata.EuroparlCorpus;
-import dev.telltale.testdata.Generation;
-import dev.telltale.testdata.SamplingParams;
-import dev.telltale.testdata.TeacherGenerator;
+import dev.telltale.testdata.DistillationStory;
+import dev.telltale.text.Tokenizer;
+import dev.telltale.text.Tokenizers;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code telltale demo}: fresh keys, the teacher model, watermarked and plain texts, and the
- * detector's verdict on each, in well under a minute.
+ * {@code telltale demo}: the distillation story in a few minutes. The teacher serves watermarked
+ * outputs to many accounts, a rival distils students from them at several rho, the investigator
+ * tests each student for radioactivity, and a corpus scan finds the published outputs in a larger
+ * human corpus.
  */
 @Command(
     name = "demo",
     description = {
-      "Create fresh keys, train the teacher, generate watermarked and plain texts,",
-      "and detect the watermark in each; writes keys and texts to --out."
+      "The distillation story: a teacher serves watermarked outputs to many accounts; students",
+      "are distilled at rho = 0, 1%, 10%, 100%; the radioactivity test examines each; a corpus",
+      "scan finds the harvested documents in a larger human corpus. Writes keys, the scanned",
+      "corpus, the served outputs and each student's answers to --out."
     })
 final class DemoCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Option(
       names = "--out",
       defaultValue = "telltale-demo",
-      description = "Folder for the demo's keys and texts (default ${DEFAULT-VALUE}).")
+      description = "Folder for the demo's files (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--tokens", defaultValue = "200", description = "Tokens per text (20..5000).")
-  int tokens;
+  @Option(names = "--json", description = "Print one JSON object (progress goes to stderr).")
+  boolean json;
 
   @Option(names = "--seed", defaultValue = "7", description = "Sampling seed.")
   long seed;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Option(names = "--alpha", defaultValue = "1e-6", description = "Significance level.")
+  double alpha;
 
-  record Row(String label, String file, String text) {}
+  @Option(names = "--quick", description = "Tiny sizes (seconds; statistics too weak to judge).")
+  boolean quick;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    if (tokens < 20 || tokens > 5000) {
-      throw new BadInputException("--tokens must be in 20..5000, got " + tokens);
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new BadInputException("--alpha must be in (0, 1), got " + alpha);
     }
     PrintWriter o = spec.commandLine().getOut();
+    PrintWriter log = json ? spec.commandLine().getErr() : o;
     long t0 = System.nanoTime();
     Files.createDirectories(out);
-    SecureRandom random = new SecureRandom();
-    WatermarkKey kgw =
-        WatermarkKey.generate(KeyId.of("demo-kgw"), GreenListParameters.defaults(), random);
-    WatermarkKey gumbel =
-        WatermarkKey.generate(KeyId.of("demo-gumbel"), GumbelParameters.defaults(), random);
-    KeySet keys = KeySet.of(kgw.id(), List.of(kgw, gumbel));
+    WatermarkKey key =
+        WatermarkKey.generate(
+            KeyId.of("demo-kgw"), GreenListParameters.defaults(), new SecureRandom());
     Path keyFile = out.resolve("keys.json");
     try {
-      KeySetFile.write(keyFile, keys, true);
+      KeySetFile.write(keyFile, KeySet.of(key.id(), List.of(key)), true);
     } catch (KeyFileException e) {
       throw new BadInputException(e.getMessage(), e);
     }
-    o.printf(
-        "keys       %s (kgw gamma 0.25 delta 2, gumbel; h = 2) -> %s%n", "2 fresh keys", keyFile);
+    log.printf("keys       fresh kgw key (gamma 0.25, delta 2, h 2) -> %s%n", keyFile);
+    log.flush();
+    // Each account's watermarker. Today every account gets the same zero-bit watermarker; a
+    // payload watermarker that also carries the account id plugs in here (attribution).
+    Watermarker zeroBit = Watermarker.of(key);
+    IntFunction<Watermarker> accountWatermarker = account -> zeroBit;
+    DistillationStory.Config config =
+        quick ? DistillationStory.Config.quick(seed) : DistillationStory.Config.demo(seed);
+    DistillationStory.Outcome outcome =
+        DistillationStory.run(
+            key,
+            accountWatermarker,
+            config,
+            out.resolve("scan-work"),
+            line -> {
+              log.println(line);
+              log.flush();
+            });
+    Tokenizer tok = Tokenizers.cl100kBase();
+    writeFiles(outcome, tok);
 
-    TeacherGenerator teacher = TeacherGenerator.defaultTeacher();
-    o.printf(
-        "teacher    Kneser-Ney order 4 over cl100k_base, trained on %d Europarl documents (%.1f s)%n",
-        EuroparlCorpus.load().train().size(), (System.nanoTime() - t0) / 1e9);
-    o.flush();
-    List<int[]> prompts = teacher.heldOutPrompts(3, 8);
-    SamplingParams params = SamplingParams.defaults();
-    List<Row> rows = new ArrayList<>();
-    rows.add(
-        row(
-            "watermarked (kgw)",
-            "kgw.txt",
-            teacher.generate(prompts.get(0), tokens, params, seed, Watermarker.of(kgw))));
-    rows.add(
-        row(
-            "watermarked (gumbel)",
-            "gumbel.txt",
-            teacher.generate(prompts.get(1), tokens, params, seed + 1, Watermarker.of(gumbel))));
-    rows.add(
-        row(
-            "plain teacher",
-            "plain.txt",
-            teacher.generate(prompts.get(2), tokens, params, seed + 2)));
-    String human =
-        EuroparlCorpus.load().heldOutPassages(teacher.tokenizer(), tokens / 2, tokens * 2).get(0);
-    rows.add(new Row("human (held-out)", "human.txt", human));
-    Generation kgwLong =
-        teacher.generate(prompts.get(0), tokens / 2, params, seed + 3, Watermarker.of(kgw));
-    rows.add(
-        new Row(
-            "human + kgw passage",
-            "mixed.txt",
-            human + " " + kgwLong.text().strip() + " " + human));
-
-    KeySetDetector detector =
-        KeySetDetector.of(keys, teacher.tokenizer(), DetectionPolicy.defaults().withWindow(true));
-    o.println();
-    o.printf(
-        "%-22s %7s %7s %-16s %12s %-16s%n",
-        "text", "tokens", "scored", "key / statistic", "p-value", "verdict");
-    for (Row r : rows) {
-      Files.writeString(out.resolve(r.file()), r.text().strip() + "\n");
-      KeySetDetection d = detector.detectText(r.text());
-      var best = d.best();
-      String stat =
-          best.greenTokens().isPresent()
-              ? String.format(
-                  "kgw %.0f%% green", 100.0 * best.score() / Math.max(1, best.scoredTokens()))
-              : String.format("gumbel S=%.0f", best.score());
-      o.printf(
-          "%-22s %7d %7d %-16s %12s %-16s%n",
-          r.label(),
-          best.tokens(),
-          best.scoredTokens(),
-          stat,
-          DetectionJson.formatP(d.familyWise().pValue(), d.familyWise().log10PValue()),
-          d.verdict().label());
+    ObjectNode j = JSON.createObjectNode();
+    j.put("key_id", key.id().value());
+    j.put("alpha", alpha);
+    j.put("accounts", config.accounts());
+    j.put("harvested_outputs", outcome.harvest().size());
+    ArrayNode students = j.putArray("students");
+    for (DistillationStory.Student s : outcome.students()) {
+      ObjectNode n = students.addObject();
+      n.put("rho", s.rho());
+      put(n, s.test());
+      ObjectNode sup = n.putObject("supervised");
+      put(sup, s.supervised());
+      n.put("radioactive", s.test().p().log10PValue() <= Math.log10(alpha));
     }
-    o.println();
-    o.printf(
-        "p-value: family-wise over the 2 keys (Holm) of the best window (Bonferroni over windows);%n"
-            + "watermarked at alpha 1e-6. Texts and keys are in %s; try:%n"
-            + "  ./telltale detect --keys %s %s%n"
-            + "done in %.1f s%n",
-        out, keyFile, out.resolve("kgw.txt"), (System.nanoTime() - t0) / 1e9);
+    DistillationStory.Scan scan = outcome.scan();
+    ObjectNode sc = j.putObject("scan");
+    sc.setAll(ScanJson.of(scan.result()));
+    sc.put("published_harvested", scan.published());
+    sc.put("human_documents", scan.human());
+    sc.put("harvested_found", scan.publishedFound());
+    sc.put("human_flagged", scan.humanFlagged());
+    // Attribution: the "attribution" section (which accounts the found documents came from)
+    // is added here once payload watermarking lands; it decodes outcome.harvest()'s accounts.
+
+    if (json) {
+      o.println(j);
+    } else {
+      printTables(o, outcome, scan);
+      o.printf(
+          "%nFiles in %s; try:%n"
+              + "  ./telltale radioactivity --keys %s %s%n"
+              + "  ./telltale scan --keys %s %s%n"
+              + "done in %.0f s%n",
+          out,
+          keyFile,
+          out.resolve("answers-rho-10.jsonl"),
+          keyFile,
+          out.resolve("corpus.jsonl"),
+          (System.nanoTime() - t0) / 1e9);
+    }
+    o.flush();
     return ExitCode.OK;
   }
 
-  private static Row row(String label, String file, Generation g) {
-    return new Row(label, file, g.text());
+  private static void put(ObjectNode n, RadioactivityResult r) {
+    n.put("scored_tuples", r.scoredTuples());
+    n.put("green_share", r.share());
+    n.put("p_value", r.p().pValue());
+    n.put("log10_p_value", r.p().log10PValue());
+  }
+
+  private void printTables(
+      PrintWriter o, DistillationStory.Outcome outcome, DistillationStory.Scan s) {
+    o.println();
+    o.printf(
+        "Radioactivity (answers to %d watermarked queries; one global tape; prompt windows%n",
+        outcome.students().get(0).exchanges().size());
+    o.println("skipped; 'supervised' scores only windows frequent in the outputs we served)");
+    o.printf(
+        "%-8s %8s %8s %12s %10s %12s %-16s%n",
+        "rho", "scored", "green", "p-value", "sup.green", "sup.p-value", "verdict");
+    for (DistillationStory.Student st : outcome.students()) {
+      RadioactivityResult r = st.test();
+      RadioactivityResult u = st.supervised();
+      o.printf(
+          "%-8s %8d %7.2f%% %12s %9.2f%% %12s %-16s%n",
+          String.format("%.0f%%", 100 * st.rho()),
+          r.scoredTuples(),
+          100 * r.share(),
+          DetectionJson.formatP(r.p().pValue(), r.p().log10PValue()),
+          100 * u.share(),
+          DetectionJson.formatP(u.p().pValue(), u.p().log10PValue()),
+          r.p().log10PValue() <= Math.log10(alpha) ? "RADIOACTIVE" : "not radioactive");
+    }
+    o.println();
+    o.printf(
+        "Corpus scan: %d documents (%d human Europarl, %d published harvested outputs)%n",
+        s.result().documents(), s.human(), s.published());
+    o.printf(
+        "  pooled over %d distinct tuples: green %.1f%%, p %s%n",
+        s.result().best().scoredTuples(),
+        100 * s.result().best().score() / Math.max(1, s.result().best().scoredTuples()),
+        DetectionJson.formatP(s.result().pooled().pValue(), s.result().pooled().log10PValue()));
+    o.printf(
+        "  suspects at FDR %s: %d; harvested found %d of %d, human flagged %d of %d%n",
+        s.result().fdr(),
+        s.result().suspectCount(),
+        s.publishedFound(),
+        s.published(),
+        s.humanFlagged(),
+        s.human());
+  }
+
+  private void writeFiles(DistillationStory.Outcome outcome, Tokenizer tok) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(out.resolve("corpus.jsonl"))) {
+      for (Document d : outcome.scan().corpus()) {
+        w.write(JSON.writeValueAsString(Map.of("id", d.id(), "text", d.text())));
+        w.newLine();
+      }
+    }
+    try (BufferedWriter w = Files.newBufferedWriter(out.resolve("served.jsonl"))) {
+      for (var h : outcome.harvest()) {
+        w.write(
+            JSON.writeValueAsString(
+                Map.of("account", h.account(), "text", tok.decode(h.output()))));
+        w.newLine();
+      }
+    }
+    for (DistillationStory.Student s : outcome.students()) {
+      String name = String.format("answers-rho-%d.jsonl", Math.round(100 * s.rho()));
+      try (BufferedWriter w = Files.newBufferedWriter(out.resolve(name))) {
+        for (RadioactivityTest.Exchange e : s.exchanges()) {
+          w.write(
+              JSON.writeValueAsString(
+                  Map.of("prompt", tok.decode(e.prompt()), "answer", tok.decode(e.answer()))));
+          w.newLine();
+        }
+      }
+    }
   }
 }

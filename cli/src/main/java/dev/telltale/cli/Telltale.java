@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
       KeysCommand.class,
       GenerateCommand.class,
       DetectCommand.class,
+      ScanCommand.class,
+      RadioactivityCommand.class,
       DemoCommand.class,
       ServeCommand.class,
       TokensCommand.class,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -142,28 +141,36 @@ class CliTest {
   @Test
   void demoRunsAndWritesItsFiles() throws Exception {
     Path out = dir.resolve("demo");
-    CliRun r = CliRun.run("demo", "--out", out.toString(), "--tokens", "120");
+    CliRun r = CliRun.run("demo", "--out", out.toString(), "--quick", "--json");
     assertEquals(ExitCode.OK, r.exitCode(), r.err());
-    assertTrue(Files.exists(out.resolve("keys.json")));
-    String table = r.out();
-    assertTrue(table.contains("watermarked (kgw)"), table);
-    String[] lines = table.split("\n");
-    for (String l : lines) {
-      if (l.startsWith("watermarked (")) {
-        assertTrue(l.trim().endsWith(" watermarked"), l);
-      }
-      if (l.startsWith("plain teacher") || l.startsWith("human (held-out)")) {
-        assertTrue(l.trim().endsWith("not_watermarked"), l);
+    for (String f :
+        new String[] {"keys.json", "corpus.jsonl", "served.jsonl", "answers-rho-10.jsonl"}) {
+      assertTrue(Files.exists(out.resolve(f)), f);
+    }
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(4, j.get("students").size());
+    for (JsonNode s : j.get("students")) {
+      for (String f : new String[] {"rho", "scored_tuples", "green_share", "p_value"}) {
+        assertTrue(s.has(f), f);
       }
     }
-    assertEquals(
-        r.exitCode(),
+    JsonNode scan = j.get("scan");
+    assertTrue(scan.get("documents").asLong() > scan.get("published_harvested").asLong());
+    assertTrue(scan.has("pooled_p_value") && scan.has("suspect_documents"));
+    // The scanned corpus and the answers written by the demo are valid inputs of the commands.
+    CliRun s =
         CliRun.run(
-                "detect",
-                "--keys",
-                out.resolve("keys.json").toString(),
-                out.resolve("kgw.txt").toString())
-            .exitCode());
-    assertTrue(Files.readString(out.resolve("human.txt"), StandardCharsets.UTF_8).length() > 100);
+            "scan",
+            "--keys",
+            out.resolve("keys.json").toString(),
+            out.resolve("corpus.jsonl").toString());
+    assertTrue(s.exitCode() == ExitCode.OK || s.exitCode() == ExitCode.NOT_DETECTED, s.err());
+    CliRun ra =
+        CliRun.run(
+            "radioactivity",
+            "--keys",
+            out.resolve("keys.json").toString(),
+            out.resolve("answers-rho-100.jsonl").toString());
+    assertTrue(ra.exitCode() == ExitCode.OK || ra.exitCode() == ExitCode.NOT_DETECTED, ra.err());
   }
 }

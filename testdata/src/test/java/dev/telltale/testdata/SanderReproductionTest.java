@@ -1,0 +1,84 @@
+package dev.telltale.testdata;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telltale.embed.Watermarker;
+import dev.telltale.forensics.RadioactivityResult;
+import dev.telltale.forensics.RadioactivityTest;
+import dev.telltale.forensics.WindowFilter;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.GreenListParameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Reproduces at small scale the radioactivity table of Sander et al. (2024), "Watermarking Makes
+ * Language Models Radioactive": log10 p by rho and context width h, without deduplication and the
+ * prompt filter (invalid), with deduplication only, with both (the strict test), and with the
+ * supervised window filter. Minutes of generation, so it runs only with {@code
+ * -Dtelltale.reproduce=true}; its printed table is the one in the README.
+ */
+@EnabledIfSystemProperty(named = "telltale.reproduce", matches = "true")
+class SanderReproductionTest {
+  @Test
+  void table() throws IOException {
+    StringBuilder table = new StringBuilder();
+    table.append("| h | rho | no dedup, no prompt filter | dedup only | dedup + prompt filter |");
+    table.append(" + supervised filter |\n|---|---|---|---|---|---|\n");
+    for (int h : new int[] {1, 2, 4}) {
+      WatermarkKey key =
+          NullCalibrationTest.randomKey(
+              new SplittableRandom(900 + h), GreenListParameters.builder().contextWidth(h).build());
+      Watermarker w = Watermarker.of(key);
+      DistillationStory.Config c = DistillationStory.Config.demo(100 + h);
+      DistillationStory.Outcome o =
+          DistillationStory.run(
+              key, a -> w, c, Files.createTempDirectory("sander"), System.out::println);
+      List<int[]> served =
+          o.harvest().stream().map(DistillationSimulator.Harvested::output).toList();
+      WindowFilter filter = WindowFilter.frequent(key, served, c.filterMinCount());
+      for (DistillationStory.Student s : o.students()) {
+        double naive = test(key, false, RadioactivityTest.PromptFilter.NONE, null, s);
+        double dedup = test(key, true, RadioactivityTest.PromptFilter.NONE, null, s);
+        double strict = test(key, true, RadioactivityTest.PromptFilter.OWN_PROMPT, null, s);
+        double sup = test(key, true, RadioactivityTest.PromptFilter.OWN_PROMPT, filter, s);
+        table.append(
+            String.format(
+                "| %d | %s | %s | %s | %s | %s |%n",
+                h,
+                s.rho() == 0.01 ? "1%" : String.format("%.0f%%", 100 * s.rho()),
+                fmt(naive),
+                fmt(dedup),
+                fmt(strict),
+                fmt(sup)));
+        if (s.rho() == 0) {
+          assertTrue(strict > -6, "strict test of the untainted student at h " + h);
+        }
+      }
+      System.out.print(table);
+    }
+    System.out.println("SANDER TABLE\n" + table);
+  }
+
+  private static double test(
+      WatermarkKey key,
+      boolean dedup,
+      RadioactivityTest.PromptFilter pf,
+      WindowFilter filter,
+      DistillationStory.Student s) {
+    RadioactivityResult r =
+        RadioactivityTest.of(
+                key, new RadioactivityTest.Options(dedup, pf), Optional.ofNullable(filter))
+            .closedModel(s.exchanges());
+    return r.p().log10PValue();
+  }
+
+  private static String fmt(double log10) {
+    return log10 > -2 ? String.format("%.2f", Math.pow(10, log10)) : String.format("1e%.0f", log10);
+  }
+}

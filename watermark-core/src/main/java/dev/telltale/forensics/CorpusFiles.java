@@ -1,0 +1,235 @@
+package dev.telltale.forensics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Documents from files and folders, streamed: JSONL files one line at a time, other files one
+ * document each. Text must be UTF-8; a file that is not (or contains NUL characters) is a binary
+ * file and stops the scan with a {@link CorpusInputException}, as does a JSONL record without the
+ * text field. Lines that are not JSON objects are skipped and counted with their line numbers.
+ */
+final class CorpusFiles implements DocumentSource {
+  /** A plain-text file is one document held in memory; larger ones must be split (or JSONL). */
+  static final long MAX_PLAIN_DOCUMENT_BYTES = 64L << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<Path> files;
+  private final String field;
+  private final List<MalformedLine> malformed = new ArrayList<>();
+  private long malformedCount;
+  private int nextFile;
+  private BufferedReader jsonl;
+  private String jsonlName;
+  private long lineNumber;
+
+  CorpusFiles(List<Path> roots, String field) {
+    if (field == null || field.isEmpty()) {
+      throw new CorpusInputException("the JSONL text field name must not be empty");
+    }
+    if (roots.isEmpty()) {
+      throw new CorpusInputException("no corpus files or folders given");
+    }
+    this.field = field;
+    this.files = expand(roots);
+  }
+
+  private static List<Path> expand(List<Path> roots) {
+    List<Path> out = new ArrayList<>();
+    for (Path root : roots) {
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> walk = Files.walk(root)) {
+          walk.filter(Files::isRegularFile)
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .forEach(out::add);
+        } catch (IOException | UncheckedIOException e) {
+          throw new CorpusInputException("cannot list folder " + root + ": " + e.getMessage(), e);
+        }
+      } else if (Files.isRegularFile(root)) {
+        out.add(root);
+      } else {
+        throw new CorpusInputException("no such file or folder: " + root);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public Optional<Document> next() throws IOException {
+    while (true) {
+      if (jsonl != null) {
+        Optional<Document> d = nextLine();
+        if (d.isPresent()) {
+          return d;
+        }
+        jsonl.close();
+        jsonl = null;
+      }
+      if (nextFile >= files.size()) {
+        return Optional.empty();
+      }
+      Path file = files.get(nextFile++);
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      boolean gz = name.endsWith(".gz");
+      String base = gz ? name.substring(0, name.length() - 3) : name;
+      if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) {
+        jsonl = new BufferedReader(new InputStreamReader(open(file, gz), strictUtf8()), 1 << 16);
+        jsonlName = file.toString();
+        lineNumber = 0;
+      } else {
+        return Optional.of(plain(file, gz));
+      }
+    }
+  }
+
+  private Optional<Document> nextLine() throws IOException {
+    String line;
+    while ((line = readLine()) != null) {
+      lineNumber++;
+      if (line.isBlank()) {
+        continue;
+      }
+      checkText(line, jsonlName);
+      JsonNode node;
+      try {
+        node = JSON.readTree(line);
+      } catch (JsonProcessingException e) {
+        malformed("not valid JSON");
+        continue;
+      }
+      if (node == null || !node.isObject()) {
+        malformed("not a JSON object");
+        continue;
+      }
+      JsonNode text = node.get(field);
+      if (text == null || text.isNull()) {
+        throw new CorpusInputException(
+            jsonlName + " line " + lineNumber + ": no field \"" + field + "\" (see --field)");
+      }
+      if (!text.isTextual()) {
+        malformed("field \"" + field + "\" is not a string");
+        continue;
+      }
+      JsonNode id = node.get("id");
+      String docId =
+          id != null && (id.isTextual() || id.isIntegralNumber())
+              ? id.asText()
+              : jsonlName + ":" + lineNumber;
+      return Optional.of(new Document(docId, text.asText(), line.length() + 1L));
+    }
+    return Optional.empty();
+  }
+
+  private String readLine() throws IOException {
+    try {
+      return jsonl.readLine();
+    } catch (CharacterCodingException e) {
+      throw notText(jsonlName);
+    } catch (ZipException | java.io.EOFException e) {
+      throw new CorpusInputException(jsonlName + " is not valid gzip: " + e.getMessage(), e);
+    }
+  }
+
+  private void malformed(String reason) {
+    malformedCount++;
+    if (malformed.size() < MAX_REMEMBERED_MALFORMED) {
+      malformed.add(new MalformedLine(jsonlName, lineNumber, reason));
+    }
+  }
+
+  private Document plain(Path file, boolean gz) throws IOException {
+    byte[] bytes;
+    try (InputStream in = open(file, gz)) {
+      bytes = in.readNBytes((int) MAX_PLAIN_DOCUMENT_BYTES + 1);
+    } catch (ZipException | java.io.EOFException e) {
+      throw new CorpusInputException(file + " is not valid gzip: " + e.getMessage(), e);
+    }
+    if (bytes.length > MAX_PLAIN_DOCUMENT_BYTES) {
+      throw new CorpusInputException(
+          file + " is larger than 64 MB as one document; split it or use JSONL");
+    }
+    String text;
+    try {
+      text = strictUtf8().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw notText(file.toString());
+    }
+    checkText(text, file.toString());
+    return new Document(file.toString(), text, bytes.length);
+  }
+
+  private static InputStream open(Path file, boolean gz) throws IOException {
+    InputStream in;
+    try {
+      in = Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new CorpusInputException("no such file: " + file, e);
+    }
+    if (!gz) {
+      return in;
+    }
+    try {
+      return new GZIPInputStream(in, 1 << 16);
+    } catch (ZipException | java.io.EOFException e) {
+      in.close();
+      throw new CorpusInputException(file + " is not valid gzip: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkText(String s, String where) {
+    if (s.indexOf('\u0000') >= 0) {
+      throw notText(where);
+    }
+  }
+
+  private static CorpusInputException notText(String where) {
+    return new CorpusInputException(where + " is binary or not UTF-8 text");
+  }
+
+  private static CharsetDecoder strictUtf8() {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  @Override
+  public List<MalformedLine> malformed() {
+    return List.copyOf(malformed);
+  }
+
+  @Override
+  public long malformedCount() {
+    return malformedCount;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (jsonl != null) {
+      jsonl.close();
+      jsonl = null;
+    }
+  }
+}

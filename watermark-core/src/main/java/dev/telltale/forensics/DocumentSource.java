@@ -1,0 +1,62 @@
+package dev.telltale.forensics;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A corpus read one document at a time, in a fixed order, so that a scan can stream any size and
+ * resume by skipping the documents it has already done. Not thread-safe: the scan reads from one
+ * thread.
+ */
+public interface DocumentSource extends AutoCloseable {
+  /** At most this many malformed lines are remembered; all are counted. */
+  int MAX_REMEMBERED_MALFORMED = 100;
+
+  /** The next document, or empty at the end of the corpus. */
+  Optional<Document> next() throws IOException;
+
+  /** Malformed lines seen so far (the first {@value #MAX_REMEMBERED_MALFORMED}). */
+  List<MalformedLine> malformed();
+
+  /** Number of malformed lines seen so far. */
+  long malformedCount();
+
+  @Override
+  void close() throws IOException;
+
+  /**
+   * Files and folders (walked in sorted path order): {@code .jsonl}/{@code .ndjson} files give one
+   * document per line from {@code field}; other files are one document each; a {@code .gz} suffix
+   * is decompressed first.
+   */
+  static DocumentSource files(List<Path> roots, String field) {
+    return new CorpusFiles(roots, field);
+  }
+
+  /** Documents already in memory (tests, the demo, service uploads). */
+  static DocumentSource of(List<Document> documents) {
+    Iterator<Document> it = List.copyOf(documents).iterator();
+    return new DocumentSource() {
+      @Override
+      public Optional<Document> next() {
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+      }
+
+      @Override
+      public List<MalformedLine> malformed() {
+        return List.of();
+      }
+
+      @Override
+      public long malformedCount() {
+        return 0;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}

@@ -1,0 +1,213 @@
+package dev.telltale.forensics;
+
+import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.stats.TailProbability;
+import dev.telltale.stats.Tails;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Tests whether a suspect model was trained on our watermarked outputs ("radioactivity", Sander et
+ * al. 2024): a student inherits a faint, consistent bias toward the key's green tokens. All answers
+ * are scored on one global tape, so a tuple the student repeats counts once; tuples whose window
+ * occurs in the prompt are skipped, because a model that merely echoes a watermarked prompt would
+ * otherwise look radioactive; an optional {@link WindowFilter} keeps only windows frequent in our
+ * own outputs. Without those safeguards the p-value is not valid (the README shows how far off it
+ * goes).
+ *
+ * <p>Two settings: closed model (the investigator sent prompts and collected answers) and reading
+ * mode (the suspect's top-1 next-token predictions on our text, for an open model).
+ */
+public final class RadioactivityTest {
+  /** Which prompt windows are excluded from scoring. */
+  public enum PromptFilter {
+    /** None: only for showing why the filter is needed. */
+    NONE,
+    /** Windows of the exchange's own prompt (the default). */
+    OWN_PROMPT,
+    /** Windows of any prompt of the run. */
+    ALL_PROMPTS
+  }
+
+  /**
+   * How tuples are selected.
+   *
+   * @param dedup score each (window, token) tuple once over the whole run (needed for validity)
+   * @param promptFilter which prompt windows to skip (closed model only)
+   */
+  public record Options(boolean dedup, PromptFilter promptFilter) {
+    public Options {
+      Objects.requireNonNull(promptFilter, "promptFilter");
+    }
+
+    /** The valid test: global deduplication and the exchange's own prompt windows skipped. */
+    public static Options strict() {
+      return new Options(true, PromptFilter.OWN_PROMPT);
+    }
+  }
+
+  /** One query to the suspect: our prompt and its answer, as token ids. */
+  public record Exchange(int[] prompt, int[] answer) {
+    public Exchange {
+      prompt = prompt.clone();
+      answer = answer.clone();
+    }
+  }
+
+  /**
+   * One text of ours read by an open suspect: {@code predictions[i]} is its top-1 prediction of
+   * {@code text[i]} given {@code text[0..i)}; the arrays have the same length.
+   */
+  public record Reading(int[] text, int[] predictions) {
+    public Reading {
+      if (text.length != predictions.length) {
+        throw new IllegalArgumentException(
+            "text has " + text.length + " tokens but " + predictions.length + " predictions");
+      }
+      text = text.clone();
+      predictions = predictions.clone();
+    }
+  }
+
+  private final WatermarkKey key;
+  private final WatermarkPrf prf;
+  private final Options options;
+  private final Optional<WindowFilter> filter;
+  private final boolean greenList;
+  private final double gamma;
+
+  private RadioactivityTest(WatermarkKey key, Options options, Optional<WindowFilter> filter) {
+    this.key = key;
+    this.prf = WatermarkPrf.of(key);
+    this.options = options;
+    this.filter = filter;
+    filter.ifPresent(
+        f -> {
+          if (!f.keyId().equals(key.id())) {
+            throw new IllegalArgumentException("window filter belongs to another key");
+          }
+        });
+    this.greenList = key.parameters() instanceof GreenListParameters;
+    this.gamma = greenList ? ((GreenListParameters) key.parameters()).effectiveGamma() : 1.0;
+  }
+
+  public static RadioactivityTest of(
+      WatermarkKey key, Options options, Optional<WindowFilter> filter) {
+    return new RadioactivityTest(key, options, filter);
+  }
+
+  /** Running totals of one test. */
+  private final class Totals {
+    final LongOpenHashSet tape = new LongOpenHashSet(1 << 12);
+    long positions;
+    long skippedPrompt;
+    long skippedFilter;
+    long duplicates;
+    long scored;
+    long green;
+    double sum;
+
+    /** Scores token {@code token} after the window ending at {@code ctx[end)}. */
+    void add(int[] ctx, int end, int token, LongOpenHashSet promptWindows) {
+      positions++;
+      long window = prf.contextSeed(ctx, end);
+      if (promptWindows != null && promptWindows.contains(window)) {
+        skippedPrompt++;
+        return;
+      }
+      if (filter.isPresent() && !filter.get().contains(window)) {
+        skippedFilter++;
+        return;
+      }
+      long seed = prf.selfHash() ? prf.selfHashSeed(ctx, end, token) : window;
+      long u = WatermarkPrf.bits(seed, token);
+      if (options.dedup() && !tape.add(u)) {
+        duplicates++;
+        return;
+      }
+      scored++;
+      if (greenList) {
+        green += WatermarkPrf.greenBit(u, prf.greenThreshold());
+      } else {
+        sum += WatermarkPrf.gumbelScore(u);
+      }
+    }
+
+    RadioactivityResult result(String mode, long records) {
+      double score = greenList ? green : sum;
+      TailProbability p;
+      if (scored == 0) {
+        p = TailProbability.ONE;
+      } else {
+        p = greenList ? Tails.binomialUpper(scored, green, gamma) : Tails.gammaUpper(scored, sum);
+      }
+      return new RadioactivityResult(
+          key.id(),
+          key.parameters().schemeName(),
+          mode,
+          records,
+          positions,
+          skippedPrompt,
+          skippedFilter,
+          duplicates,
+          scored,
+          score,
+          scored == 0 ? 0.0 : score / scored,
+          gamma,
+          p);
+    }
+  }
+
+  /** Closed model: scores every answer token whose window lies in prompt + answer. */
+  public RadioactivityResult closedModel(List<Exchange> exchanges) {
+    int h = prf.contextWidth();
+    LongOpenHashSet all = null;
+    if (options.promptFilter() == PromptFilter.ALL_PROMPTS) {
+      all = new LongOpenHashSet(1 << 12);
+      for (Exchange e : exchanges) {
+        addWindows(e.prompt, all);
+      }
+    }
+    Totals t = new Totals();
+    LongOpenHashSet own = new LongOpenHashSet(256);
+    for (Exchange e : exchanges) {
+      int[] seq = Arrays.copyOf(e.prompt, e.prompt.length + e.answer.length);
+      System.arraycopy(e.answer, 0, seq, e.prompt.length, e.answer.length);
+      LongOpenHashSet windows = null;
+      if (options.promptFilter() == PromptFilter.OWN_PROMPT) {
+        own.clear();
+        addWindows(e.prompt, own);
+        windows = own;
+      } else if (all != null) {
+        windows = all;
+      }
+      for (int i = Math.max(h, e.prompt.length); i < seq.length; i++) {
+        t.add(seq, i, seq[i], windows);
+      }
+    }
+    return t.result("closed", exchanges.size());
+  }
+
+  /** Reading mode: scores each top-1 prediction against the window of our text before it. */
+  public RadioactivityResult readingMode(List<Reading> readings) {
+    int h = prf.contextWidth();
+    Totals t = new Totals();
+    for (Reading r : readings) {
+      for (int i = h; i < r.text.length; i++) {
+        t.add(r.text, i, r.predictions[i], null);
+      }
+    }
+    return t.result("reading", readings.size());
+  }
+
+  private void addWindows(int[] prompt, LongOpenHashSet into) {
+    for (int i = prf.contextWidth(); i <= prompt.length; i++) {
+      into.add(prf.contextSeed(prompt, i));
+    }
+  }
+}

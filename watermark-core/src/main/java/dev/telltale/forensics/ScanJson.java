@@ -1,0 +1,90 @@
+package dev.telltale.forensics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The one JSON form of a scan summary and of a radioactivity result, shared by the CLI, the demo
+ * and the verifier service.
+ */
+public final class ScanJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ScanJson() {}
+
+  public static ObjectNode of(ScanResult r) {
+    ObjectNode o = MAPPER.createObjectNode();
+    ScanResult.PooledKey b = r.best();
+    o.put("documents", r.documents());
+    o.put("tokens", r.tokens());
+    o.put("bytes", r.bytes());
+    o.put("key_id", b.keyId().value());
+    o.put("scheme", b.scheme());
+    o.put("scored_tuples", b.scoredTuples());
+    o.put("positions", b.positions());
+    if ("kgw".equals(b.scheme())) {
+      o.put("green_tuples", (long) b.score());
+      o.put("green_share", b.scoredTuples() == 0 ? 0.0 : b.score() / b.scoredTuples());
+      o.put("expected_green_tuples", b.expectedScore());
+    } else {
+      o.put("score", b.score());
+      o.put("expected_score", b.expectedScore());
+    }
+    o.put("pooled_p_value", r.pooled().pValue());
+    o.put("log10_pooled_p_value", r.pooled().log10PValue());
+    o.put("keys_tested", r.keysTested());
+    ArrayNode keys = o.putArray("keys");
+    for (ScanResult.PooledKey k : r.keys()) {
+      ObjectNode kn = keys.addObject();
+      kn.put("key_id", k.keyId().value());
+      kn.put("scheme", k.scheme());
+      kn.put("scored_tuples", k.scoredTuples());
+      kn.put("score", k.score());
+      kn.put("expected_score", k.expectedScore());
+      kn.put("p_value", k.p().pValue());
+      kn.put("log10_p_value", k.p().log10PValue());
+    }
+    ObjectNode s = o.putObject("suspect_documents");
+    s.put("fdr", r.fdr());
+    s.put("count", r.suspectCount());
+    s.put("listed", r.suspectIds().size());
+    ArrayNode ids = s.putArray("ids");
+    r.suspectIds().forEach(ids::add);
+    ObjectNode m = o.putObject("malformed_lines");
+    m.put("count", r.malformedCount());
+    ArrayNode first = m.putArray("first");
+    for (MalformedLine l : r.malformed()) {
+      ObjectNode ln = first.addObject();
+      ln.put("source", l.source());
+      ln.put("line", l.line());
+      ln.put("reason", l.reason());
+    }
+    return o;
+  }
+
+  public static ObjectNode of(RadioactivityResult r) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("key_id", r.keyId().value());
+    o.put("scheme", r.scheme());
+    o.put("mode", r.mode());
+    o.put("exchanges", r.records());
+    o.put("positions", r.positions());
+    o.put("skipped_prompt_windows", r.skippedPromptWindows());
+    o.put("skipped_unfiltered_windows", r.skippedByFilter());
+    o.put("duplicate_tuples", r.duplicates());
+    o.put("scored_tuples", r.scoredTuples());
+    if ("kgw".equals(r.scheme())) {
+      o.put("green_tuples", (long) r.score());
+      o.put("green_share", r.share());
+      o.put("gamma", r.expectedShare());
+    } else {
+      o.put("score", r.score());
+      o.put("mean_score", r.share());
+      o.put("expected_mean_score", r.expectedShare());
+    }
+    o.put("p_value", r.p().pValue());
+    o.put("log10_p_value", r.p().log10PValue());
+    return o;
+  }
+}
