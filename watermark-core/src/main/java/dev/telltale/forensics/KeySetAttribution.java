@@ -86,6 +86,18 @@ public final class KeySetAttribution {
     return best;
   }
 
+  /** The attribution of token ids under the key whose zero-bit test is most significant. */
+  public DocumentAttribution attributeTokens(int[] ids, int off, int len) {
+    DocumentAttribution best = null;
+    for (Attribution a : attributions) {
+      DocumentAttribution d = a.attributeTokens(ids, off, len);
+      if (best == null || rank(d) < rank(best)) {
+        best = d;
+      }
+    }
+    return best;
+  }
+
   /** Attributes each text and names accounts with Holm's correction over the documents. */
   public CorpusAttribution attributeTexts(List<String> texts) {
     List<DocumentAttribution> docs = new ArrayList<>(texts.size());
