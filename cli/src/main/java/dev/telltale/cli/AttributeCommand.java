@@ -1,18 +1,13 @@
 package dev.telltale.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
-import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.forensics.AccountCandidate;
-import dev.telltale.forensics.Attribution;
-import dev.telltale.forensics.AttributionPolicy;
+import dev.telltale.forensics.AttributionJson;
 import dev.telltale.forensics.CorpusAttribution;
 import dev.telltale.forensics.DocumentAttribution;
+import dev.telltale.forensics.KeySetAttribution;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
-import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
@@ -40,10 +35,6 @@ import picocli.CommandLine.Spec;
       "Exit 0 when an account is attributed, 1 when none is, 2 on bad input."
     })
 final class AttributeCommand implements Callable<Integer> {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  static final String CORRECTION =
-      "largest per-position binomial tail, Bonferroni over positions x (colours - 1)";
-
   @Option(names = "--keys", required = true, description = "Key set file.")
   Path keys;
 
@@ -85,38 +76,28 @@ final class AttributeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     KeySet set = KeysCommand.load(keys);
-    List<WatermarkKey> payloadKeys =
-        set.keys().stream()
-            .filter(k -> k.parameters() instanceof GreenListParameters g && g.payload().isPresent())
-            .toList();
+    List<WatermarkKey> payloadKeys = KeySetAttribution.payloadKeys(set);
     if (payloadKeys.isEmpty()) {
       throw new BadInputException(
           "key set '" + keys + "' has no key with an account payload (payload_bits)");
     }
-    AttributionPolicy policy;
+    Tokenizer tok = DetectCommand.tokenizer(tokenizer);
+    KeySetAttribution run;
     try {
-      // Each payload key is a separate zero-bit test: Bonferroni over them keeps the gate's level.
-      policy =
-          new AttributionPolicy(
-              DetectionPolicy.defaults().withAlpha(detectAlpha / payloadKeys.size()), alpha, top);
+      run = KeySetAttribution.of(payloadKeys, tok, alpha, detectAlpha, top);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());
-    }
-    Tokenizer tok = DetectCommand.tokenizer(tokenizer);
-    List<Attribution> attributions = new ArrayList<>();
-    for (WatermarkKey k : payloadKeys) {
-      attributions.add(Attribution.of(k, tok, policy));
     }
     List<String> names = new ArrayList<>();
     List<DocumentAttribution> docs = new ArrayList<>();
     for (Path p : documents()) {
       names.add(p == null ? "-" : p.toString());
-      docs.add(best(attributions, InputText.read(p == null ? null : p.toString(), System.in)));
+      docs.add(run.attributeText(InputText.read(p == null ? null : p.toString(), System.in)));
     }
-    CorpusAttribution corpus = Attribution.combine(docs, alpha);
+    CorpusAttribution corpus = run.combine(docs);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(json(names, corpus, attributions.get(0)).toString());
+      out.println(AttributionJson.of(run, names, corpus).toString());
     } else {
       printHuman(out, names, corpus);
     }
@@ -145,78 +126,6 @@ final class AttributeCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new BadInputException("cannot list folder '" + input + "': " + e.getMessage(), e);
     }
-  }
-
-  /** The attribution under the key whose zero-bit test is most significant. */
-  private static DocumentAttribution best(List<Attribution> attributions, String text) {
-    DocumentAttribution best = null;
-    for (Attribution a : attributions) {
-      DocumentAttribution d = a.attributeText(text);
-      if (best == null || rank(d) < rank(best)) {
-        best = d;
-      }
-    }
-    return best;
-  }
-
-  // Decoded results first, then by zero-bit p-value.
-  private static double rank(DocumentAttribution d) {
-    return (d.outcome() == DocumentAttribution.Outcome.NOT_WATERMARKED ? 1e6 : 0)
-        + d.zeroBit().log10PValue();
-  }
-
-  private ObjectNode json(List<String> names, CorpusAttribution c, Attribution any) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("tokenizer", any.tokenizer().name());
-    o.put("alpha", alpha);
-    o.put("detect_alpha", detectAlpha);
-    o.put("correction", CORRECTION);
-    ArrayNode docs = o.putArray("documents");
-    for (int i = 0; i < names.size(); i++) {
-      DocumentAttribution d = c.documents().get(i);
-      ObjectNode n = docs.addObject();
-      n.put("document", names.get(i));
-      n.put("key_id", d.zeroBit().keyId().value());
-      n.put("tokens", d.zeroBit().tokens());
-      n.put("scored_tokens", d.zeroBit().scoredTokens());
-      n.put("zero_bit_p_value", d.zeroBit().pValue());
-      n.put("log10_zero_bit_p_value", d.zeroBit().log10PValue());
-      n.put("outcome", d.outcome().label());
-      n.put("votes", d.votes());
-      if (d.account().isPresent()) {
-        n.put("account", d.account().getAsLong());
-      } else {
-        n.putNull("account");
-      }
-      d.decoded()
-          .ifPresent(
-              a -> {
-                n.put("decoded_account", a.account());
-                putP(n, "corrected_p_value", a.correctedP());
-              });
-      n.put("holm_adjusted_p_value", c.holmAdjusted().get(i).pValue());
-      ArrayNode cands = n.putArray("candidates");
-      for (AccountCandidate a : d.candidates()) {
-        ObjectNode cn = cands.addObject();
-        cn.put("account", a.account());
-        cn.put("matches", a.matches());
-        putP(cn, "p_value", a.candidateP());
-        putP(cn, "corrected_p_value", a.correctedP());
-      }
-    }
-    ArrayNode accounts = o.putArray("accounts");
-    for (CorpusAttribution.AccountFinding f : c.accounts()) {
-      ObjectNode a = accounts.addObject();
-      a.put("account", f.account());
-      a.put("documents", f.documents());
-      putP(a, "p_value", f.pValue());
-    }
-    return o;
-  }
-
-  private static void putP(ObjectNode n, String name, TailProbability p) {
-    n.put(name, p.pValue());
-    n.put("log10_" + name, p.log10PValue());
   }
 
   private void printHuman(PrintWriter out, List<String> names, CorpusAttribution c) {

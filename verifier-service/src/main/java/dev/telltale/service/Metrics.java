@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A small Prometheus registry: request counts by route, method and status, request latency
- * histograms by route, detections by verdict, provenance verifications by status and rate-limit
- * refusals. Job counts by state are read from the database at scrape time and passed to {@link
- * #render}.
+ * histograms by route, detections by verdict, attributions by outcome, provenance verifications by
+ * status and rate-limit refusals. Job counts by state are read from the database at scrape time and
+ * passed to {@link #render}.
  */
 public final class Metrics {
   private static final double[] BUCKETS = {
@@ -22,6 +22,7 @@ public final class Metrics {
   private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> detections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> verifications = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> attributions = new ConcurrentHashMap<>();
   private final LongAdder rateLimited = new LongAdder();
 
   /** Records one finished request; {@code route} is the route template, never a raw path. */
@@ -41,6 +42,11 @@ public final class Metrics {
   /** One provenance verification with its reason code ({@code VALID}, {@code MALFORMED}, ...). */
   public void verification(String status) {
     verifications.computeIfAbsent(status, k -> new LongAdder()).increment();
+  }
+
+  /** One attribution request: {@code attributed} when an account was named, else {@code none}. */
+  public void attribution(String outcome) {
+    attributions.computeIfAbsent(outcome, k -> new LongAdder()).increment();
   }
 
   public void rateLimited() {
@@ -84,7 +90,18 @@ public final class Metrics {
                     .append("\"} ")
                     .append(n.sum())
                     .append('\n'));
-    sb.append("# HELP telltale_rate_limited_total Detections refused by the per-token limit.\n");
+    sb.append("# HELP telltale_attributions_total Attribution requests by outcome.\n");
+    sb.append("# TYPE telltale_attributions_total counter\n");
+    new TreeMap<>(attributions)
+        .forEach(
+            (outcome, n) ->
+                sb.append("telltale_attributions_total{outcome=\"")
+                    .append(outcome)
+                    .append("\"} ")
+                    .append(n.sum())
+                    .append('\n'));
+    sb.append(
+        "# HELP telltale_rate_limited_total Detections and attributions refused by the per-token limit.\n");
     sb.append("# TYPE telltale_rate_limited_total counter\n");
     sb.append("telltale_rate_limited_total ").append(rateLimited.sum()).append('\n');
     sb.append("# HELP telltale_jobs Jobs by state.\n");

@@ -21,7 +21,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -45,7 +49,13 @@ public final class VerifierVerticle extends VerticleBase {
   private final RequestSchema detectSchema;
   private final RequestSchema createTokenSchema;
   private final RequestSchema provenanceSchema;
+  private final RequestSchema attributionSchema;
   private final ProvenanceCheck provenance;
+  private final AttributionCheck attribution;
+
+  /** Methods each API route template accepts, for the 405 answers' {@code Allow} header. */
+  private final Map<String, Set<HttpMethod>> allowed = new LinkedHashMap<>();
+
   private WorkerExecutor worker;
   private Auth auth;
   private HttpServer server;
@@ -62,6 +72,7 @@ public final class VerifierVerticle extends VerticleBase {
     this.jobs = new JobStore(db.dataSource());
     this.problems = new ProblemHandler(config);
     this.provenance = new ProvenanceCheck(keys);
+    this.attribution = new AttributionCheck(keys, config.maxTextChars());
     this.openApi = resource("/openapi.json");
     try {
       JsonNode doc = MAPPER.readTree(openApi);
@@ -69,6 +80,7 @@ public final class VerifierVerticle extends VerticleBase {
       this.detectSchema = new RequestSchema(schemas.get("DetectRequest"));
       this.createTokenSchema = new RequestSchema(schemas.get("CreateTokenRequest"));
       this.provenanceSchema = new RequestSchema(schemas.get("ProvenanceVerifyRequest"));
+      this.attributionSchema = new RequestSchema(schemas.get("AttributionRequest"));
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
     }
@@ -117,6 +129,11 @@ public final class VerifierVerticle extends VerticleBase {
         .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
         .handler(this::rateLimit)
         .handler(this::detect);
+    // Attribution is an oracle too (it decodes the payload): same role, same bucket as detection.
+    route(r, HttpMethod.POST, "/v1/attribution", body)
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
+        .handler(this::rateLimit)
+        .handler(this::attribute);
     // Verification uses only public keys (anyone with the JWKS can do it offline), so it is no
     // watermark oracle and not rate limited; the token is there to attribute the audit row.
     route(r, HttpMethod.POST, "/v1/provenance/verify", body)
@@ -135,10 +152,18 @@ public final class VerifierVerticle extends VerticleBase {
         .handler(ctx -> auth.require(ctx, Role.ADMIN))
         .handler(this::revokeToken);
 
-    r.get("/*")
+    methodNotAllowed(r);
+    // Every method reaches the static files' route, so a path no route knows is a 404 for all of
+    // them (a GET-only route would make Vert.x answer other methods with 405).
+    r.route("/*")
         .handler(new RouteLabel("static"))
         .handler(
             ctx -> {
+              HttpMethod m = ctx.request().method();
+              if (m != HttpMethod.GET && m != HttpMethod.HEAD) {
+                ctx.fail(notFound(ctx));
+                return;
+              }
               ctx.response()
                   .putHeader(
                       "Content-Security-Policy",
@@ -148,16 +173,7 @@ public final class VerifierVerticle extends VerticleBase {
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     r.route().failureHandler(problems);
-    r.errorHandler(
-        404,
-        ctx ->
-            problems.write(
-                ctx,
-                new ProblemException(
-                    404,
-                    "not-found",
-                    "Not found",
-                    "no route " + ctx.request().method() + " " + ctx.normalizedPath())));
+    r.errorHandler(404, ctx -> problems.write(ctx, notFound(ctx)));
     r.errorHandler(
         405,
         ctx ->
@@ -171,14 +187,47 @@ public final class VerifierVerticle extends VerticleBase {
     return r;
   }
 
-  private static Route route(Router r, HttpMethod method, String path) {
+  private static ProblemException notFound(RoutingContext ctx) {
+    return new ProblemException(
+        404,
+        "not-found",
+        "Not found",
+        "no route " + ctx.request().method() + " " + ctx.normalizedPath());
+  }
+
+  private Route route(Router r, HttpMethod method, String path) {
     return route(r, method, path, null);
   }
 
   /** A route that records its template for metrics, then reads the body if one is given. */
-  private static Route route(Router r, HttpMethod method, String path, BodyHandler body) {
+  private Route route(Router r, HttpMethod method, String path, BodyHandler body) {
+    allowed.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
     Route route = r.route(method, path).handler(new RouteLabel(path));
     return body == null ? route : route.handler(body);
+  }
+
+  /**
+   * A 405 with {@code Allow} for every other method on an API route. Registered after the API
+   * routes and before the static catch-all, which would otherwise answer {@code GET /v1/detect}
+   * with a 404; paths no route knows still get 404.
+   */
+  private void methodNotAllowed(Router r) {
+    allowed.forEach(
+        (path, methods) -> {
+          String allow = String.join(", ", methods.stream().map(HttpMethod::name).toList());
+          r.route(path)
+              .handler(new RouteLabel(path))
+              .handler(
+                  ctx -> {
+                    ctx.response().putHeader("Allow", allow);
+                    ctx.fail(
+                        new ProblemException(
+                            405,
+                            "method-not-allowed",
+                            "Method not allowed",
+                            path + " accepts " + allow + ", not " + ctx.request().method()));
+                  });
+        });
   }
 
   // ---- handlers -------------------------------------------------------------------------------
@@ -256,6 +305,38 @@ public final class VerifierVerticle extends VerticleBase {
         .onSuccess(
             out -> {
               metrics.detection(out.result().verdict().label());
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  private void attribute(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking(
+            ctx,
+            () -> {
+              AttributionCheck.Outcome out =
+                  attribution.attribute(
+                      AttributionCheck.Request.fromJson(validated(raw, attributionSchema)));
+              // The row keeps the digest, the strongest named account (or none), never the text.
+              var top = out.strongest();
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/attribution",
+                      out.inputSha256(),
+                      out.tokens(),
+                      Optional.of(out.keyId()),
+                      Optional.of(top.map(f -> "account:" + f.account()).orElse("none")),
+                      top.map(f -> f.pValue().pValue()),
+                      top.map(f -> f.pValue().log10PValue())));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.attribution(out.strongest().isPresent() ? "attributed" : "none");
               JsonBody.write(ctx, 200, out.json());
             });
   }

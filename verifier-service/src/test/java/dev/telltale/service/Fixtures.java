@@ -16,6 +16,7 @@ import dev.telltale.provenance.TextCarrier;
 import dev.telltale.provenance.TokenSigner;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
 import io.vertx.core.Future;
@@ -34,6 +35,14 @@ final class Fixtures {
   static final WatermarkKey KGW = TestKeys.key(0x5e11, GreenListParameters.defaults());
   static final WatermarkKey GUMBEL = TestKeys.key(0x5e12, GumbelParameters.defaults());
 
+  /** A green-list key with the default account payload layer (24 bits, 8 per symbol). */
+  static final WatermarkKey PAYLOAD =
+      TestKeys.key(
+          0x5e13, GreenListParameters.defaults().withPayload(PayloadParameters.defaults()));
+
+  /** The account {@link #attributedText} carries. */
+  static final long ACCOUNT = 4242;
+
   /** A signing key the service retired (its tokens must still verify) and the active one. */
   static final SigningKey SIG_RETIRED = signingKey("sig-old", 0x51601);
 
@@ -46,7 +55,9 @@ final class Fixtures {
   static final SigningKey SIG_IMPOSTOR = signingKey("sig-new", 0x51604);
 
   static final KeySet KEYS =
-      KeySet.of(KGW.id(), List.of(KGW, GUMBEL)).withSigningKey(SIG_RETIRED).withSigningKey(SIG);
+      KeySet.of(KGW.id(), List.of(KGW, GUMBEL, PAYLOAD))
+          .withSigningKey(SIG_RETIRED)
+          .withSigningKey(SIG);
 
   /** Human-written text (a Europarl-style sentence set) for the null case. */
   static final String HUMAN =
@@ -59,6 +70,7 @@ final class Fixtures {
 
   private static String watermarked;
   private static String longWatermarked;
+  private static String attributed;
 
   private Fixtures() {}
 
@@ -78,12 +90,25 @@ final class Fixtures {
     return longWatermarked;
   }
 
+  /**
+   * An 800-token text the teacher generated under the payload key for {@link #ACCOUNT}: the length
+   * at which the default payload layout attributes confidently (README, account attribution).
+   */
+  static synchronized String attributedText() {
+    if (attributed == null) {
+      attributed = generate(800, 13, Watermarker.forAccount(PAYLOAD, ACCOUNT));
+    }
+    return attributed;
+  }
+
   private static String generate(int tokens, long seed) {
+    return generate(tokens, seed, Watermarker.of(KGW));
+  }
+
+  private static String generate(int tokens, long seed, Watermarker watermarker) {
     TeacherGenerator teacher = TeacherGenerator.defaultTeacher();
     int[] prompt = teacher.heldOutPrompts(1, 8).get(0);
-    return teacher
-        .generate(prompt, tokens, SamplingParams.defaults(), seed, Watermarker.of(KGW))
-        .text();
+    return teacher.generate(prompt, tokens, SamplingParams.defaults(), seed, watermarker).text();
   }
 
   static SigningKey signingKey(String id, long seed) {

@@ -1,6 +1,7 @@
 package dev.telltale.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telltale.key.KeySet;
 import dev.telltale.key.SigningKeyStatus;
@@ -48,5 +49,15 @@ class NoSigningKeyServiceTest extends ServiceTestBase {
                 .toString()),
         json(r));
     assertEquals(SigningKeyStatus.ACTIVE, Fixtures.SIG.status());
+  }
+
+  @Test
+  void attributionWithoutAnyPayloadKeyIs422() throws Exception {
+    HttpResponse<Buffer> r =
+        post("/v1/attribution", newToken(Role.INVESTIGATOR), Map.of("text", Fixtures.HUMAN));
+    assertEquals(422, r.statusCode(), r::bodyAsString);
+    assertEquals("application/problem+json", r.getHeader("Content-Type"));
+    assertTrue(json(r).get("type").asText().endsWith("/no-payload-layer"), r::bodyAsString);
+    assertTrue(json(r).get("detail").asText().contains("no key with an account payload"));
   }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The API contract, run over real HTTP against each database by the subclasses. */
-abstract class VerifierApiTests extends ProvenanceApiTests {
+abstract class VerifierApiTests extends AttributionApiTests {
   private static final Tokenizer CL100K = Tokenizers.cl100kBase();
 
   static JsonNode roundTrip(ObjectNode o) throws Exception {
@@ -263,6 +263,32 @@ abstract class VerifierApiTests extends ProvenanceApiTests {
         404,
         "unknown-key");
     assertProblem(get("/v1/nothing-here", admin), 404, "not-found");
+  }
+
+  @Test
+  void wrongMethodOnAnApiRouteIs405WithAllow() throws Exception {
+    String bearer = newToken(Role.INVESTIGATOR);
+    Map<String, String> allow =
+        Map.of(
+            "/v1/detect", "POST",
+            "/v1/provenance/verify", "POST",
+            "/v1/attribution", "POST",
+            "/health", "GET",
+            "/v1/admin/tokens", "GET, POST",
+            "/v1/admin/tokens/0123456789abcdef", "DELETE");
+    for (var e : allow.entrySet()) {
+      HttpMethod wrong = e.getValue().contains("GET") ? HttpMethod.PUT : HttpMethod.GET;
+      HttpResponse<Buffer> r = send(wrong, e.getKey(), bearer, null);
+      assertProblem(r, 405, "method-not-allowed");
+      assertEquals(e.getValue(), r.getHeader("Allow"), e.getKey());
+    }
+    HttpResponse<Buffer> put = send(HttpMethod.PUT, "/v1/attribution", bearer, Buffer.buffer("{}"));
+    assertProblem(put, 405, "method-not-allowed");
+    assertEquals("POST", put.getHeader("Allow"));
+    // Paths no route knows stay 404, whatever the method; the page is still served.
+    assertProblem(get("/v1/detect/more", bearer), 404, "not-found");
+    assertProblem(post("/v1/nothing-here", bearer, Map.of()), 404, "not-found");
+    assertEquals(200, get("/", null).statusCode());
   }
 
   @Test
