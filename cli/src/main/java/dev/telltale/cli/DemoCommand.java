@@ -262,7 +262,7 @@ final class DemoCommand implements Callable<Integer> {
         break;
       }
       o.printf(
-          "  account %08d: %d document(s), p %s%n",
+          "  account %8d: %d document(s), p %s%n",
           f.account(),
           f.documents(),
           DetectionJson.formatP(f.pValue().pValue(), f.pValue().log10PValue()));
