@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.embed.Watermarker;
+import dev.telltale.forensics.CorpusAttribution;
 import dev.telltale.forensics.Document;
 import dev.telltale.forensics.RadioactivityResult;
 import dev.telltale.forensics.RadioactivityTest;
@@ -15,6 +16,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.testdata.DistillationStory;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
@@ -35,16 +37,17 @@ import picocli.CommandLine.Spec;
 /**
  * {@code telltale demo}: the distillation story in a few minutes. The teacher serves watermarked
  * outputs to many accounts, a rival distils students from them at several rho, the investigator
- * tests each student for radioactivity, and a corpus scan finds the published outputs in a larger
- * human corpus.
+ * tests each student for radioactivity, a corpus scan finds the published outputs in a larger human
+ * corpus, and attribution names the accounts they were served to.
  */
 @Command(
     name = "demo",
     description = {
       "The distillation story: a teacher serves watermarked outputs to many accounts; students",
       "are distilled at rho = 0, 1%, 10%, 100%; the radioactivity test examines each; a corpus",
-      "scan finds the harvested documents in a larger human corpus. Writes keys, the scanned",
-      "corpus, the served outputs and each student's answers to --out."
+      "scan finds the harvested documents in a larger human corpus; attribution names the",
+      "accounts they were served to. Writes keys, the scanned corpus, the served outputs, each",
+      "student's answers and the scan's suspects (suspects/) to --out."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,23 +81,31 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter log = json ? spec.commandLine().getErr() : o;
     long t0 = System.nanoTime();
     Files.createDirectories(out);
+    PayloadParameters payload = PayloadParameters.defaults();
     WatermarkKey key =
         WatermarkKey.generate(
-            KeyId.of("demo-kgw"), GreenListParameters.defaults(), new SecureRandom());
+            KeyId.of("demo-kgw"),
+            GreenListParameters.defaults().withPayload(payload),
+            new SecureRandom());
     Path keyFile = out.resolve("keys.json");
     try {
       KeySetFile.write(keyFile, KeySet.of(key.id(), List.of(key)), true);
     } catch (KeyFileException e) {
       throw new BadInputException(e.getMessage(), e);
     }
-    log.printf("keys       fresh kgw key (gamma 0.25, delta 2, h 2) -> %s%n", keyFile);
+    log.printf(
+        "keys       fresh kgw key (gamma 0.25, delta 2, h 2; %d-bit account payload) -> %s%n",
+        payload.bits(), keyFile);
     log.flush();
-    // Each account's watermarker. Today every account gets the same zero-bit watermarker; a
-    // payload watermarker that also carries the account id plugs in here (attribution).
-    Watermarker zeroBit = Watermarker.of(key);
-    IntFunction<Watermarker> accountWatermarker = account -> zeroBit;
     DistillationStory.Config config =
         quick ? DistillationStory.Config.quick(seed) : DistillationStory.Config.demo(seed);
+    // Each account's outputs carry its id on top of the zero-bit watermark every account shares.
+    long[] accountIds = DistillationStory.accountIds(config.accounts(), payload, seed);
+    Watermarker[] perAccount = new Watermarker[accountIds.length];
+    for (int a = 0; a < accountIds.length; a++) {
+      perAccount[a] = Watermarker.forAccount(key, accountIds[a]);
+    }
+    IntFunction<Watermarker> accountWatermarker = account -> perAccount[account];
     DistillationStory.Outcome outcome =
         DistillationStory.run(
             key,
@@ -106,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
               log.flush();
             });
     Tokenizer tok = Tokenizers.cl100kBase();
-    writeFiles(outcome, tok);
+    writeFiles(outcome, tok, accountIds);
 
     ObjectNode j = JSON.createObjectNode();
     j.put("key_id", key.id().value());
@@ -129,23 +140,44 @@ final class DemoCommand implements Callable<Integer> {
     sc.put("human_documents", scan.human());
     sc.put("harvested_found", scan.publishedFound());
     sc.put("human_flagged", scan.humanFlagged());
-    // Attribution: the "attribution" section (which accounts the found documents came from)
-    // is added here once payload watermarking lands; it decodes outcome.harvest()'s accounts.
+    DistillationStory.Attributed attributed = outcome.attribution().orElseThrow();
+    ObjectNode at = j.putObject("attribution");
+    at.put("alpha", attributed.result().alpha());
+    at.put("documents_tested", attributed.documentIds().size());
+    at.put("documents_attributed", attributed.documentsAttributed());
+    ArrayNode named = at.putArray("accounts_named");
+    for (CorpusAttribution.AccountFinding f : attributed.result().accounts()) {
+      ObjectNode n = named.addObject();
+      n.put("account", f.account());
+      n.put("documents", f.documents());
+      n.put("p_value", f.pValue().pValue());
+      n.put("log10_p_value", f.pValue().log10PValue());
+    }
+    at.put("true_accounts_named", attributed.trueAccountsNamed());
+    at.put("wrong_attributions", attributed.wrongAttributions());
+    at.put("human_documents_tested", attributed.humanTested());
+    at.put("human_documents_attributed", attributed.humanAttributed());
+    at.put("inconclusive", attributed.inconclusive());
+    at.put("true_account_in_candidates", attributed.trueInCandidates());
 
     if (json) {
       o.println(j);
     } else {
       printTables(o, outcome, scan);
+      printAttribution(o, attributed, config.accounts());
       o.printf(
           "%nFiles in %s; try:%n"
               + "  ./telltale radioactivity --keys %s %s%n"
               + "  ./telltale scan --keys %s %s%n"
+              + "  ./telltale attribute --keys %s %s%n"
               + "done in %.0f s%n",
           out,
           keyFile,
           out.resolve("answers-rho-10.jsonl"),
           keyFile,
           out.resolve("corpus.jsonl"),
+          keyFile,
+          out.resolve("suspects"),
           (System.nanoTime() - t0) / 1e9);
     }
     o.flush();
@@ -201,7 +233,44 @@ final class DemoCommand implements Callable<Integer> {
         s.human());
   }
 
-  private void writeFiles(DistillationStory.Outcome outcome, Tokenizer tok) throws IOException {
+  private static void printAttribution(
+      PrintWriter o, DistillationStory.Attributed a, int accounts) {
+    o.println();
+    o.printf(
+        "Attribution of the %d suspects (each decoded alone after the zero-bit test; Holm over%n",
+        a.documentIds().size());
+    o.printf("documents, account level %s on the corrected p-value)%n", a.result().alpha());
+    o.printf(
+        "  %d documents attributed to %d accounts, %d of them among the %d harvesting accounts;"
+            + " wrong attributions: %d%n",
+        a.documentsAttributed(),
+        a.result().accounts().size(),
+        a.trueAccountsNamed(),
+        accounts,
+        a.wrongAttributions());
+    o.printf(
+        "  human documents among the suspects: %d, attributed: %d%n",
+        a.humanTested(), a.humanAttributed());
+    o.printf(
+        "  inconclusive (watermarked, too short to name one account): %d; true account among"
+            + " their top candidates: %d%n",
+        a.inconclusive(), a.trueInCandidates());
+    int shown = 0;
+    for (CorpusAttribution.AccountFinding f : a.result().accounts()) {
+      if (shown++ == 5) {
+        o.printf("  ... %d more%n", a.result().accounts().size() - 5);
+        break;
+      }
+      o.printf(
+          "  account %8d: %d document(s), p %s%n",
+          f.account(),
+          f.documents(),
+          DetectionJson.formatP(f.pValue().pValue(), f.pValue().log10PValue()));
+    }
+  }
+
+  private void writeFiles(DistillationStory.Outcome outcome, Tokenizer tok, long[] accountIds)
+      throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(out.resolve("corpus.jsonl"))) {
       for (Document d : outcome.scan().corpus()) {
         w.write(JSON.writeValueAsString(Map.of("id", d.id(), "text", d.text())));
@@ -212,8 +281,22 @@ final class DemoCommand implements Callable<Integer> {
       for (var h : outcome.harvest()) {
         w.write(
             JSON.writeValueAsString(
-                Map.of("account", h.account(), "text", tok.decode(h.output()))));
+                Map.of("account", accountIds[h.account()], "text", tok.decode(h.output()))));
         w.newLine();
+      }
+    }
+    // The scan's suspects, one file each, for `telltale attribute` on the folder.
+    Path suspects = out.resolve("suspects");
+    Files.createDirectories(suspects);
+    try (var old = Files.list(suspects)) { // a previous run's suspects
+      for (Path f : old.filter(f -> f.toString().endsWith(".txt")).toList()) {
+        Files.delete(f);
+      }
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>(outcome.scan().result().suspectIds());
+    for (Document d : outcome.scan().corpus()) {
+      if (ids.contains(d.id())) {
+        Files.writeString(suspects.resolve(d.id() + ".txt"), d.text());
       }
     }
     for (DistillationStory.Student s : outcome.students()) {

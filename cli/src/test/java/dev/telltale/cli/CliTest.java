@@ -157,6 +157,19 @@ class CliTest {
     JsonNode scan = j.get("scan");
     assertTrue(scan.get("documents").asLong() > scan.get("published_harvested").asLong());
     assertTrue(scan.has("pooled_p_value") && scan.has("suspect_documents"));
+    JsonNode at = j.get("attribution");
+    for (String f :
+        new String[] {
+          "documents_tested",
+          "documents_attributed",
+          "accounts_named",
+          "true_accounts_named",
+          "wrong_attributions"
+        }) {
+      assertTrue(at.has(f), f);
+    }
+    assertEquals(0, at.get("wrong_attributions").asInt());
+    assertEquals(at.get("accounts_named").size(), at.get("true_accounts_named").asInt());
     // The scanned corpus and the answers written by the demo are valid inputs of the commands.
     CliRun s =
         CliRun.run(

@@ -34,8 +34,8 @@ public final class DistillationSimulator {
   /**
    * The harvest: {@code accounts} accounts each ask {@code perAccount} prompts (the start of a
    * Europarl training sentence) and receive {@code tokens} watermarked tokens; account {@code a} is
-   * served by {@code watermarker.apply(a)} (the same zero-bit watermarker for all accounts today, a
-   * payload watermarker per account later).
+   * served by {@code watermarker.apply(a)} (the demo: {@code Watermarker.forAccount} with the
+   * account's id, over the zero-bit watermark all accounts share).
    */
   public List<Harvested> harvest(
       IntFunction<Watermarker> watermarker, int accounts, int perAccount, int tokens, long seed) {

@@ -1,8 +1,12 @@
 package dev.telltale.testdata;
 
 import dev.telltale.embed.Watermarker;
+import dev.telltale.forensics.Attribution;
+import dev.telltale.forensics.AttributionPolicy;
+import dev.telltale.forensics.CorpusAttribution;
 import dev.telltale.forensics.CorpusScan;
 import dev.telltale.forensics.Document;
+import dev.telltale.forensics.DocumentAttribution;
 import dev.telltale.forensics.DocumentSource;
 import dev.telltale.forensics.RadioactivityResult;
 import dev.telltale.forensics.RadioactivityTest;
@@ -11,13 +15,20 @@ import dev.telltale.forensics.ScanResult;
 import dev.telltale.forensics.WindowFilter;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.stats.TailProbability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -25,9 +36,10 @@ import java.util.stream.IntStream;
 /**
  * The whole distillation story, end to end and seeded: the teacher serves watermarked outputs to
  * many accounts; a rival harvests them and distils students at several rho; the investigator
- * queries every student with fresh (watermarked) prompts and runs the radioactivity test; and a
- * corpus scan finds the harvested documents the rival published inside a larger human corpus. The
- * demo command prints it, and the tests assert its thresholds.
+ * queries every student with fresh (watermarked) prompts and runs the radioactivity test; a corpus
+ * scan finds the harvested documents the rival published inside a larger human corpus; and, when
+ * the key carries an account payload, attribution names the accounts that harvested them. The demo
+ * command prints it, and the tests assert its thresholds.
  */
 public final class DistillationStory {
   /**
@@ -73,10 +85,14 @@ public final class DistillationStory {
           10, 4, 100, 4_000, 40, 16, 16, 60, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 4, 2, seed);
     }
 
-    /** The demo's sizes: about a minute of generation on 2 cores. */
+    /**
+     * The demo's sizes: about a minute of generation on 2 cores. Served outputs are 400 tokens: at
+     * 200 the account payload is rarely decodable with confidence (see README, Account
+     * attribution).
+     */
     public static Config demo(long seed) {
       return new Config(
-          50, 10, 200, 100_000, 400, 16, 32, 160, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 5, 2, seed);
+          50, 10, 400, 100_000, 400, 16, 32, 160, 0.4, List.of(0.0, 0.01, 0.1, 1.0), 5, 2, seed);
     }
   }
 
@@ -111,9 +127,67 @@ public final class DistillationStory {
       int humanFlagged,
       List<Document> corpus) {}
 
-  /** Everything the story produced. */
+  /**
+   * Attribution of the scan's suspect documents: each decoded on its own after the zero-bit gate,
+   * Holm over the suspects ({@link Attribution#combine}), compared with the simulator's truth.
+   *
+   * @param result the combined attribution, documents in {@code documentIds} order
+   * @param documentIds the suspects tested, in corpus order
+   * @param documentsAttributed documents whose Holm-adjusted corrected p is at most alpha
+   * @param trueAccountsNamed named accounts that really harvested (served one of the outputs)
+   * @param wrongAttributions attributed documents whose account is not the one that received them
+   *     (a human document attributed to any account counts)
+   * @param humanTested human documents among the suspects
+   * @param humanAttributed human documents attributed to some account
+   * @param inconclusive watermarked documents whose account does not reach alpha
+   * @param trueInCandidates of those, how many list the true account among their candidates
+   */
+  public record Attributed(
+      CorpusAttribution result,
+      List<String> documentIds,
+      int documentsAttributed,
+      int trueAccountsNamed,
+      int wrongAttributions,
+      int humanTested,
+      int humanAttributed,
+      int inconclusive,
+      int trueInCandidates) {
+    public Attributed {
+      documentIds = List.copyOf(documentIds);
+    }
+  }
+
+  /**
+   * Everything the story produced.
+   *
+   * @param attribution present when the key carries an account payload
+   */
   public record Outcome(
-      List<DistillationSimulator.Harvested> harvest, List<Student> students, Scan scan) {}
+      List<DistillationSimulator.Harvested> harvest,
+      List<Student> students,
+      Scan scan,
+      Optional<Attributed> attribution) {}
+
+  /**
+   * {@code accounts} distinct random account ids that fit in {@code payload}, drawn from {@code
+   * seed}: ids are not 0, 1, 2, ... so that decoding a small number gives nothing away.
+   */
+  public static long[] accountIds(int accounts, PayloadParameters payload, long seed) {
+    if (accounts > payload.accounts() / 2) {
+      throw new IllegalArgumentException(accounts + " accounts do not fit in the payload");
+    }
+    SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    Set<Long> seen = new HashSet<>();
+    long[] ids = new long[accounts];
+    for (int a = 0; a < accounts; a++) {
+      long id;
+      do {
+        id = r.nextLong(payload.accounts());
+      } while (!seen.add(id));
+      ids[a] = id;
+    }
+    return ids;
+  }
 
   private DistillationStory() {}
 
@@ -204,7 +278,16 @@ public final class DistillationStory {
     int humanDocs = 0;
     List<String> europarl = new ArrayList<>(EuroparlCorpus.load().english());
     int next = 0;
-    for (int i = 0; i < harvest.size(); i += c.publishedEvery()) {
+    for (int k = 0; k * c.publishedEvery() < harvest.size(); k++) {
+      // Every publishedEvery-th output, shifted by a slowly growing offset so that the published
+      // outputs come from every account (account = output index mod accounts).
+      int i =
+          k * c.publishedEvery()
+              + (int) ((long) k * c.publishedEvery() / Math.max(1, c.accounts()))
+                  % c.publishedEvery();
+      if (i >= harvest.size()) {
+        i = k * c.publishedEvery();
+      }
       // Interleave: a few human documents, then one published output.
       for (int j = 0;
           j < europarl.size() / Math.max(1, harvest.size() / c.publishedEvery())
@@ -213,13 +296,22 @@ public final class DistillationStory {
         corpus.add(Document.of("europarl-" + next, europarl.get(next++)));
         humanDocs++;
       }
-      String id = "harvested-" + i + "-account-" + harvest.get(i).account();
+      int account = harvest.get(i).account();
+      String id =
+          "harvested-"
+              + i
+              + "-account-"
+              + accountWatermarker.apply(account).account().orElse(account);
       publishedIds.add(id);
       corpus.add(Document.of(id, teacher.tokenizer().decode(harvest.get(i).output())));
     }
     while (next < europarl.size()) {
       corpus.add(Document.of("europarl-" + next, europarl.get(next++)));
       humanDocs++;
+    }
+    Map<String, Integer> publishedIndex = new HashMap<>();
+    for (String id : publishedIds) {
+      publishedIndex.put(id, Integer.parseInt(id.split("-")[1]));
     }
     long t2 = System.nanoTime();
     ScanResult scan =
@@ -238,10 +330,102 @@ public final class DistillationStory {
       }
     }
     log.accept(String.format("scan       %d documents (%.1f s)", corpus.size(), secs(t2)));
+
+    Optional<Attributed> attributed = Optional.empty();
+    if (key.parameters() instanceof GreenListParameters g && g.payload().isPresent()) {
+      long t3 = System.nanoTime();
+      attributed =
+          Optional.of(
+              attribute(key, teacher, corpus, scan, publishedIndex, harvest, accountWatermarker));
+      log.accept(
+          String.format(
+              "attribute  %d suspect documents (%.1f s)",
+              attributed.get().documentIds().size(), secs(t3)));
+    }
     return new Outcome(
         harvest,
         students,
-        new Scan(scan, publishedIds.size(), humanDocs, found, flagged, List.copyOf(corpus)));
+        new Scan(scan, publishedIds.size(), humanDocs, found, flagged, List.copyOf(corpus)),
+        attributed);
+  }
+
+  // The investigator attributes the scan's suspects only: documents no watermark was found in
+  // have nothing to decode, and a smaller family keeps Holm's correction mild. Each document is
+  // decoded on its own (pooling documents by their decoded account would be invalid).
+  private static Attributed attribute(
+      WatermarkKey key,
+      TeacherGenerator teacher,
+      List<Document> corpus,
+      ScanResult scan,
+      Map<String, Integer> publishedIndex,
+      List<DistillationSimulator.Harvested> harvest,
+      IntFunction<Watermarker> accountWatermarker) {
+    Attribution attribution =
+        Attribution.of(key, teacher.tokenizer(), AttributionPolicy.defaults());
+    Set<String> suspects = new HashSet<>(scan.suspectIds());
+    List<Document> tested = corpus.stream().filter(d -> suspects.contains(d.id())).toList();
+    List<DocumentAttribution> docs =
+        tested.parallelStream().map(d -> attribution.attributeText(d.text())).toList();
+    CorpusAttribution result = Attribution.combine(docs, attribution.policy().alpha());
+    // The simulator's truth: the account each published output was served to (none for human).
+    List<OptionalLong> truth = new ArrayList<>();
+    for (Document d : tested) {
+      Integer i = publishedIndex.get(d.id());
+      truth.add(
+          i == null
+              ? OptionalLong.empty()
+              : accountWatermarker.apply(harvest.get(i).account()).account());
+    }
+    Set<Long> harvesting = new HashSet<>();
+    for (int a = 0; a < harvest.size(); a++) {
+      accountWatermarker.apply(harvest.get(a).account()).account().ifPresent(harvesting::add);
+    }
+    double level = Math.log10(attribution.policy().alpha());
+    int attributedDocs = 0;
+    int wrong = 0;
+    int humanTested = 0;
+    int humanAttributed = 0;
+    int inconclusive = 0;
+    int inCandidates = 0;
+    for (int i = 0; i < docs.size(); i++) {
+      DocumentAttribution d = docs.get(i);
+      OptionalLong t = truth.get(i);
+      if (t.isEmpty()) {
+        humanTested++;
+      }
+      TailProbability adjusted = result.holmAdjusted().get(i);
+      if (d.decoded().isPresent() && adjusted.log10PValue() <= level) {
+        attributedDocs++;
+        long account = d.decoded().get().account();
+        if (t.isEmpty()) {
+          humanAttributed++;
+          wrong++;
+        } else if (t.getAsLong() != account) {
+          wrong++;
+        }
+      } else if (d.outcome() != DocumentAttribution.Outcome.NOT_WATERMARKED) {
+        inconclusive++;
+        if (t.isPresent() && d.candidates().stream().anyMatch(c -> c.account() == t.getAsLong())) {
+          inCandidates++;
+        }
+      }
+    }
+    int trueNamed = 0;
+    for (CorpusAttribution.AccountFinding f : result.accounts()) {
+      if (harvesting.contains(f.account())) {
+        trueNamed++;
+      }
+    }
+    return new Attributed(
+        result,
+        tested.stream().map(Document::id).toList(),
+        attributedDocs,
+        trueNamed,
+        wrong,
+        humanTested,
+        humanAttributed,
+        inconclusive,
+        inCandidates);
   }
 
   private static double secs(long t0) {

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telltale.embed.Watermarker;
+import dev.telltale.forensics.Attribution;
+import dev.telltale.forensics.AttributionPolicy;
+import dev.telltale.forensics.CorpusAttribution;
+import dev.telltale.forensics.Document;
 import dev.telltale.forensics.RadioactivityResult;
 import dev.telltale.forensics.RadioactivityTest;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.stats.Tails;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.hipparchus.distribution.continuous.UniformRealDistribution;
@@ -31,13 +37,21 @@ class DistillationStoryTest {
 
   @BeforeAll
   static void runStory() throws IOException {
-    key = NullCalibrationTest.randomKey(new SplittableRandom(4242), GreenListParameters.defaults());
-    Watermarker w = Watermarker.of(key);
+    key =
+        NullCalibrationTest.randomKey(
+            new SplittableRandom(4242),
+            GreenListParameters.defaults().withPayload(PayloadParameters.defaults()));
+    DistillationStory.Config config = DistillationStory.Config.demo(11);
+    long[] ids = DistillationStory.accountIds(config.accounts(), PayloadParameters.defaults(), 11);
+    Watermarker[] perAccount = new Watermarker[ids.length];
+    for (int a = 0; a < ids.length; a++) {
+      perAccount[a] = Watermarker.forAccount(key, ids[a]);
+    }
     outcome =
         DistillationStory.run(
             key,
-            account -> w,
-            DistillationStory.Config.demo(11),
+            account -> perAccount[account],
+            config,
             Files.createTempDirectory("story"),
             System.out::println);
     for (DistillationStory.Student s : outcome.students()) {
@@ -85,6 +99,52 @@ class DistillationStoryTest {
     assertTrue(scan.result().pooled().log10PValue() < -20);
     assertTrue(scan.publishedFound() >= 0.9 * scan.published(), "found " + scan.publishedFound());
     assertTrue(scan.humanFlagged() <= 2, "human documents flagged: " + scan.humanFlagged());
+  }
+
+  /**
+   * Attribution of the scan's suspects names harvesting accounts and nothing else: no document is
+   * attributed to an account that did not receive it, no human document to any account.
+   */
+  @Test
+  void attributionNamesHarvestingAccountsAndNoWrongOnes() {
+    DistillationStory.Attributed a = outcome.attribution().orElseThrow();
+    System.out.printf(
+        "attribution: tested %d (human %d), attributed %d, accounts named %d (true %d), wrong %d,"
+            + " human attributed %d, inconclusive %d (true account in candidates %d)%n",
+        a.documentIds().size(),
+        a.humanTested(),
+        a.documentsAttributed(),
+        a.result().accounts().size(),
+        a.trueAccountsNamed(),
+        a.wrongAttributions(),
+        a.humanAttributed(),
+        a.inconclusive(),
+        a.trueInCandidates());
+    assertEquals(outcome.scan().result().suspectCount(), a.documentIds().size());
+    assertTrue(a.trueAccountsNamed() >= 1, "true accounts named " + a.trueAccountsNamed());
+    assertEquals(a.result().accounts().size(), a.trueAccountsNamed(), "a non-harvesting account");
+    assertEquals(0, a.wrongAttributions(), "wrong attributions");
+    assertEquals(0, a.humanAttributed(), "human documents attributed");
+  }
+
+  /** Every human document of the scanned corpus, flagged or not, is never attributed. */
+  @Test
+  void noHumanDocumentOfTheCorpusIsAttributed() {
+    Attribution attribution =
+        Attribution.of(
+            key, TeacherGenerator.defaultTeacher().tokenizer(), AttributionPolicy.defaults());
+    List<String> human =
+        outcome.scan().corpus().stream()
+            .filter(d -> d.id().startsWith("europarl-"))
+            .map(Document::text)
+            .toList();
+    CorpusAttribution r = attribution.attributeTexts(human);
+    long decoded = r.documents().stream().filter(d -> d.decoded().isPresent()).count();
+    System.out.printf(
+        "human attribution: %d documents, %d passed the zero-bit gate, accounts named %d%n",
+        human.size(), decoded, r.accounts().size());
+    assertEquals(outcome.scan().human(), human.size());
+    assertEquals(0, r.accounts().size(), "accounts named from human text");
   }
 
   /** Sander et al.: an untrained student echoing watermarked prompts looks radioactive. */

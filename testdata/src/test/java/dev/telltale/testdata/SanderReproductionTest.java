@@ -35,7 +35,24 @@ class SanderReproductionTest {
           NullCalibrationTest.randomKey(
               new SplittableRandom(900 + h), GreenListParameters.builder().contextWidth(h).build());
       Watermarker w = Watermarker.of(key);
-      DistillationStory.Config c = DistillationStory.Config.demo(100 + h);
+      // The sizes the README's table was measured at: zero-bit outputs of 200 tokens (the demo's
+      // served outputs before they carried account payloads and grew to 400 tokens).
+      DistillationStory.Config d = DistillationStory.Config.demo(100 + h);
+      DistillationStory.Config c =
+          new DistillationStory.Config(
+              d.accounts(),
+              d.perAccount(),
+              200,
+              d.studentTokens(),
+              d.prompts(),
+              d.promptTokens(),
+              d.markedPromptTokens(),
+              d.answerTokens(),
+              d.echo(),
+              d.rhos(),
+              d.publishedEvery(),
+              d.filterMinCount(),
+              d.seed());
       DistillationStory.Outcome o =
           DistillationStory.run(
               key, a -> w, c, Files.createTempDirectory("sander"), System.out::println);
