@@ -1,0 +1,48 @@
+package dev.telltale.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An instance that runs no scans ({@code scans.runners = 0}) keeps jobs queued: the per-token job
+ * limit answers 429, and a queued job is cancelled at once.
+ */
+class ScanQueueTest extends ServiceTestBase {
+  @Override
+  Map<String, String> databaseSettings(Path dir) {
+    return Map.of();
+  }
+
+  @Override
+  Map<String, String> extraSettings() {
+    return Map.of("scans.runners", "0", "scans.concurrent_per_token", "2");
+  }
+
+  @Test
+  void theJobLimitIsPerTokenAndCancellingAQueuedJobFreesASlot() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    byte[] text = Fixtures.HUMAN.getBytes();
+    HttpResponse<Buffer> a = upload("", inv, "text/plain", text);
+    HttpResponse<Buffer> b = upload("", inv, "text/plain", text);
+    assertEquals(202, a.statusCode(), a::bodyAsString);
+    assertEquals(202, b.statusCode(), b::bodyAsString);
+    assertProblem(upload("", inv, "text/plain", text), 429, "too-many-jobs");
+    // Another token has its own limit.
+    assertEquals(202, upload("", newToken(Role.INVESTIGATOR), "text/plain", text).statusCode());
+
+    String id = json(a).get("id").asText();
+    assertEquals("queued", json(get("/v1/scans/" + id, inv)).get("state").asText());
+    assertProblem(get("/v1/scans/" + id + "/documents", inv), 409, "scan-not-done");
+    HttpResponse<Buffer> cancelled = send(HttpMethod.DELETE, "/v1/scans/" + id, inv, null);
+    assertEquals(202, cancelled.statusCode(), cancelled::bodyAsString);
+    assertEquals("cancelled", json(get("/v1/scans/" + id, inv)).get("state").asText());
+    assertProblem(send(HttpMethod.DELETE, "/v1/scans/" + id, inv, null), 409, "scan-ended");
+    assertEquals(202, upload("", inv, "text/plain", text).statusCode());
+  }
+}
