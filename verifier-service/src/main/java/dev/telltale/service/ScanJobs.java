@@ -158,6 +158,17 @@ public final class ScanJobs implements AutoCloseable {
     Running state = running.get(id);
     try {
       JobStore.ScanRow row = store.scan(id).orElseThrow();
+      if (row.cancelRequested()) {
+        // Cancelled while its previous worker was dying: end it without scanning on.
+        store.finish(
+            id,
+            worker,
+            "cancelled",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(auditWithout(row, row.inputSha256().orElse(""), "cancelled")));
+        return;
+      }
       Params p = Params.fromJson(row.params());
       KeySet set = keysFor(keys, p.keyId()).orElseThrow();
       Path work = jobDir(config, id).resolve("work");
