@@ -57,11 +57,19 @@ public final class AuditLog {
   }
 
   public void append(Entry e) {
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO audit_log (at, token_id, route, input_sha256, input_tokens, key_id,"
-                    + " verdict, p_value, log10_p_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (Connection c = db.getConnection()) {
+      insert(c, e);
+    } catch (SQLException ex) {
+      throw new StorageException("cannot write audit row", ex);
+    }
+  }
+
+  /** Writes {@code e} on {@code c}, inside the caller's transaction if it has one. */
+  static void insert(Connection c, Entry e) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_log (at, token_id, route, input_sha256, input_tokens, key_id,"
+                + " verdict, p_value, log10_p_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setObject(1, OffsetDateTime.ofInstant(e.at(), ZoneOffset.UTC));
       ps.setString(2, e.tokenId());
       ps.setString(3, e.route());
@@ -72,8 +80,6 @@ public final class AuditLog {
       setDouble(ps, 8, e.pValue());
       setDouble(ps, 9, e.log10PValue());
       ps.executeUpdate();
-    } catch (SQLException ex) {
-      throw new StorageException("cannot write audit row", ex);
     }
   }
 

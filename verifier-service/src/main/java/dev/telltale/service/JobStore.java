@@ -19,8 +19,8 @@ import javax.sql.DataSource;
 /**
  * Durable jobs with leases. A worker claims a runnable job with one conditional UPDATE (queued, or
  * running with an expired lease), so two instances sharing a database never hold the same job at
- * once; it renews the lease while it works and writes progress and checkpoint under the lease. Scan
- * execution itself lands with the corpus scan; this is the storage it will run on.
+ * once; it renews the lease while it works and writes progress and checkpoint under the lease.
+ * {@link ScanJobs} runs corpus scans on it.
  */
 public final class JobStore {
   /** Job states, as stored. */
@@ -156,6 +156,235 @@ public final class JobStore {
       return out;
     } catch (SQLException e) {
       throw new StorageException("cannot count jobs", e);
+    }
+  }
+
+  /** A scan job's row as the scan routes and the runner need it. */
+  public record ScanRow(
+      String id,
+      String state,
+      String ownerTokenId,
+      String inputRef,
+      Optional<String> inputSha256,
+      String params,
+      long documentsDone,
+      long bytesDone,
+      Optional<String> checkpoint,
+      Optional<String> result,
+      Optional<String> error,
+      boolean cancelRequested) {}
+
+  public Optional<ScanRow> scan(String id) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, state, owner_token_id, input_ref, input_sha256, params, progress_done,"
+                    + " progress_bytes, checkpoint, result, error, cancel_requested FROM jobs"
+                    + " WHERE id = ? AND kind = 'scan'")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new ScanRow(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                Optional.ofNullable(rs.getString(5)),
+                rs.getString(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                Optional.ofNullable(rs.getString(9)),
+                Optional.ofNullable(rs.getString(10)),
+                Optional.ofNullable(rs.getString(11)),
+                rs.getBoolean(12)));
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot read job", e);
+    }
+  }
+
+  /** Creates a queued job with a known id and input digest. */
+  public void create(
+      String id, String kind, String ownerTokenId, String inputRef, String sha256, String params) {
+    OffsetDateTime now = now();
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO jobs (id, kind, state, owner_token_id, created_at, updated_at,"
+                    + " input_ref, input_sha256, params) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?,"
+                    + " ?)")) {
+      ps.setString(1, id);
+      ps.setString(2, kind);
+      ps.setString(3, ownerTokenId);
+      ps.setObject(4, now);
+      ps.setObject(5, now);
+      ps.setString(6, inputRef);
+      ps.setString(7, sha256);
+      ps.setString(8, params);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StorageException("cannot create job", e);
+    }
+  }
+
+  /** Queued or running jobs of one token (the per-token concurrency limit counts these). */
+  public long active(String ownerTokenId) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM jobs WHERE owner_token_id = ? AND state IN ('queued',"
+                    + " 'running')")) {
+      ps.setString(1, ownerTokenId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot count jobs", e);
+    }
+  }
+
+  /** Ids of jobs of {@code kind} a worker could claim now, oldest first. */
+  public List<String> runnable(String kind, int limit) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM jobs WHERE kind = ? AND (state = 'queued' OR (state = 'running'"
+                    + " AND lease_expires_at < ?)) ORDER BY created_at LIMIT ?")) {
+      ps.setString(1, kind);
+      ps.setObject(2, now());
+      ps.setInt(3, limit);
+      List<String> out = new java.util.ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("cannot list runnable jobs", e);
+    }
+  }
+
+  /**
+   * Records progress (and the checkpoint, when one was written) and renews the lease while {@code
+   * worker} holds it. Empty when the lease is lost; otherwise whether a cancel was requested.
+   */
+  public Optional<Boolean> progress(
+      String id,
+      String worker,
+      Duration lease,
+      long documents,
+      long bytes,
+      Optional<String> checkpoint) {
+    OffsetDateTime now = now();
+    try (Connection c = db.getConnection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE jobs SET progress_done = ?, progress_bytes = ?, lease_expires_at = ?,"
+                  + " updated_at = ?"
+                  + (checkpoint.isPresent() ? ", checkpoint = ?" : "")
+                  + " WHERE id = ? AND state = 'running' AND lease_owner = ?")) {
+        int i = 1;
+        ps.setLong(i++, documents);
+        ps.setLong(i++, bytes);
+        ps.setObject(i++, now.plus(lease));
+        ps.setObject(i++, now);
+        if (checkpoint.isPresent()) {
+          ps.setString(i++, checkpoint.get());
+        }
+        ps.setString(i++, id);
+        ps.setString(i, worker);
+        if (ps.executeUpdate() != 1) {
+          return Optional.empty();
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT cancel_requested FROM jobs WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return Optional.of(rs.next() && rs.getBoolean(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot record job progress", e);
+    }
+  }
+
+  /**
+   * Ends a job held by {@code worker} with {@code state} and, in the same transaction, its audit
+   * row: a crash leaves either both or neither, so a rerun never loses nor doubles the row. False
+   * when the lease was lost (another worker owns the job now).
+   */
+  public boolean finish(
+      String id,
+      String worker,
+      String state,
+      Optional<String> result,
+      Optional<String> error,
+      Optional<AuditLog.Entry> audit) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE jobs SET state = ?, result = ?, error = ?, lease_owner = NULL,"
+                  + " lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'running'"
+                  + " AND lease_owner = ?")) {
+        ps.setString(1, state);
+        ps.setString(2, result.orElse(null));
+        ps.setString(3, error.map(e -> e.length() > 1000 ? e.substring(0, 1000) : e).orElse(null));
+        ps.setObject(4, now());
+        ps.setString(5, id);
+        ps.setString(6, worker);
+        if (ps.executeUpdate() != 1) {
+          c.rollback();
+          return false;
+        }
+        if (audit.isPresent()) {
+          AuditLog.insert(c, audit.get());
+        }
+        c.commit();
+        return true;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot finish job", e);
+    }
+  }
+
+  /**
+   * Cancels a job: a queued one at once, a running one by a request its worker honours at its next
+   * batch. False when the job has already ended.
+   */
+  public boolean cancel(String id) {
+    try (Connection c = db.getConnection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state ="
+                  + " 'queued'")) {
+        ps.setObject(1, now());
+        ps.setString(2, id);
+        if (ps.executeUpdate() == 1) {
+          return true;
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE jobs SET cancel_requested = TRUE, updated_at = ? WHERE id = ? AND state ="
+                  + " 'running'")) {
+        ps.setObject(1, now());
+        ps.setString(2, id);
+        return ps.executeUpdate() == 1;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot cancel job", e);
     }
   }
 

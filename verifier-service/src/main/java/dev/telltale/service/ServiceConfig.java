@@ -39,6 +39,13 @@ import java.util.Properties;
  * @param detectBurst detections a token may run at once before the refill rate applies
  * @param authCacheSeconds how long a verified bearer token is trusted before the database is asked
  *     again (revocation through another instance takes effect after this long)
+ * @param maxUploadBytes largest corpus upload to {@code POST /v1/scans} (streamed to disk)
+ * @param scanAllowedPaths server-side folders a scan may read (comma-separated); empty: none
+ * @param scanConcurrentPerToken queued or running scans one token may have at once
+ * @param scanCheckpointEvery a scan job checkpoints after about this many documents
+ * @param scanLeaseSeconds a scan job's lease; another instance takes the job over once it expires
+ * @param scanThreads scoring threads of each running scan
+ * @param scanRunners scans this instance runs at once; 0: it only queues them (an API-only node)
  */
 public record ServiceConfig(
     String host,
@@ -57,7 +64,14 @@ public record ServiceConfig(
     int workerThreads,
     double detectPerMinute,
     int detectBurst,
-    int authCacheSeconds) {
+    int authCacheSeconds,
+    long maxUploadBytes,
+    String scanAllowedPaths,
+    int scanConcurrentPerToken,
+    long scanCheckpointEvery,
+    int scanLeaseSeconds,
+    int scanThreads,
+    int scanRunners) {
 
   /** Every setting name with its default, in README order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -81,6 +95,13 @@ public record ServiceConfig(
     m.put("rate.detect_per_minute", "600");
     m.put("rate.detect_burst", "60");
     m.put("auth.cache_seconds", "5");
+    m.put("limits.upload_bytes", "1073741824");
+    m.put("scans.allowed_paths", "");
+    m.put("scans.concurrent_per_token", "2");
+    m.put("scans.checkpoint_every", "10000");
+    m.put("scans.lease_seconds", "30");
+    m.put("scans.threads", "2");
+    m.put("scans.runners", "2");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -97,6 +118,14 @@ public record ServiceConfig(
     positive("rate.detect_burst", detectBurst);
     if (!(detectPerMinute > 0) || Double.isInfinite(detectPerMinute)) {
       throw new ConfigException("rate.detect_per_minute must be positive, got " + detectPerMinute);
+    }
+    positive("limits.upload_bytes", maxUploadBytes);
+    positive("scans.concurrent_per_token", scanConcurrentPerToken);
+    positive("scans.checkpoint_every", scanCheckpointEvery);
+    positive("scans.lease_seconds", scanLeaseSeconds);
+    positive("scans.threads", scanThreads);
+    if (scanRunners < 0) {
+      throw new ConfigException("scans.runners must be >= 0, got " + scanRunners);
     }
     if (authCacheSeconds < 0) {
       throw new ConfigException("auth.cache_seconds must be >= 0, got " + authCacheSeconds);
@@ -172,6 +201,13 @@ public record ServiceConfig(
     m.put("rate.detect_per_minute", Double.toString(detectPerMinute));
     m.put("rate.detect_burst", Integer.toString(detectBurst));
     m.put("auth.cache_seconds", Integer.toString(authCacheSeconds));
+    m.put("limits.upload_bytes", Long.toString(maxUploadBytes));
+    m.put("scans.allowed_paths", scanAllowedPaths);
+    m.put("scans.concurrent_per_token", Integer.toString(scanConcurrentPerToken));
+    m.put("scans.checkpoint_every", Long.toString(scanCheckpointEvery));
+    m.put("scans.lease_seconds", Integer.toString(scanLeaseSeconds));
+    m.put("scans.threads", Integer.toString(scanThreads));
+    m.put("scans.runners", Integer.toString(scanRunners));
     return m;
   }
 
@@ -183,7 +219,9 @@ public record ServiceConfig(
   /** The JDBC URL in use: the configured one, or the embedded H2 file in the data directory. */
   public String jdbcUrl() {
     return dbUrl.isEmpty()
-        ? "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("telltale") + ";DB_CLOSE_DELAY=-1"
+        ? "jdbc:h2:file:"
+            + dataDir.toAbsolutePath().resolve("telltale")
+            + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0"
         : dbUrl;
   }
 
@@ -205,7 +243,14 @@ public record ServiceConfig(
         intValue(m, "workers"),
         doubleValue(m, "rate.detect_per_minute"),
         intValue(m, "rate.detect_burst"),
-        intValue(m, "auth.cache_seconds"));
+        intValue(m, "auth.cache_seconds"),
+        longValue(m, "limits.upload_bytes"),
+        m.get("scans.allowed_paths"),
+        intValue(m, "scans.concurrent_per_token"),
+        longValue(m, "scans.checkpoint_every"),
+        intValue(m, "scans.lease_seconds"),
+        intValue(m, "scans.threads"),
+        intValue(m, "scans.runners"));
   }
 
   private static void known(String name, String what) {
@@ -276,6 +321,15 @@ public record ServiceConfig(
     } catch (NumberFormatException e) {
       throw new ConfigException(name + " must be a number, got '" + m.get(name) + "'");
     }
+  }
+
+  /** The folders server-side scans may read, as configured (absolute, normalized). */
+  public List<Path> scanRoots() {
+    return java.util.Arrays.stream(scanAllowedPaths.split(","))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .map(x -> Path.of(x).toAbsolutePath().normalize())
+        .toList();
   }
 
   /** Names of every setting. */

@@ -52,6 +52,10 @@ public final class VerifierVerticle extends VerticleBase {
   private final RequestSchema attributionSchema;
   private final ProvenanceCheck provenance;
   private final AttributionCheck attribution;
+  private final KeySet keys;
+  private final RequestSchema scanPathSchema;
+  private ScanRoutes scans;
+  private ScanJobs scanJobs;
 
   /** Methods each API route template accepts, for the 405 answers' {@code Allow} header. */
   private final Map<String, Set<HttpMethod>> allowed = new LinkedHashMap<>();
@@ -73,6 +77,7 @@ public final class VerifierVerticle extends VerticleBase {
     this.problems = new ProblemHandler(config);
     this.provenance = new ProvenanceCheck(keys);
     this.attribution = new AttributionCheck(keys, config.maxTextChars());
+    this.keys = keys;
     this.openApi = resource("/openapi.json");
     try {
       JsonNode doc = MAPPER.readTree(openApi);
@@ -81,6 +86,7 @@ public final class VerifierVerticle extends VerticleBase {
       this.createTokenSchema = new RequestSchema(schemas.get("CreateTokenRequest"));
       this.provenanceSchema = new RequestSchema(schemas.get("ProvenanceVerifyRequest"));
       this.attributionSchema = new RequestSchema(schemas.get("AttributionRequest"));
+      this.scanPathSchema = new RequestSchema(schemas.get("ScanPathRequest"));
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
     }
@@ -100,6 +106,9 @@ public final class VerifierVerticle extends VerticleBase {
             config.requestTimeoutMs() * 2,
             java.util.concurrent.TimeUnit.MILLISECONDS);
     auth = new Auth(tokens, worker, config.authCacheSeconds());
+    scans = new ScanRoutes(vertx, config, jobs, keys, worker, scanPathSchema);
+    scanJobs = new ScanJobs(config, jobs, keys);
+    scanJobs.start();
     return vertx
         .createHttpServer()
         .requestHandler(router())
@@ -109,6 +118,9 @@ public final class VerifierVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (scanJobs != null) {
+      scanJobs.close();
+    }
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing.compose(v -> worker == null ? Future.succeededFuture() : worker.close());
   }
@@ -139,6 +151,34 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.POST, "/v1/provenance/verify", body)
         .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR, Role.AUDITOR))
         .handler(this::verifyProvenance);
+    // The upload is paused until the token and the job limit are checked, then streamed to disk.
+    route(r, HttpMethod.POST, "/v1/scans")
+        .handler(
+            ctx -> {
+              ctx.request().pause();
+              // A refusal (401, 403, 413, 429 ...) drains the unread body, discarding it, so the
+              // client, still sending, reads the answer instead of a reset connection.
+              ctx.addHeadersEndHandler(
+                  v -> {
+                    if (!ctx.request().isEnded()) {
+                      ctx.request().handler(b -> {});
+                      ctx.request().endHandler(e -> {});
+                      ctx.request().resume();
+                    }
+                  });
+              ctx.next();
+            })
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
+        .handler(ctx -> scans.create(ctx));
+    route(r, HttpMethod.GET, "/v1/scans/:id")
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
+        .handler(ctx -> scans.get(ctx));
+    route(r, HttpMethod.DELETE, "/v1/scans/:id")
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
+        .handler(ctx -> scans.cancel(ctx));
+    route(r, HttpMethod.GET, "/v1/scans/:id/documents")
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
+        .handler(ctx -> scans.documents(ctx));
     route(r, HttpMethod.GET, "/v1/audit")
         .handler(ctx -> auth.require(ctx, Role.AUDITOR))
         .handler(this::listAudit);

@@ -101,6 +101,26 @@ final class Fixtures {
     return attributed;
   }
 
+  private static List<String> scanTexts;
+
+  /**
+   * A small corpus for scan jobs: 6 texts the teacher generated under the KGW key, then 18 it
+   * generated without a watermark.
+   */
+  static synchronized List<String> scanTexts() {
+    if (scanTexts == null) {
+      List<String> t = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        t.add(generate(150, 100 + i));
+      }
+      for (int i = 0; i < 18; i++) {
+        t.add(generate(150, 200 + i, null));
+      }
+      scanTexts = List.copyOf(t);
+    }
+    return scanTexts;
+  }
+
   private static String generate(int tokens, long seed) {
     return generate(tokens, seed, Watermarker.of(KGW));
   }

@@ -84,7 +84,7 @@ class PostgresServiceTest extends VerifierApiTests {
 
       JobStore a = new JobStore(service.database().dataSource());
       JobStore b = new JobStore(other.database().dataSource());
-      String job = a.create("scan", "0123456789abcdef", "upload:x", "{}");
+      String job = a.create("lease-test", "0123456789abcdef", "upload:x", "{}");
       assertTrue(a.claim(job, "instance-a", Duration.ofMinutes(1)));
       assertFalse(b.claim(job, "instance-b", Duration.ofMinutes(1)));
     } finally {

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * VerifierApiTests}. Every answer is compared with what core's verifier (and so {@code telltale
  * verify --json}) gives for the same input.
  */
-abstract class ProvenanceApiTests extends ServiceTestBase {
+abstract class ProvenanceApiTests extends ScanApiTests {
   static final String VERIFY = "/v1/provenance/verify";
   static final String JWKS = "/.well-known/telltale-keys";
 

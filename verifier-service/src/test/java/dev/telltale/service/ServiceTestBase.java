@@ -38,6 +38,7 @@ abstract class ServiceTestBase {
   static final long BODY_LIMIT = 64 * 1024;
   static final int TEXT_LIMIT = 20_000;
   static final int BURST = 8;
+  static final long UPLOAD_LIMIT = 512 * 1024;
 
   Vertx vertx;
   VerifierService service;
@@ -73,6 +74,12 @@ abstract class ServiceTestBase {
     s.put("limits.text_chars", Integer.toString(TEXT_LIMIT));
     s.put("rate.detect_burst", Integer.toString(BURST));
     s.put("rate.detect_per_minute", "6");
+    Files.createDirectories(dir.resolve("allowed"));
+    s.put("limits.upload_bytes", Long.toString(UPLOAD_LIMIT));
+    s.put("scans.allowed_paths", dir.resolve("allowed").toString());
+    s.put("scans.checkpoint_every", "8");
+    s.put("scans.lease_seconds", "5");
+    s.put("scans.threads", "1");
     s.putAll(extraSettings());
     ServiceConfig config = ServiceConfig.defaultsOnly().with(s);
     service = await(VerifierService.start(vertx, config));
@@ -122,6 +129,20 @@ abstract class ServiceTestBase {
     }
     bodies.add(resp.bodyAsString() == null ? "" : resp.bodyAsString());
     return resp;
+  }
+
+  /** A {@code POST /v1/scans} with a raw body of {@code contentType}. */
+  HttpResponse<Buffer> upload(String query, String bearer, String contentType, byte[] body)
+      throws Exception {
+    HttpRequest<Buffer> req =
+        client.request(HttpMethod.POST, service.port(), "127.0.0.1", "/v1/scans" + query);
+    if (bearer != null) {
+      req.putHeader("Authorization", "Bearer " + bearer);
+    }
+    req.putHeader("Content-Type", contentType);
+    HttpResponse<Buffer> r = await(req.sendBuffer(Buffer.buffer(body)));
+    bodies.add(r.bodyAsString() == null ? "" : r.bodyAsString());
+    return r;
   }
 
   HttpResponse<Buffer> get(String path, String bearer) throws Exception {

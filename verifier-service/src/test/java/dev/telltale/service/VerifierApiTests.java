@@ -411,7 +411,7 @@ abstract class VerifierApiTests extends AttributionApiTests {
   @Test
   void aJobLeaseIsHeldByOneWorkerUntilItExpires() throws Exception {
     JobStore jobs = new JobStore(service.database().dataSource());
-    String id = jobs.create("scan", "0123456789abcdef", "upload:test", "{}");
+    String id = jobs.create("lease-test", "0123456789abcdef", "upload:test", "{}");
     assertTrue(jobs.claim(id, "worker-a", Duration.ofMinutes(5)));
     assertFalse(jobs.claim(id, "worker-b", Duration.ofMinutes(5)));
     assertFalse(jobs.checkpoint(id, "worker-b", Duration.ofMinutes(5), 10, "{\"docs\":10}"));

@@ -1,0 +1,335 @@
+package dev.telltale.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.forensics.CorpusInputException;
+import dev.telltale.forensics.CorpusScan;
+import dev.telltale.forensics.DocumentSource;
+import dev.telltale.forensics.ScanCancelledException;
+import dev.telltale.forensics.ScanJson;
+import dev.telltale.forensics.ScanListener;
+import dev.telltale.forensics.ScanResult;
+import dev.telltale.key.KeyId;
+import dev.telltale.key.KeySet;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.text.Tokenizer;
+import dev.telltale.text.Tokenizers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs durable corpus-scan jobs. Each instance polls the jobs table, claims a queued job (or one
+ * whose lease expired because its worker died) with {@link JobStore#claim}, and runs {@link
+ * CorpusScan} on its own thread with the work folder {@code data/scans/ID/work}. A heartbeat renews
+ * the lease and records progress; every checkpoint the scan writes is recorded in the job row. A
+ * restarted (or other) instance that claims the job runs the scan on the same work folder, which
+ * resumes from the checkpoint, so the result equals an uninterrupted run. The job ends with its
+ * audit row in one transaction.
+ */
+public final class ScanJobs implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ScanJobs.class.getName());
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final String KIND = "scan";
+
+  private final ServiceConfig config;
+  private final JobStore store;
+  private final KeySet keys;
+  private final Tokenizer tokenizer = Tokenizers.byName(Tokenizers.CL100K_BASE);
+  private final String worker = "instance-" + UUID.randomUUID();
+  private final Duration lease;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "telltale-scan-poller"));
+  private final ExecutorService runners =
+      Executors.newCachedThreadPool(r -> daemon(r, "telltale-scan"));
+
+  /** The live state of a job this instance runs. */
+  private static final class Running {
+    volatile long documents;
+    volatile long bytes;
+    volatile boolean cancel;
+    volatile boolean lost;
+  }
+
+  public ScanJobs(ServiceConfig config, JobStore store, KeySet keys) {
+    this.config = config;
+    this.store = store;
+    this.keys = keys;
+    this.lease = Duration.ofSeconds(config.scanLeaseSeconds());
+  }
+
+  /** The folder of job {@code id} under the data directory. */
+  static Path jobDir(ServiceConfig config, String id) {
+    return config.dataDir().resolve("scans").resolve(id);
+  }
+
+  /** Starts polling for work. */
+  public void start() {
+    if (config.scanRunners() == 0) {
+      return;
+    }
+    long heartbeatMs = Math.max(200, lease.toMillis() / 3);
+    poller.scheduleWithFixedDelay(this::poll, 0, Math.min(500, heartbeatMs), TimeUnit.MILLISECONDS);
+  }
+
+  private void poll() {
+    try {
+      for (Map.Entry<String, Running> e : running.entrySet()) {
+        Running r = e.getValue();
+        Optional<Boolean> cancel =
+            store.progress(e.getKey(), worker, lease, r.documents, r.bytes, Optional.empty());
+        if (cancel.isEmpty()) {
+          r.lost = true;
+        } else if (cancel.get()) {
+          r.cancel = true;
+        }
+      }
+      if (running.size() >= config.scanRunners()) {
+        return;
+      }
+      for (String id : store.runnable(KIND, config.scanRunners())) {
+        if (running.size() >= config.scanRunners() || running.containsKey(id)) {
+          continue;
+        }
+        if (store.claim(id, worker, lease)) {
+          running.put(id, new Running());
+          runners.submit(() -> run(id));
+        }
+      }
+    } catch (RuntimeException e) {
+      // The database may be briefly down: try again at the next tick.
+      LOG.log(Level.WARNING, "scan job poll failed: " + e.getMessage());
+    }
+  }
+
+  /** Parameters of a scan job, stored as JSON in the row. */
+  record Params(String field, double fdr, Optional<String> keyId) {
+    String toJson() {
+      ObjectNode o = MAPPER.createObjectNode();
+      o.put("field", field);
+      o.put("fdr", fdr);
+      keyId.ifPresent(k -> o.put("key_id", k));
+      return o.toString();
+    }
+
+    static Params fromJson(String s) {
+      try {
+        JsonNode n = MAPPER.readTree(s);
+        return new Params(
+            n.get("field").asText(),
+            n.get("fdr").asDouble(),
+            n.hasNonNull("key_id") ? Optional.of(n.get("key_id").asText()) : Optional.empty());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("unreadable job parameters", e);
+      }
+    }
+  }
+
+  /** The key set a job scans with: all keys, or the one named. */
+  static Optional<KeySet> keysFor(KeySet keys, Optional<String> keyId) {
+    if (keyId.isEmpty()) {
+      return Optional.of(keys);
+    }
+    Optional<WatermarkKey> k;
+    try {
+      k = keys.get(new KeyId(keyId.get()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return k.map(KeySet::single);
+  }
+
+  private void run(String id) {
+    Running state = running.get(id);
+    try {
+      JobStore.ScanRow row = store.scan(id).orElseThrow();
+      if (row.cancelRequested()) {
+        // Cancelled while its previous worker was dying: end it without scanning on.
+        store.finish(
+            id,
+            worker,
+            "cancelled",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(auditWithout(row, row.inputSha256().orElse(""), "cancelled")));
+        return;
+      }
+      Params p = Params.fromJson(row.params());
+      KeySet set = keysFor(keys, p.keyId()).orElseThrow();
+      Path work = jobDir(config, id).resolve("work");
+      Path checkpointFile = work.resolve("checkpoint.json");
+      CorpusScan.Options options =
+          CorpusScan.Options.defaults()
+              .withThreads(config.scanThreads())
+              .withFdr(p.fdr())
+              .withCheckpointEvery(config.scanCheckpointEvery());
+      ScanListener listener =
+          new ScanListener() {
+            FileTime seen = modified(checkpointFile);
+
+            @Override
+            public void progress(ScanProgress progress) {
+              state.documents = progress.documents();
+              state.bytes = progress.bytes();
+              FileTime now = modified(checkpointFile);
+              if (now != null && !now.equals(seen)) {
+                // The scan just wrote a checkpoint: record it in the row under the lease.
+                seen = now;
+                ObjectNode cp = MAPPER.createObjectNode();
+                cp.put("documents", progress.documents());
+                cp.put("bytes", progress.bytes());
+                cp.put("at", Instant.now().toString());
+                Optional<Boolean> cancel =
+                    store.progress(
+                        id,
+                        worker,
+                        lease,
+                        progress.documents(),
+                        progress.bytes(),
+                        Optional.of(cp.toString()));
+                if (cancel.isEmpty()) {
+                  state.lost = true;
+                } else if (cancel.get()) {
+                  state.cancel = true;
+                }
+              }
+            }
+
+            @Override
+            public boolean cancelRequested() {
+              if (state.lost) {
+                // Another worker may own the job and its work folder now: stop without writing
+                // a checkpoint (a cancel would write one).
+                throw new LeaseLostException();
+              }
+              return state.cancel;
+            }
+          };
+      String digest = row.inputSha256().orElse("");
+      try (DocumentSource source =
+          DocumentSource.files(List.of(Path.of(row.inputRef())), p.field())) {
+        ScanResult r = CorpusScan.of(set, tokenizer, options).run(source, work, listener);
+        ObjectNode json = ScanJson.of(r);
+        AuditLog.Entry audit =
+            new AuditLog.Entry(
+                0,
+                Instant.now(),
+                row.ownerTokenId(),
+                "/v1/scans",
+                digest,
+                (int) Math.min(Integer.MAX_VALUE, r.tokens()),
+                Optional.of(r.best().keyId().value()),
+                Optional.of(r.suspectCount() > 0 ? "suspects" : "no-suspects"),
+                Optional.of(r.pooled().pValue()),
+                Optional.of(r.pooled().log10PValue()));
+        store.finish(
+            id,
+            worker,
+            "succeeded",
+            Optional.of(json.toString()),
+            Optional.empty(),
+            Optional.of(audit));
+      } catch (LeaseLostException e) {
+        LOG.warning("scan job " + id + " lost its lease; another worker continues it");
+      } catch (ScanCancelledException e) {
+        if (!state.lost) {
+          store.finish(
+              id,
+              worker,
+              "cancelled",
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of(auditWithout(row, digest, "cancelled")));
+        }
+      } catch (CorpusInputException e) {
+        // The message names the stored input file; the caller knows it as "the corpus".
+        String msg = e.getMessage().replace(row.inputRef(), "the corpus");
+        store.finish(
+            id,
+            worker,
+            "failed",
+            Optional.empty(),
+            Optional.of(msg),
+            Optional.of(auditWithout(row, digest, "failed")));
+      }
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "scan job " + id + " failed", e);
+      try {
+        store.finish(
+            id,
+            worker,
+            "failed",
+            Optional.empty(),
+            Optional.of("internal error"),
+            Optional.empty());
+      } catch (RuntimeException ignored) {
+        // The lease expires and another attempt is made.
+      }
+    } finally {
+      running.remove(id);
+    }
+  }
+
+  private static AuditLog.Entry auditWithout(JobStore.ScanRow row, String digest, String verdict) {
+    return new AuditLog.Entry(
+        0,
+        Instant.now(),
+        row.ownerTokenId(),
+        "/v1/scans",
+        digest,
+        0,
+        Optional.empty(),
+        Optional.of(verdict),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  private static FileTime modified(Path f) {
+    try {
+      return Files.exists(f) ? Files.getLastModifiedTime(f) : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Stops polling; running scans stop at their next batch and leave their lease to expire. */
+  @Override
+  public void close() {
+    poller.shutdownNow();
+    running.values().forEach(r -> r.lost = true);
+    runners.shutdown();
+    try {
+      runners.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** This worker no longer holds the job's lease. */
+  private static final class LeaseLostException extends RuntimeException {
+    LeaseLostException() {
+      super("lease lost", null, false, false);
+    }
+  }
+}

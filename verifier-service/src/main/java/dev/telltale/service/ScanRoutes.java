@@ -1,0 +1,448 @@
+package dev.telltale.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.key.KeySet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * The scan-job routes. {@code POST /v1/scans} streams an upload to {@code data/scans/ID/} (never
+ * held in memory, bounded by {@code limits.upload_bytes}) or names a server-side file inside a
+ * folder of {@code scans.allowed_paths}; {@link ScanJobs} runs the job. A job is visible to the
+ * token that created it and to auditors and admins; to any other token it does not exist (404).
+ */
+final class ScanRoutes {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Vertx vertx;
+  private final ServiceConfig config;
+  private final JobStore jobs;
+  private final KeySet keys;
+  private final WorkerExecutor worker;
+  private final RequestSchema pathSchema;
+
+  ScanRoutes(
+      Vertx vertx,
+      ServiceConfig config,
+      JobStore jobs,
+      KeySet keys,
+      WorkerExecutor worker,
+      RequestSchema pathSchema) {
+    this.vertx = vertx;
+    this.config = config;
+    this.jobs = jobs;
+    this.keys = keys;
+    this.worker = worker;
+    this.pathSchema = pathSchema;
+  }
+
+  private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    return worker.executeBlocking(work, false).onFailure(ctx::fail);
+  }
+
+  /** {@code POST /v1/scans}: the request is paused until the token and limits are checked. */
+  void create(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    String type =
+        Optional.ofNullable(ctx.request().getHeader("Content-Type"))
+            .map(s -> s.split(";")[0].trim().toLowerCase(Locale.ROOT))
+            .orElse("");
+    String suffix;
+    switch (type) {
+      case "application/json" -> suffix = null;
+      case "application/x-ndjson", "application/jsonl", "application/jsonlines" -> suffix = "jsonl";
+      case "text/plain" -> suffix = "txt";
+      default -> {
+        ctx.fail(
+            new ProblemException(
+                415,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send a JSONL corpus as application/x-ndjson, one text as text/plain, or"
+                    + " {\"path\": ...} as application/json"));
+        return;
+      }
+    }
+    long limit = suffix == null ? config.maxBodyBytes() : config.maxUploadBytes();
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
+      ctx.fail(tooLarge(limit));
+      return;
+    }
+    Params p;
+    try {
+      p = params(ctx.queryParam("field"), ctx.queryParam("fdr"), ctx.queryParam("key_id"));
+    } catch (ProblemException e) {
+      ctx.fail(e);
+      return;
+    }
+    blocking(ctx, () -> checkConcurrency(t))
+        .onSuccess(
+            ok -> {
+              if (suffix == null) {
+                collect(ctx, limit).onSuccess(body -> createFromPath(ctx, t, body, p));
+              } else {
+                upload(ctx, t, suffix, limit, p);
+              }
+            });
+  }
+
+  private record Params(String field, double fdr, Optional<String> keyId) {}
+
+  private Params params(
+      java.util.List<String> field, java.util.List<String> fdr, java.util.List<String> keyId) {
+    String f = field.isEmpty() ? "text" : field.get(0);
+    if (f.isEmpty() || f.length() > 200) {
+      throw ProblemException.badRequest("bad-parameter", "field must be 1..200 characters");
+    }
+    double q = 0.01;
+    if (!fdr.isEmpty()) {
+      try {
+        q = Double.parseDouble(fdr.get(0));
+      } catch (NumberFormatException e) {
+        q = Double.NaN;
+      }
+      if (!(q > 0 && q < 1)) {
+        throw ProblemException.badRequest("bad-parameter", "fdr must be a number in (0, 1)");
+      }
+    }
+    Optional<String> k = keyId.isEmpty() ? Optional.empty() : Optional.of(keyId.get(0));
+    if (ScanJobs.keysFor(keys, k).isEmpty()) {
+      throw ProblemException.badRequest("unknown-key", "the service has no key with this id");
+    }
+    return new Params(f, q, k);
+  }
+
+  private boolean checkConcurrency(TokenStore.ApiToken t) {
+    if (jobs.active(t.id()) >= config.scanConcurrentPerToken()) {
+      throw new ProblemException(
+          429,
+          "too-many-jobs",
+          "Too many requests",
+          "this token already has "
+              + config.scanConcurrentPerToken()
+              + " queued or running scans; wait for one to end or cancel it");
+    }
+    return true;
+  }
+
+  private static ProblemException tooLarge(long limit) {
+    return new ProblemException(
+        413, "upload-too-large", "Content too large", "the limit is " + limit + " bytes");
+  }
+
+  /** A small JSON body, read with a bound. */
+  private Future<Buffer> collect(RoutingContext ctx, long limit) {
+    HttpServerRequest req = ctx.request();
+    Buffer body = Buffer.buffer();
+    io.vertx.core.Promise<Buffer> done = io.vertx.core.Promise.promise();
+    req.handler(
+        b -> {
+          if (body.length() + b.length() > limit) {
+            req.handler(null);
+            done.tryFail(tooLarge(limit));
+          } else {
+            body.appendBuffer(b);
+          }
+        });
+    req.exceptionHandler(done::tryFail);
+    req.endHandler(v -> done.tryComplete(body));
+    req.resume();
+    return done.future().onFailure(ctx::fail);
+  }
+
+  /** Streams the body to disk with back-pressure, hashing it on the way. */
+  private void upload(
+      RoutingContext ctx, TokenStore.ApiToken t, String suffix, long limit, Params p) {
+    String id = UUID.randomUUID().toString();
+    Path dir = ScanJobs.jobDir(config, id);
+    Path file = dir.resolve("corpus." + suffix);
+    HttpServerRequest req = ctx.request();
+    MessageDigest sha = sha256();
+    long[] size = {0};
+    blocking(ctx, () -> Files.createDirectories(dir))
+        .compose(v -> vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true)))
+        .onFailure(ctx::fail)
+        .onSuccess(
+            (AsyncFile f) -> {
+              boolean[] failed = {false};
+              req.handler(
+                  b -> {
+                    if (failed[0]) {
+                      return;
+                    }
+                    size[0] += b.length();
+                    if (size[0] > limit) {
+                      failed[0] = true;
+                      f.close().onComplete(x -> deleteQuietly(dir));
+                      ctx.fail(tooLarge(limit));
+                      return;
+                    }
+                    sha.update(b.getBytes());
+                    f.write(b);
+                    if (f.writeQueueFull()) {
+                      req.pause();
+                      f.drainHandler(x -> req.resume());
+                    }
+                  });
+              req.exceptionHandler(
+                  e -> {
+                    failed[0] = true;
+                    f.close().onComplete(x -> deleteQuietly(dir));
+                  });
+              req.endHandler(
+                  v -> {
+                    if (failed[0]) {
+                      return;
+                    }
+                    String digest = HexFormat.of().formatHex(sha.digest());
+                    f.close()
+                        .compose(
+                            x ->
+                                blocking(
+                                    ctx,
+                                    () -> {
+                                      jobs.create(
+                                          id,
+                                          ScanJobs.KIND,
+                                          t.id(),
+                                          file.toString(),
+                                          digest,
+                                          jobParams(p));
+                                      return id;
+                                    }))
+                        .onFailure(x -> deleteQuietly(dir))
+                        .onSuccess(x -> accepted(ctx, id, digest, size[0]));
+                  });
+              req.resume();
+            });
+  }
+
+  private void createFromPath(RoutingContext ctx, TokenStore.ApiToken t, Buffer raw, Params q) {
+    blocking(
+            ctx,
+            () -> {
+              JsonNode n = JsonBody.parse(raw);
+              pathSchema
+                  .violation(n)
+                  .ifPresent(
+                      v -> {
+                        throw ProblemException.badRequest("schema-violation", v);
+                      });
+              Params p =
+                  params(
+                      java.util.List.of(n.has("field") ? n.get("field").asText() : q.field()),
+                      java.util.List.of(
+                          n.has("fdr") ? n.get("fdr").asText() : Double.toString(q.fdr())),
+                      n.has("key_id")
+                          ? java.util.List.of(n.get("key_id").asText())
+                          : q.keyId().map(java.util.List::of).orElse(java.util.List.of()));
+              Path file = allowedFile(n.get("path").asText());
+              String digest = digest(file);
+              String id = UUID.randomUUID().toString();
+              jobs.create(id, ScanJobs.KIND, t.id(), file.toString(), digest, jobParams(p));
+              return new String[] {id, digest, Long.toString(Files.size(file))};
+            })
+        .onSuccess(r -> accepted(ctx, r[0], r[1], Long.parseLong(r[2])));
+  }
+
+  /**
+   * The real path of {@code requested} if it is a regular file inside an allowed folder (symbolic
+   * links resolved first, so neither {@code ..} nor a link leads out); a problem otherwise.
+   */
+  private Path allowedFile(String requested) {
+    if (config.scanRoots().isEmpty()) {
+      throw new ProblemException(
+          403,
+          "paths-not-allowed",
+          "Forbidden",
+          "this service reads no server-side paths (scans.allowed_paths is empty); upload the"
+              + " corpus instead");
+    }
+    Path real;
+    try {
+      Path p = Path.of(requested);
+      if (!p.isAbsolute()) {
+        throw ProblemException.badRequest("bad-path", "path must be absolute");
+      }
+      real = p.toRealPath();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw ProblemException.badRequest("bad-path", "no such file");
+    }
+    for (Path root : config.scanRoots()) {
+      Path r;
+      try {
+        r = root.toRealPath();
+      } catch (IOException e) {
+        continue;
+      }
+      if (real.startsWith(r)) {
+        if (!Files.isRegularFile(real)) {
+          throw ProblemException.badRequest("bad-path", "path must name a regular file");
+        }
+        return real;
+      }
+    }
+    throw new ProblemException(
+        403, "path-not-allowed", "Forbidden", "path is outside the folders scans may read");
+  }
+
+  private static String digest(Path file) throws IOException {
+    MessageDigest sha = sha256();
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static String jobParams(Params p) {
+    return new ScanJobs.Params(p.field(), p.fdr(), p.keyId()).toJson();
+  }
+
+  private void accepted(RoutingContext ctx, String id, String digest, long bytes) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("id", id);
+    o.put("state", "queued");
+    o.put("input_sha256", digest);
+    o.put("input_bytes", bytes);
+    o.put("location", "/v1/scans/" + id);
+    ctx.response().putHeader("Location", "/v1/scans/" + id);
+    JsonBody.write(ctx, 202, o);
+  }
+
+  /** The job if this token may see it; a 404 problem otherwise (its existence is not revealed). */
+  private JobStore.ScanRow visible(RoutingContext ctx, String id) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Optional<JobStore.ScanRow> row = id.length() == 36 ? jobs.scan(id) : Optional.empty();
+    if (row.isEmpty()
+        || (t.role() == Role.INVESTIGATOR && !row.get().ownerTokenId().equals(t.id()))) {
+      throw ProblemException.notFound("unknown-scan", "no scan with this id");
+    }
+    return row.get();
+  }
+
+  static String publicState(String stored) {
+    return "succeeded".equals(stored) ? "done" : stored;
+  }
+
+  void get(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> visible(ctx, id))
+        .onSuccess(
+            row -> {
+              ObjectNode o = MAPPER.createObjectNode();
+              o.put("id", row.id());
+              o.put("state", publicState(row.state()));
+              o.put("input_sha256", row.inputSha256().orElse(""));
+              ObjectNode prog = o.putObject("progress");
+              prog.put("documents", row.documentsDone());
+              prog.put("bytes", row.bytesDone());
+              if (row.cancelRequested() && "running".equals(row.state())) {
+                o.put("cancel_requested", true);
+              }
+              row.checkpoint()
+                  .ifPresent(
+                      c -> {
+                        try {
+                          o.set("checkpoint", MAPPER.readTree(c));
+                        } catch (IOException e) {
+                          // A checkpoint row is written by this service; never unreadable.
+                        }
+                      });
+              row.error().ifPresent(e -> o.put("error", e));
+              if (row.result().isPresent()) {
+                try {
+                  o.set("result", MAPPER.readTree(row.result().get()));
+                } catch (IOException e) {
+                  ctx.fail(e);
+                  return;
+                }
+                o.put("documents", "/v1/scans/" + id + "/documents");
+              }
+              JsonBody.write(ctx, 200, o);
+            });
+  }
+
+  void documents(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> visible(ctx, id))
+        .onSuccess(
+            row -> {
+              if (!"succeeded".equals(row.state())) {
+                ctx.fail(
+                    new ProblemException(
+                        409, "scan-not-done", "Conflict", "the scan is " + row.state()));
+                return;
+              }
+              Path f = ScanJobs.jobDir(config, id).resolve("work").resolve("documents.jsonl");
+              ctx.response().putHeader("Content-Type", "application/x-ndjson");
+              ctx.response().sendFile(f.toString()).onFailure(ctx::fail);
+            });
+  }
+
+  void cancel(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    blocking(
+            ctx,
+            () -> {
+              JobStore.ScanRow row = visible(ctx, id);
+              if (t.role() == Role.AUDITOR) {
+                throw new ProblemException(
+                    403, "forbidden", "Forbidden", "auditors may read scans, not cancel them");
+              }
+              if (!jobs.cancel(id)) {
+                throw new ProblemException(
+                    409, "scan-ended", "Conflict", "the scan is " + publicState(row.state()));
+              }
+              return jobs.scan(id).orElseThrow();
+            })
+        .onSuccess(
+            row -> {
+              ObjectNode o = MAPPER.createObjectNode();
+              o.put("id", row.id());
+              o.put("state", publicState(row.state()));
+              o.put("cancel_requested", true);
+              JsonBody.write(ctx, 202, o);
+            });
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // Leftover upload folders hold no job and are harmless.
+    }
+  }
+}

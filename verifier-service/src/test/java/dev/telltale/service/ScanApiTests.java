@@ -1,0 +1,204 @@
+package dev.telltale.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.forensics.CorpusScan;
+import dev.telltale.forensics.DocumentSource;
+import dev.telltale.forensics.ScanJson;
+import dev.telltale.forensics.ScanListener;
+import dev.telltale.forensics.ScanResult;
+import dev.telltale.text.Tokenizers;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /v1/scans} over real HTTP, run against each database by the subclasses: every finished
+ * job's summary equals core's {@link CorpusScan} of the same corpus, value for value.
+ */
+abstract class ScanApiTests extends ServiceTestBase {
+
+  /** The scan corpus as JSONL, one {@code {"id", "text"}} object a line. */
+  static byte[] corpusJsonl() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    List<String> texts = Fixtures.scanTexts();
+    for (int i = 0; i < texts.size(); i++) {
+      ObjectNode o = MAPPER.createObjectNode();
+      o.put("id", (i < 6 ? "wm-" : "plain-") + i);
+      o.put("body", texts.get(i));
+      sb.append(MAPPER.writeValueAsString(o)).append('\n');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What core answers for {@code file}: the reference every job result must equal. */
+  static JsonNode coreScan(Path file, String field, double fdr, Path work) throws Exception {
+    try (DocumentSource src = DocumentSource.files(List.of(file), field)) {
+      ScanResult r =
+          CorpusScan.of(
+                  Fixtures.KEYS,
+                  Tokenizers.byName(Tokenizers.CL100K_BASE),
+                  CorpusScan.Options.defaults().withFdr(fdr))
+              .run(src, work, ScanListener.NONE);
+      return MAPPER.readTree(ScanJson.of(r).toString());
+    }
+  }
+
+  /** Polls the job until it ends (at most a minute). */
+  JsonNode awaitEnd(String id, String bearer) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      HttpResponse<Buffer> r = get("/v1/scans/" + id, bearer);
+      assertEquals(200, r.statusCode(), r::bodyAsString);
+      JsonNode j = json(r);
+      String state = j.get("state").asText();
+      if (!state.equals("queued") && !state.equals("running")) {
+        return j;
+      }
+      assertTrue(System.nanoTime() < deadline, "the scan did not end: " + j);
+      Thread.sleep(100);
+    }
+  }
+
+  static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  @Test
+  void anUploadedCorpusScansToTheCoreResultWithDocumentsAndAnAuditRow() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    byte[] corpus = corpusJsonl();
+    HttpResponse<Buffer> created =
+        upload("?field=body&fdr=0.05", inv, "application/x-ndjson", corpus);
+    assertEquals(202, created.statusCode(), created::bodyAsString);
+    String id = json(created).get("id").asText();
+    assertEquals("/v1/scans/" + id, created.getHeader("Location"));
+    assertEquals(sha256(corpus), json(created).get("input_sha256").asText());
+
+    JsonNode done = awaitEnd(id, inv);
+    assertEquals("done", done.get("state").asText(), done::toString);
+    Path file = Files.write(Files.createTempDirectory(dir, "ref").resolve("c.jsonl"), corpus);
+    JsonNode expected = coreScan(file, "body", 0.05, file.resolveSibling("work"));
+    assertEquals(expected, done.get("result"), "service and core scan differ");
+    assertEquals(24, done.get("progress").get("documents").asLong());
+    assertEquals(24, done.get("checkpoint").get("documents").asLong(), done::toString);
+    // The watermarked documents make the pooled test decisive and are all suspects.
+    assertTrue(expected.get("log10_pooled_p_value").asDouble() < -10, expected::toString);
+    List<String> suspects = new java.util.ArrayList<>();
+    expected.get("suspect_documents").get("ids").forEach(s -> suspects.add(s.asText()));
+    for (int i = 0; i < 6; i++) {
+      assertTrue(suspects.contains("wm-" + i), expected::toString);
+    }
+
+    HttpResponse<Buffer> docs = get(done.get("documents").asText(), inv);
+    assertEquals(200, docs.statusCode(), docs::bodyAsString);
+    assertEquals(
+        Files.readString(file.resolveSibling("work").resolve("documents.jsonl")),
+        docs.bodyAsString());
+
+    JsonNode audit = json(get("/v1/audit?limit=1000", newToken(Role.AUDITOR))).get("entries");
+    int rows = 0;
+    for (JsonNode row : audit) {
+      if (row.get("route").asText().equals("/v1/scans")
+          && row.get("token_id").asText().equals(inv.substring(3, 19))
+          && row.get("input_sha256").asText().equals(sha256(corpus))) {
+        rows++;
+        assertEquals(expected.get("pooled_p_value").asDouble(), row.get("p_value").asDouble());
+        assertEquals(expected.get("tokens").asInt(), row.get("input_tokens").asInt());
+      }
+    }
+    assertEquals(1, rows, "one audit row per scan");
+    String metrics = get("/metrics", null).bodyAsString();
+    assertTrue(metrics.contains("telltale_jobs{state=\"succeeded\"}"), metrics);
+  }
+
+  @Test
+  void aServerSidePathScansOnlyInsideAnAllowedFolder() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    byte[] corpus = corpusJsonl();
+    Path allowed = Files.write(dir.resolve("allowed").resolve("corpus.jsonl"), corpus);
+    Path outside = Files.write(dir.resolve("secret.jsonl"), corpus);
+
+    HttpResponse<Buffer> r =
+        post(
+            "/v1/scans",
+            inv,
+            MAPPER.createObjectNode().put("path", allowed.toString()).put("field", "body"));
+    assertEquals(202, r.statusCode(), r::bodyAsString);
+    JsonNode done = awaitEnd(json(r).get("id").asText(), inv);
+    assertEquals("done", done.get("state").asText(), done::toString);
+    Path ref = Files.createTempDirectory(dir, "ref");
+    assertEquals(coreScan(allowed, "body", 0.01, ref.resolve("work")), done.get("result"));
+
+    String traversal = dir.resolve("allowed").toString() + "/../secret.jsonl";
+    for (String p : List.of(outside.toString(), traversal, "/etc/passwd")) {
+      assertProblem(
+          post("/v1/scans", inv, MAPPER.createObjectNode().put("path", p)),
+          403,
+          "path-not-allowed");
+    }
+    Path link = dir.resolve("allowed").resolve("link.jsonl");
+    Files.createSymbolicLink(link, outside);
+    assertProblem(
+        post("/v1/scans", inv, MAPPER.createObjectNode().put("path", link.toString())),
+        403,
+        "path-not-allowed");
+    assertProblem(
+        post("/v1/scans", inv, MAPPER.createObjectNode().put("path", "allowed/corpus.jsonl")),
+        400,
+        "bad-path");
+    assertProblem(
+        post(
+            "/v1/scans",
+            inv,
+            MAPPER.createObjectNode().put("path", dir.resolve("allowed/none.jsonl").toString())),
+        400,
+        "bad-path");
+    assertProblem(
+        post("/v1/scans", inv, MAPPER.createObjectNode().put("file", "x")),
+        400,
+        "schema-violation");
+  }
+
+  @Test
+  void scanRoutesRefuseWhoMayNotAndWhatIsTooLarge() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    byte[] corpus = corpusJsonl();
+    assertProblem(upload("", null, "application/x-ndjson", corpus), 401, "unauthorized");
+    assertProblem(
+        upload("", newToken(Role.AUDITOR), "application/x-ndjson", corpus), 403, "forbidden");
+    assertProblem(
+        upload("", inv, "application/octet-stream", corpus), 415, "unsupported-media-type");
+    assertProblem(
+        upload("", inv, "text/plain", new byte[(int) UPLOAD_LIMIT + 1]), 413, "upload-too-large");
+    assertProblem(upload("?fdr=2", inv, "text/plain", corpus), 400, "bad-parameter");
+    assertProblem(upload("?key_id=nope", inv, "text/plain", corpus), 400, "unknown-key");
+
+    HttpResponse<Buffer> created = upload("", inv, "text/plain", Fixtures.HUMAN.getBytes());
+    assertEquals(202, created.statusCode(), created::bodyAsString);
+    String id = json(created).get("id").asText();
+    assertEquals("done", awaitEnd(id, inv).get("state").asText());
+    // Another investigator does not learn that the job exists; auditors and admins read it.
+    assertProblem(get("/v1/scans/" + id, newToken(Role.INVESTIGATOR)), 404, "unknown-scan");
+    assertProblem(
+        get("/v1/scans/" + id + "/documents", newToken(Role.INVESTIGATOR)), 404, "unknown-scan");
+    assertEquals(200, get("/v1/scans/" + id, newToken(Role.AUDITOR)).statusCode());
+    assertEquals(200, get("/v1/scans/" + id, admin).statusCode());
+    assertProblem(
+        send(HttpMethod.DELETE, "/v1/scans/" + id, newToken(Role.AUDITOR), null), 403, "forbidden");
+    assertProblem(send(HttpMethod.DELETE, "/v1/scans/" + id, inv, null), 409, "scan-ended");
+    assertProblem(get("/v1/scans/" + java.util.UUID.randomUUID(), inv), 404, "unknown-scan");
+    assertProblem(get("/v1/scans/nope", inv), 404, "unknown-scan");
+    assertProblem(get("/v1/scans/" + id, null), 401, "unauthorized");
+  }
+}
