@@ -3,8 +3,6 @@ package dev.telltale.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.forensics.CorpusInputException;
 import dev.telltale.forensics.Document;
@@ -139,27 +137,12 @@ final class RadioactivityCommand implements Callable<Integer> {
       RadioactivityTest t = RadioactivityTest.of(k, options, filter);
       results.add(reading ? t.readingMode(readings) : t.closedModel(exchanges));
     }
-    RadioactivityResult best = results.get(0);
-    for (RadioactivityResult r : results) {
-      if (r.p().log10PValue() < best.p().log10PValue()) {
-        best = r;
-      }
-    }
-    double familyLog10 = Math.min(0, best.p().log10PValue() + Math.log10(results.size()));
-    boolean radioactive = familyLog10 <= Math.log10(alpha);
+    RadioactivityResult best = ScanJson.strongest(results);
+    double familyLog10 = ScanJson.familyWiseLog10(results);
+    boolean radioactive = ScanJson.isRadioactive(results, alpha);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
-      ObjectNode j = ScanJson.of(best);
-      j.put("keys_tested", results.size());
-      j.put("family_wise_log10_p_value", familyLog10);
-      j.put("dedup", !noDedup);
-      j.put("prompt_filter", promptFilter);
-      j.put("malformed_lines", malformed);
-      j.put("alpha", alpha);
-      j.put("verdict", radioactive ? "radioactive" : "not_radioactive");
-      ArrayNode all = j.putArray("keys");
-      results.forEach(r -> all.add(ScanJson.of(r)));
-      o.println(j);
+      o.println(ScanJson.radioactivity(results, alpha, !noDedup, promptFilter, malformed));
     } else {
       o.printf(
           "key        %s (%s), %s mode, %d records%n",

@@ -106,11 +106,61 @@ class ServiceCommandsTest {
           Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
           Files.getPosixFilePermissions(keys));
       checkProvenanceAgainstTheCli(port, bearer, keys);
+      checkRadioactivityAgainstTheCli(port, bearer, keys);
     } finally {
       server.interrupt();
       server.join(30_000);
     }
     assertEquals(ExitCode.OK, exit.get());
+  }
+
+  /**
+   * {@code /v1/radioactivity} answers exactly what {@code telltale radioactivity --json} prints for
+   * the same exchanges as JSONL, for each prompt filter.
+   */
+  private void checkRadioactivityAgainstTheCli(int port, String bearer, Path keys)
+      throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    String[][] exchanges = {
+      {"What did the committee do?", "The committee adopted the report after a long debate."},
+      {"And the Council?", "The Council has not yet replied to the committee's letter."},
+      {"Any other business?", "Madam President, on a point of order concerning the minutes."}
+    };
+    StringBuilder jsonl = new StringBuilder();
+    var answers = mapper.createArrayNode();
+    for (String[] e : exchanges) {
+      ObjectNode line = mapper.createObjectNode().put("prompt", e[0]).put("answer", e[1]);
+      jsonl.append(line).append('\n');
+      answers.add(line);
+    }
+    Path input = Files.writeString(dir.resolve("answers.jsonl"), jsonl.toString());
+    for (String filter : new String[] {"own", "all", "none"}) {
+      CliRun cli =
+          CliRun.run(
+              "radioactivity",
+              "--keys",
+              keys.toString(),
+              "--json",
+              "--prompt-filter",
+              filter,
+              input.toString());
+      assertEquals(ExitCode.NOT_DETECTED, cli.exitCode(), cli.err());
+      ObjectNode body = mapper.createObjectNode();
+      body.set("answers", answers);
+      body.put("prompt_filter", filter);
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + port + "/v1/radioactivity"))
+                      .header("Authorization", "Bearer " + bearer)
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(mapper.readTree(cli.out()), mapper.readTree(r.body()), filter);
+    }
   }
 
   private void checkProvenanceAgainstTheCli(int port, String bearer, Path keys) throws Exception {

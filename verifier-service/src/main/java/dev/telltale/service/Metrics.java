@@ -23,6 +23,7 @@ public final class Metrics {
   private final ConcurrentHashMap<String, LongAdder> detections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> verifications = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> attributions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> radioactivity = new ConcurrentHashMap<>();
   private final LongAdder rateLimited = new LongAdder();
 
   /** Records one finished request; {@code route} is the route template, never a raw path. */
@@ -47,6 +48,11 @@ public final class Metrics {
   /** One attribution request: {@code attributed} when an account was named, else {@code none}. */
   public void attribution(String outcome) {
     attributions.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+  }
+
+  /** One radioactivity test with its verdict ({@code radioactive} or {@code not_radioactive}). */
+  public void radioactivity(String verdict) {
+    radioactivity.computeIfAbsent(verdict, k -> new LongAdder()).increment();
   }
 
   public void rateLimited() {
@@ -97,6 +103,16 @@ public final class Metrics {
             (outcome, n) ->
                 sb.append("telltale_attributions_total{outcome=\"")
                     .append(outcome)
+                    .append("\"} ")
+                    .append(n.sum())
+                    .append('\n'));
+    sb.append("# HELP telltale_radioactivity_tests_total Radioactivity tests by verdict.\n");
+    sb.append("# TYPE telltale_radioactivity_tests_total counter\n");
+    new TreeMap<>(radioactivity)
+        .forEach(
+            (verdict, n) ->
+                sb.append("telltale_radioactivity_tests_total{verdict=\"")
+                    .append(verdict)
                     .append("\"} ")
                     .append(n.sum())
                     .append('\n'));

@@ -52,6 +52,8 @@ public final class VerifierVerticle extends VerticleBase {
   private final RequestSchema attributionSchema;
   private final ProvenanceCheck provenance;
   private final AttributionCheck attribution;
+  private final RadioactivityCheck radioactivity;
+  private final RequestSchema radioactivitySchema;
   private final KeySet keys;
   private final RequestSchema scanPathSchema;
   private ScanRoutes scans;
@@ -77,6 +79,7 @@ public final class VerifierVerticle extends VerticleBase {
     this.problems = new ProblemHandler(config);
     this.provenance = new ProvenanceCheck(keys);
     this.attribution = new AttributionCheck(keys, config.maxTextChars());
+    this.radioactivity = new RadioactivityCheck(keys, config.maxTextChars());
     this.keys = keys;
     this.openApi = resource("/openapi.json");
     try {
@@ -86,6 +89,7 @@ public final class VerifierVerticle extends VerticleBase {
       this.createTokenSchema = new RequestSchema(schemas.get("CreateTokenRequest"));
       this.provenanceSchema = new RequestSchema(schemas.get("ProvenanceVerifyRequest"));
       this.attributionSchema = new RequestSchema(schemas.get("AttributionRequest"));
+      this.radioactivitySchema = new RequestSchema(schemas.get("RadioactivityRequest"));
       this.scanPathSchema = new RequestSchema(schemas.get("ScanPathRequest"));
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
@@ -146,6 +150,11 @@ public final class VerifierVerticle extends VerticleBase {
         .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
         .handler(this::rateLimit)
         .handler(this::attribute);
+    // The radioactivity test scores text under the secret keys: an oracle too, same bucket.
+    route(r, HttpMethod.POST, "/v1/radioactivity", body)
+        .handler(ctx -> auth.require(ctx, Role.INVESTIGATOR))
+        .handler(this::rateLimit)
+        .handler(this::testRadioactivity);
     // Verification uses only public keys (anyone with the JWKS can do it offline), so it is no
     // watermark oracle and not rate limited; the token is there to attribute the audit row.
     route(r, HttpMethod.POST, "/v1/provenance/verify", body)
@@ -377,6 +386,37 @@ public final class VerifierVerticle extends VerticleBase {
         .onSuccess(
             out -> {
               metrics.attribution(out.strongest().isPresent() ? "attributed" : "none");
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  private void testRadioactivity(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking(
+            ctx,
+            () -> {
+              RadioactivityCheck.Outcome out =
+                  radioactivity.test(
+                      RadioactivityCheck.Request.fromJson(validated(raw, radioactivitySchema)));
+              // The row keeps the body's digest, the verdict and the strongest key's p, never text.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/radioactivity",
+                      DetectionEngine.sha256Hex(raw.getBytes()),
+                      out.tokens(),
+                      Optional.of(out.strongest().keyId().value()),
+                      Optional.of(out.verdict()),
+                      Optional.of(out.strongest().p().pValue()),
+                      Optional.of(out.strongest().p().log10PValue())));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.radioactivity(out.verdict());
               JsonBody.write(ctx, 200, out.json());
             });
   }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code POST /v1/attribution} over real HTTP, run against each database by the subclasses. */
-abstract class AttributionApiTests extends ProvenanceApiTests {
+abstract class AttributionApiTests extends RadioactivityApiTests {
 
   /** What {@code telltale attribute --json} prints for these documents under the test keys. */
   static JsonNode coreAnswer(List<String> names, List<String> texts, double alpha, int top)
@@ -154,7 +154,7 @@ abstract class AttributionApiTests extends ProvenanceApiTests {
         "{\"text\": \"a b\", \"tokenizer\": \"gpt2\"}",
         "{\"text\": \"a b\", \"tokens\": [1, 2]}"
       })
-  void schemaViolationsAre400(String body) throws Exception {
+  void attributionSchemaViolationsAre400(String body) throws Exception {
     HttpResponse<Buffer> r =
         postRaw(
             "/v1/attribution", newToken(Role.INVESTIGATOR), body.getBytes(StandardCharsets.UTF_8));

@@ -121,6 +121,23 @@ final class Fixtures {
     return scanTexts;
   }
 
+  private static List<String[]> radioactiveAnswers;
+
+  /**
+   * Four prompt and answer pairs whose answers the teacher generated under the KGW key: what a
+   * model that copies our watermarked outputs would answer.
+   */
+  static synchronized List<String[]> radioactiveAnswers() {
+    if (radioactiveAnswers == null) {
+      List<String[]> a = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        a.add(new String[] {"Continue the debate, part " + i + ".", generate(120, 300 + i)});
+      }
+      radioactiveAnswers = List.copyOf(a);
+    }
+    return radioactiveAnswers;
+  }
+
   private static String generate(int tokens, long seed) {
     return generate(tokens, seed, Watermarker.of(KGW));
   }

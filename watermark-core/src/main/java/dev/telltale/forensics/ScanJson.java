@@ -3,6 +3,7 @@ package dev.telltale.forensics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * The one JSON form of a scan summary and of a radioactivity result, shared by the CLI, the demo
@@ -86,5 +87,55 @@ public final class ScanJson {
     o.put("p_value", r.p().pValue());
     o.put("log10_p_value", r.p().log10PValue());
     return o;
+  }
+
+  /**
+   * The object {@code telltale radioactivity --json} prints: the most significant key's result, the
+   * family-wise level over all keys tested (Bonferroni), the verdict at {@code alpha} and every
+   * key's result.
+   *
+   * @param results one result per key tested, in key-set order; not empty
+   * @param promptFilter the prompt filter's name as the CLI spells it (own, all, none)
+   */
+  public static ObjectNode radioactivity(
+      List<RadioactivityResult> results,
+      double alpha,
+      boolean dedup,
+      String promptFilter,
+      long malformedLines) {
+    RadioactivityResult best = strongest(results);
+    double familyLog10 = familyWiseLog10(results);
+    ObjectNode j = of(best);
+    j.put("keys_tested", results.size());
+    j.put("family_wise_log10_p_value", familyLog10);
+    j.put("dedup", dedup);
+    j.put("prompt_filter", promptFilter);
+    j.put("malformed_lines", malformedLines);
+    j.put("alpha", alpha);
+    j.put("verdict", isRadioactive(results, alpha) ? "radioactive" : "not_radioactive");
+    ArrayNode all = j.putArray("keys");
+    results.forEach(r -> all.add(of(r)));
+    return j;
+  }
+
+  /** The result with the smallest p-value (the first of equals). */
+  public static RadioactivityResult strongest(List<RadioactivityResult> results) {
+    RadioactivityResult best = results.get(0);
+    for (RadioactivityResult r : results) {
+      if (r.p().log10PValue() < best.p().log10PValue()) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  /** log10 of the strongest p-value times the number of keys tested, capped at 0. */
+  public static double familyWiseLog10(List<RadioactivityResult> results) {
+    return Math.min(0, strongest(results).p().log10PValue() + Math.log10(results.size()));
+  }
+
+  /** Whether the family-wise p-value is at most {@code alpha}. */
+  public static boolean isRadioactive(List<RadioactivityResult> results, double alpha) {
+    return familyWiseLog10(results) <= Math.log10(alpha);
   }
 }
