@@ -46,24 +46,8 @@ public final class JobStore {
 
   public String create(String kind, String ownerTokenId, String inputRef, String params) {
     String id = UUID.randomUUID().toString();
-    OffsetDateTime now = now();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO jobs (id, kind, state, owner_token_id, created_at, updated_at,"
-                    + " input_ref, params) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)")) {
-      ps.setString(1, id);
-      ps.setString(2, kind);
-      ps.setString(3, ownerTokenId);
-      ps.setObject(4, now);
-      ps.setObject(5, now);
-      ps.setString(6, inputRef);
-      ps.setString(7, params);
-      ps.executeUpdate();
-      return id;
-    } catch (SQLException e) {
-      throw new StorageException("cannot create job", e);
-    }
+    create(id, kind, ownerTokenId, inputRef, null, params);
+    return id;
   }
 
   /**
@@ -206,7 +190,7 @@ public final class JobStore {
     }
   }
 
-  /** Creates a queued job with a known id and input digest. */
+  /** Creates a queued job with a known id and input digest ({@code sha256} may be null). */
   public void create(
       String id, String kind, String ownerTokenId, String inputRef, String sha256, String params) {
     OffsetDateTime now = now();
