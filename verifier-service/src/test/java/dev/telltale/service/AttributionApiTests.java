@@ -185,10 +185,7 @@ abstract class AttributionApiTests extends RadioactivityApiTests {
   @Test
   void withoutTokenIs401AndOtherRolesAre403() throws Exception {
     Map<String, String> req = Map.of("text", "a b c");
-    assertProblem(post("/v1/attribution", null, req), 401, "unauthorized");
-    assertProblem(post("/v1/attribution", "not-a-token", req), 401, "unauthorized");
-    assertProblem(post("/v1/attribution", newToken(Role.AUDITOR), req), 403, "forbidden");
-    assertProblem(post("/v1/attribution", admin, req), 403, "forbidden");
+    assertInvestigatorOnly("/v1/attribution", req);
   }
 
   @Test

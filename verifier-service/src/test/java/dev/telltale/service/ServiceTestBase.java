@@ -161,6 +161,17 @@ abstract class ServiceTestBase {
     return MAPPER.readTree(r.bodyAsString());
   }
 
+  /**
+   * Asserts that an investigator-only POST route answers 401 without a token or with a bad one, and
+   * 403 to auditors and admins.
+   */
+  void assertInvestigatorOnly(String path, Object request) throws Exception {
+    assertProblem(post(path, null, request), 401, "unauthorized");
+    assertProblem(post(path, "not-a-token", request), 401, "unauthorized");
+    assertProblem(post(path, newToken(Role.AUDITOR), request), 403, "forbidden");
+    assertProblem(post(path, admin, request), 403, "forbidden");
+  }
+
   /** Asserts an RFC 9457 problem with this status and type. */
   static void assertProblem(HttpResponse<Buffer> r, int status, String type) throws Exception {
     assertEquals(status, r.statusCode(), r::bodyAsString);
