@@ -1,12 +1,15 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.key.KeySet;
+import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -30,6 +33,11 @@ final class DetectCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
+
+  @Option(
+      names = "--explain",
+      description = "With --json: add per-token marks (\"explain\") for a heat-map or a report.")
+  boolean explain;
 
   @Option(names = "--window", description = "Also search the best window (a watermarked passage).")
   boolean window;
@@ -62,10 +70,16 @@ final class DetectCommand implements Callable<Integer> {
     Tokenizer tok = tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
     String text = InputText.read(input, System.in);
-    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectText(text);
+    int[] ids = tok.encode(TextNormalizer.normalize(text));
+    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(DetectionJson.of(result, tok.name()).toString());
+      ObjectNode j = DetectionJson.of(result, tok.name());
+      if (explain) {
+        j.set(
+            "explain", TokenMarks.explain(set.get(result.best().keyId()).orElseThrow(), tok, ids));
+      }
+      out.println(j.toString());
     } else {
       printHuman(out, result);
     }
