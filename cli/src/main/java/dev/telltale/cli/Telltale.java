@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       VerifyCommand.class,
       CarrierCommand.class,
       AttributeCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {

@@ -204,7 +204,7 @@ public final class Report {
     } else {
       h.raw("<p>Re-run the command with the watermark key on the same input and compare the")
           .raw(" statistics:</p>\n<pre id=\"verify-command\"><code>")
-          .text("telltale " + in.kind().label() + rerunHint(in.kind()))
+          .text("telltale " + rerunHint(in.kind()))
           .raw("</code></pre>\n");
     }
     h.raw("</section>\n");
@@ -212,10 +212,10 @@ public final class Report {
 
   private static String rerunHint(ReportKind k) {
     return switch (k) {
-      case DETECTION -> " --keys KEYS.json --json --explain TEXT-FILE";
-      case SCAN -> " --keys KEYS.json --json CORPUS...";
-      case RADIOACTIVITY -> " --keys KEYS.json --json EXCHANGES.jsonl";
-      case ATTRIBUTION -> " --keys KEYS.json --json FILES...";
+      case DETECTION -> "detect --keys KEYS.json --json --explain TEXT-FILE";
+      case SCAN -> "scan --keys KEYS.json --json CORPUS...";
+      case RADIOACTIVITY -> "radioactivity --keys KEYS.json --json EXCHANGES.jsonl";
+      case ATTRIBUTION -> "attribute --keys KEYS.json --json FILES...";
     };
   }
 

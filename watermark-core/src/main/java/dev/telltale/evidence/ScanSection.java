@@ -114,8 +114,8 @@ final class ScanSection {
     h.raw("<p class=\"note\">")
         .text(
             "Documents by decade of their p-value (bars), against the count a corpus without our"
-                + " text would give (grey ticks: p is uniform under the null, so 90% of documents"
-                + " fall above 0.1, 9% between 0.01 and 0.1, and so on). A label 1e-k is the"
+                + " text would give (grey ticks: p is uniform or conservative under the null, so about 90% of"
+                + " documents fall above 0.1, 9% between 0.01 and 0.1, and so on). A label 1e-k is the"
                 + " decade 10^-(k+1) < p ≤ 10^-k.")
         .raw("</p>\n")
         .raw(

@@ -94,8 +94,8 @@ public record ScanResult(
     if (!(log10p < 0)) {
       return 0;
     }
-    // -0.5 is in decade 0 (0.1 < p <= 1); exactly -1 too (p = 0.1).
-    int d = (int) Math.ceil(-log10p) - 1;
+    // p = 10^-i exactly belongs to decade i: 10^-(i+1) < p <= 10^-i.
+    int d = (int) Math.min(Math.floor(-log10p), DECADE_BINS - 1);
     return Math.min(Math.max(d, 0), DECADE_BINS - 1);
   }
 }
