@@ -41,12 +41,17 @@ final class AttributionSection {
               + PValueWords.scientific(first.path("log10_p_value").asDouble())
               + ").");
     } else {
-      h.text("No document decoded to an account at significance level " + alpha + ".");
+      h.textWithPowers(
+          "No document decoded to an account at significance level " + Html.level(alpha) + ".");
     }
     h.raw("</p>\n<p class=\"note\">")
         .text("Correction: " + r.path("correction").asText() + ". Tokenizer ")
         .text(r.path("tokenizer").asText() + "; zero-bit detection at alpha ")
-        .text(r.path("detect_alpha").asDouble() + ", attribution at alpha " + alpha + ".")
+        .textWithPowers(
+            Html.level(r.path("detect_alpha").asDouble(1e-6))
+                + ", attribution at alpha "
+                + Html.level(alpha)
+                + ".")
         .raw("</p>\n</section>\n");
 
     h.raw(

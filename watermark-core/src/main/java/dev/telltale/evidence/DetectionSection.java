@@ -49,7 +49,7 @@ final class DetectionSection {
                 + "\" because p is "
                 + (positive ? "at or below" : "above")
                 + " the significance level alpha = "
-                + alpha
+                + Html.level(alpha)
                 + " chosen before the test.")
         .raw("</p>\n");
     JsonNode w = r.get("window");
@@ -113,14 +113,14 @@ final class DetectionSection {
               + ")");
     }
     h.row("z", Html.num(r.path("z_score").asDouble(), 2));
-    h.row(
+    h.rowWithPowers(
         "p-value",
         PValueWords.scientific(r.path("log10_p_value").asDouble())
             + " (log10 "
             + Html.num(r.path("log10_p_value").asDouble(), 2)
             + ")");
     h.row("Keys tested", Long.toString(r.path("keys_tested").asLong(1)));
-    h.row("Significance level", Double.toString(r.path("alpha").asDouble()));
+    h.rowWithPowers("Significance level", Html.level(r.path("alpha").asDouble(1e-6)));
     h.raw("</table>\n</section>\n");
   }
 
@@ -239,13 +239,19 @@ final class DetectionSection {
         ty[i] = thr.get(i)[1];
       }
       series.add(
-          new SvgChart.Series("detection threshold (p = " + level + ")", tx, ty, "threshold"));
+          new SvgChart.Series(
+              "detection threshold (p = "
+                  + Html.level(level).replace(" \u00d7 10^", "e").replace("10^", "1e")
+                  + ")",
+              tx,
+              ty,
+              "threshold"));
     }
     h.raw("<h3>Cumulative score</h3>\n<p class=\"note\">")
-        .text(
+        .textWithPowers(
             "The score summed over the scored tokens up to each position. The dashed red line is"
                 + " the exact threshold: where the curve ends above it, p is below "
-                + level
+                + Html.level(level)
                 + (kgw
                     ? " (binomial tail of the green count)."
                     : " (Gamma tail of the summed score)."))

@@ -52,6 +52,16 @@ final class Html {
     return this;
   }
 
+  /** Like {@link #row}, with {@code 10^N} in the value shown as a power of ten. */
+  Html rowWithPowers(String header, String value) {
+    out.append("<tr><th>")
+        .append(escape(header))
+        .append("</th><td><bdi>")
+        .append(powers(escape(value)))
+        .append("</bdi></td></tr>\n");
+    return this;
+  }
+
   @Override
   public String toString() {
     return out.toString();
@@ -98,6 +108,28 @@ final class Html {
   /** A number for people: fixed digits, root locale. */
   static String num(double v, int digits) {
     return String.format(Locale.ROOT, "%." + digits + "f", v);
+  }
+
+  /**
+   * A significance level as people write it: {@code 0.01}, {@code 10^-6}, {@code 5 × 10^-8} (to be
+   * shown through {@link #textWithPowers}).
+   */
+  static String level(double v) {
+    if (v >= 1e-3) {
+      return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+    int e = (int) Math.floor(Math.log10(v));
+    double m = v / Math.pow(10, e);
+    if (m > 9.9995) {
+      m = 1;
+      e++;
+    }
+    String ms =
+        java.math.BigDecimal.valueOf(m)
+            .round(new java.math.MathContext(4))
+            .stripTrailingZeros()
+            .toPlainString();
+    return ("1".equals(ms) ? "" : ms + " \u00d7 ") + "10^" + e;
   }
 
   /** A count with thousands separators. */

@@ -37,9 +37,9 @@ final class RadioactivitySection {
                 + (keys > 1 ? ", Bonferroni over the keys" : "")
                 + ").")
         .raw("</p>\n<p class=\"note\">")
-        .text(
+        .textWithPowers(
             "Significance level alpha = "
-                + r.path("alpha").asDouble(1e-6)
+                + Html.level(r.path("alpha").asDouble(1e-6))
                 + "; "
                 + r.path("mode").asText()
                 + " mode.")
@@ -89,14 +89,12 @@ final class RadioactivitySection {
     h.row("Malformed lines skipped", Html.count(r.path("malformed_lines").asLong()));
     h.raw("</table>\n</section>\n");
 
-    h.raw("<section id=\"distribution\">\n<h2>Green share against chance</h2>\n");
     ShareChart.render(
         h,
         kgw,
         r.path("scored_tuples").asLong(),
         kgw ? r.path("green_tuples").asDouble() : r.path("score").asDouble(),
         kgw ? r.path("gamma").asDouble() : r.path("expected_mean_score").asDouble(1.0));
-    h.raw("</section>\n");
     ScanSection.keysTable(h, r.path("keys"));
   }
 }

@@ -34,10 +34,10 @@ final class ScanSection {
                 + (keys > 1 ? ", family-wise over the keys" : "")
                 + ").")
         .raw("</p>\n<p class=\"note\">")
-        .text(
+        .textWithPowers(
             "One exact test over the distinct (context, token) tuples of the whole corpus, at"
                 + " significance level alpha = "
-                + alpha
+                + Html.level(alpha)
                 + ". Each tuple is scored once however many documents repeat it, so the test"
                 + " stays valid when documents overlap.")
         .raw("</p>\n</section>\n");
@@ -80,13 +80,13 @@ final class ScanSection {
 
     h.raw("<section id=\"distribution\">\n<h2>Per-document p-values</h2>\n");
     histogram(h, r);
+    h.raw("</section>\n");
     ShareChart.render(
         h,
         kgw,
         r.path("scored_tuples").asLong(),
         kgw ? r.path("green_tuples").asDouble() : r.path("score").asDouble(),
         kgw ? ShareChart.nullShare(r, "expected_green_tuples", "scored_tuples") : 1.0);
-    h.raw("</section>\n");
     suspects(h, r);
     keysTable(h, r.path("keys"));
   }
@@ -115,8 +115,8 @@ final class ScanSection {
         .text(
             "Documents by decade of their p-value (bars), against the count a corpus without our"
                 + " text would give (grey ticks: p is uniform or conservative under the null, so about 90% of"
-                + " documents fall above 0.1, 9% between 0.01 and 0.1, and so on). A label 1e-k is the"
-                + " decade 10^-(k+1) < p ≤ 10^-k.")
+                + " documents fall above 0.1, 9% between 0.01 and 0.1, and so on). The bar labelled"
+                + " 1e-3 counts documents with 0.0001 < p ≤ 0.001.")
         .raw("</p>\n")
         .raw(
             SvgChart.bars(
@@ -129,7 +129,7 @@ final class ScanSection {
   }
 
   private static void suspects(Html h, JsonNode r) {
-    h.raw("<section id=\"suspects\">\n<h2>Top suspect documents</h2>\n");
+    h.raw("<section id=\"suspects\">\n<h2>Most significant documents</h2>\n");
     JsonNode top = r.path("top_documents");
     Set<String> flagged = new HashSet<>();
     r.path("suspect_documents").path("ids").forEach(n -> flagged.add(n.asText()));

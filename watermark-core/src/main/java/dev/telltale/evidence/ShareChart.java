@@ -17,9 +17,11 @@ final class ShareChart {
    * @param nullShare gamma (kgw) or 1 (gumbel)
    */
   static void render(Html h, boolean kgw, long scored, double score, double nullShare) {
-    h.raw("<h3>Share against chance</h3>\n");
+    h.raw("<section id=\"share\">\n<h2>")
+        .text(kgw ? "Green share against chance" : "Mean score against chance")
+        .raw("</h2>\n");
     if (scored <= 0) {
-      h.raw("<p class=\"note\">No tuple was scored: there is no share to draw.</p>\n");
+      h.raw("<p class=\"note\">No tuple was scored: there is no share to draw.</p>\n</section>\n");
       return;
     }
     double observed = score / scored;
@@ -81,6 +83,7 @@ final class ShareChart {
                   observed,
                   new double[] {observed, observed}));
     }
+    h.raw("</section>\n");
   }
 
   /** The null share of a result with {@code expectedField} and {@code scoredField}. */

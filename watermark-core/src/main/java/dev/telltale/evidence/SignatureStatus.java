@@ -26,13 +26,11 @@ public record SignatureStatus(String code, String detail) {
   }
 
   public static SignatureStatus notChecked() {
-    return new SignatureStatus(
-        NOT_CHECKED, "signature not checked: give --public KEYS.json to check it");
+    return new SignatureStatus(NOT_CHECKED, "give telltale report --public KEYS.json to check it");
   }
 
   public static SignatureStatus unsigned() {
-    return new SignatureStatus(
-        UNSIGNED, "unsigned result: a bare result JSON, not a signed evidence envelope");
+    return new SignatureStatus(UNSIGNED, "a bare result JSON, not a signed evidence envelope");
   }
 
   /** The words the report shows as the status headline. */

@@ -55,4 +55,13 @@ class PValueWordsTest {
         "below 1 in 10<sup>23</sup> &lt;b&gt;", Html.powers(Html.escape("below 1 in 10^23 <b>")));
     assertEquals("10<sup>\u221224</sup>", Html.powers("10^-24"));
   }
+
+  @Test
+  void significanceLevelsAreWrittenAsPeopleWriteThem() {
+    assertEquals("0.01", Html.level(0.01));
+    assertEquals("0.05", Html.level(0.05));
+    assertEquals("10^-6", Html.level(1e-6));
+    assertEquals("5 \u00d7 10^-8", Html.level(5e-8));
+    assertEquals("2.5 \u00d7 10^-4", Html.level(2.5e-4));
+  }
 }
