@@ -1,16 +1,24 @@
 package dev.telltale.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.detect.TokenMarks;
+import dev.telltale.evidence.Envelope;
+import dev.telltale.evidence.EnvelopeReader;
+import dev.telltale.evidence.EnvelopeVerifier;
+import dev.telltale.evidence.EvidenceFormatException;
+import dev.telltale.evidence.EvidenceKind;
+import dev.telltale.evidence.EvidenceStatement;
+import dev.telltale.evidence.EvidenceVerification;
 import dev.telltale.evidence.Report;
 import dev.telltale.evidence.ReportInput;
-import dev.telltale.evidence.ReportKind;
+import dev.telltale.evidence.ResultKinds;
 import dev.telltale.evidence.SignatureStatus;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.provenance.PublicKeySet;
+import dev.telltale.provenance.PublicKeySetException;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.io.IOException;
@@ -18,7 +26,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,11 +39,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Render a signed evidence envelope or a result JSON (detect, scan, radioactivity or",
       "attribute --json) as one self-contained HTML report: verdict, p-value in plain words,",
-      "charts, subjects, signature status and how to re-verify. Exit 0 on success, 2 on bad input."
+      "charts, subjects, signature status and how to re-verify. Exit 0 when written, 1 when",
+      "written but the envelope's signature fails the --public check, 2 on bad input."
     })
 final class ReportCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String IN_TOTO = "application/vnd.in-toto+json";
 
   @Option(names = "--out", required = true, description = "The HTML file to write.")
   Path out;
@@ -62,13 +69,14 @@ final class ReportCommand implements Callable<Integer> {
     if ((text == null) != (keys == null)) {
       throw new BadInputException("--text and --keys go together (the heat-map needs both)");
     }
-    JsonNode root = readJson(input);
+    byte[] bytes = read(input);
+    JsonNode root = parseObject(bytes);
     ReportInput in;
     if (root.has("payloadType")) {
-      in = fromEnvelope(root);
+      in = fromEnvelope(bytes);
     } else {
-      ReportKind kind =
-          ReportKind.ofResult(root)
+      EvidenceKind kind =
+          ResultKinds.of(root)
               .orElseThrow(
                   () ->
                       new BadInputException(
@@ -82,7 +90,7 @@ final class ReportCommand implements Callable<Integer> {
       in = ReportInput.ofResult(kind, root, input.toString());
     }
     if (text != null) {
-      if (in.kind() != ReportKind.DETECTION) {
+      if (in.kind() != EvidenceKind.DETECTION) {
         throw new BadInputException(
             "--text draws a detection heat-map; this is a " + in.kind().label());
       }
@@ -97,55 +105,80 @@ final class ReportCommand implements Callable<Integer> {
     o.printf(
         "wrote %s (%s report, signature: %s)%n", out, in.kind().label(), in.signature().headline());
     o.flush();
-    return ExitCode.OK;
+    // A checked signature that fails is a failed verification, though the report is written.
+    String code = in.signature().code();
+    boolean failed =
+        !code.equals(SignatureStatus.VALID)
+            && !code.equals(SignatureStatus.NOT_CHECKED)
+            && !code.equals(SignatureStatus.UNSIGNED);
+    return failed ? ExitCode.NOT_DETECTED : ExitCode.OK;
   }
 
-  private ReportInput fromEnvelope(JsonNode env) {
-    if (!IN_TOTO.equals(env.path("payloadType").asText())) {
-      throw new BadInputException(input + ": payloadType is not " + IN_TOTO);
-    }
-    JsonNode statement;
+  private ReportInput fromEnvelope(byte[] bytes) {
+    Envelope env;
+    EvidenceStatement statement;
     try {
-      byte[] payload = Base64.getDecoder().decode(env.path("payload").asText());
-      statement = JSON.readTree(payload);
-    } catch (IllegalArgumentException | IOException e) {
-      throw new BadInputException(input + ": the envelope's payload is not base64 JSON");
-    }
-    String type = statement.path("predicateType").asText();
-    ReportKind kind =
-        ReportKind.ofPredicateType(type)
-            .orElseThrow(() -> new BadInputException(input + ": unknown predicateType " + type));
-    JsonNode result = statement.path("predicate").path("result");
-    if (!result.isObject()) {
-      throw new BadInputException(input + ": the statement has no predicate.result");
+      env = EnvelopeReader.parse(bytes);
+      statement = EnvelopeReader.statement(env);
+    } catch (EvidenceFormatException e) {
+      throw new BadInputException(input + ": " + e.getMessage(), e);
     }
     SignatureStatus sig = SignatureStatus.notChecked();
-    return new ReportInput(
-        kind, result, Optional.of(statement), sig, Optional.empty(), input.toString());
+    if (publicKeys != null) {
+      EvidenceVerification v = EnvelopeVerifier.of(loadPublicKeys(publicKeys)).verify(env);
+      sig =
+          v.isValid()
+              ? SignatureStatus.valid(v.keyId().orElse("?"))
+              : new SignatureStatus(v.reason().name(), v.detail());
+    }
+    return ReportInput.ofStatement(statement, sig, input.toString());
+  }
+
+  static PublicKeySet loadPublicKeys(Path p) {
+    try {
+      return PublicKeySet.parse(Files.readAllBytes(p));
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
+    } catch (PublicKeySetException e) {
+      throw new BadInputException(p + ": " + e.getMessage(), e);
+    }
   }
 
   private JsonNode marks(JsonNode result) {
     KeySet set = KeysCommand.load(keys);
     String id = result.path("key_id").asText();
-    WatermarkKey key =
-        set.get(KeyId.of(id)).orElseThrow(() -> new BadInputException(keys + " has no key " + id));
+    Optional<WatermarkKey> found;
+    try {
+      found = set.get(KeyId.of(id));
+    } catch (IllegalArgumentException e) {
+      found = Optional.empty();
+    }
+    WatermarkKey key = found.orElseThrow(() -> new BadInputException(keys + " has no key " + id));
     Tokenizer tok = DetectCommand.tokenizer(result.path("tokenizer").asText());
     String t = InputText.read(text.toString(), System.in);
     int[] ids = tok.encode(TextNormalizer.normalize(t));
     return TokenMarks.explain(key, tok, ids);
   }
 
-  private static JsonNode readJson(Path p) {
+  private static byte[] read(Path p) {
     try {
-      JsonNode n = JSON.readTree(Files.readAllBytes(p));
-      if (n == null || !n.isObject()) {
-        throw new BadInputException(p + " is not a JSON object");
-      }
-      return n;
-    } catch (JsonProcessingException e) {
-      throw new BadInputException(p + " is not JSON: " + e.getOriginalMessage());
+      return Files.readAllBytes(p);
     } catch (IOException e) {
       throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  private JsonNode parseObject(byte[] bytes) {
+    try {
+      JsonNode n = JSON.readTree(bytes);
+      if (n == null || !n.isObject()) {
+        throw new BadInputException(input + " is not a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      throw new BadInputException(
+          input + " is not JSON: " + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m));
     }
   }
 }

@@ -6,9 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.evidence.Envelope;
+import dev.telltale.evidence.EnvelopeSigner;
+import dev.telltale.evidence.EnvelopeWriter;
+import dev.telltale.evidence.EvidenceKind;
+import dev.telltale.evidence.EvidenceStatement;
+import dev.telltale.evidence.KeyCommitment;
+import dev.telltale.evidence.Subject;
+import dev.telltale.key.KeySet;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,29 +91,74 @@ class ReportCommandTest {
     assertTrue(rad.contains("Radioactive"));
   }
 
+  /** A real envelope: the detection's statement signed with the key set's signing key. */
+  Path envelope(String name) throws Exception {
+    Path text = dir.resolve(name + ".txt");
+    Path result = fx.detection(name, true);
+    KeySet set = KeysCommand.load(fx.keys);
+    EvidenceStatement st =
+        EvidenceStatement.builder(EvidenceKind.DETECTION)
+            .subject(Subject.ofFile(text))
+            .method("kgw")
+            .command(
+                List.of("telltale", "detect", "--keys", "keys.json", "--json", text.toString()))
+            .key(KeyCommitment.of(set.primary()))
+            .result((ObjectNode) ReportFixtures.JSON.readTree(Files.readString(result)))
+            .softwareVersion("test")
+            .build();
+    Envelope e = EnvelopeSigner.of(set.primarySigningKey().orElseThrow()).sign(st);
+    return Files.write(dir.resolve(name + ".envelope.json"), EnvelopeWriter.fileBytes(e));
+  }
+
+  Path publicKeys(Path keys, String name) throws Exception {
+    return fx.write(
+        name, ReportFixtures.ok(CliRun.run("keys", "public", "--keys", keys.toString())).out());
+  }
+
   @Test
-  void anEnvelopeWithoutPublicKeysIsNotChecked() throws Exception {
-    JsonNode result = ReportFixtures.JSON.readTree(Files.readString(fx.detection("m", true)));
-    ObjectNode st = ReportFixtures.JSON.createObjectNode();
-    st.put("_type", "https://in-toto.io/Statement/v1");
-    st.putArray("subject")
-        .addObject()
-        .put("name", "m.txt")
-        .putObject("digest")
-        .put("sha256", "0".repeat(64));
-    st.put("predicateType", "https://telltale.dev/evidence/detection/v1");
-    st.putObject("predicate").set("result", result);
-    ObjectNode env = ReportFixtures.JSON.createObjectNode();
-    env.put("payloadType", "application/vnd.in-toto+json");
-    env.put(
-        "payload", Base64.getEncoder().encodeToString(ReportFixtures.JSON.writeValueAsBytes(st)));
-    env.putArray("signatures").addObject().put("keyid", "sig-x").put("sig", "AAAA");
-    Path e = fx.write("m.envelope.json", env.toString());
-    String html = report(e.toString());
-    assertTrue(html.contains("signature not checked"));
-    assertTrue(html.contains("0".repeat(64)));
-    assertTrue(
-        html.contains("telltale evidence verify m.envelope.json") || html.contains(e.toString()));
+  void aSignedEnvelopeIsValidNotCheckedOrRejectedWithItsReason() throws Exception {
+    Path env = envelope("m");
+    String digest = Subject.ofFile(dir.resolve("m.txt")).sha256();
+    String unchecked = report(env.toString());
+    assertTrue(unchecked.contains("signature not checked"));
+    assertTrue(unchecked.contains(digest));
+    assertTrue(unchecked.contains("telltale evidence verify " + env));
+
+    String valid = report(env.toString(), "--public", publicKeys(fx.keys, "pub.json").toString());
+    assertTrue(valid.contains("<span id=\"signature\" class=\"sig VALID\">VALID</span>"), valid);
+
+    // Another key set's public keys: the signer is unknown; the report is written, exit 1.
+    Path other = dir.resolve("other.json");
+    ReportFixtures.ok(CliRun.run("keys", "create", "--out", other.toString(), "--id", "k2"));
+    Path out = dir.resolve("unknown.html");
+    CliRun r =
+        CliRun.run(
+            "report",
+            env.toString(),
+            "--public",
+            publicKeys(other, "other.pub.json").toString(),
+            "--out",
+            out.toString());
+    assertEquals(ExitCode.NOT_DETECTED, r.exitCode(), r.err());
+    assertTrue(Files.readString(out).contains("INVALID: UNKNOWN_KEY"));
+
+    // One flipped bit in the signature: BAD_SIGNATURE.
+    ObjectNode j = (ObjectNode) ReportFixtures.JSON.readTree(Files.readString(env));
+    ObjectNode sig = (ObjectNode) j.get("signatures").get(0);
+    byte[] raw = java.util.Base64.getDecoder().decode(sig.get("sig").asText());
+    raw[5] ^= 1;
+    sig.put("sig", java.util.Base64.getEncoder().encodeToString(raw));
+    Path bad = fx.write("bad.envelope.json", j.toString());
+    CliRun b =
+        CliRun.run(
+            "report",
+            bad.toString(),
+            "--public",
+            dir.resolve("pub.json").toString(),
+            "--out",
+            out.toString());
+    assertEquals(ExitCode.NOT_DETECTED, b.exitCode(), b.err());
+    assertTrue(Files.readString(out).contains("INVALID: BAD_SIGNATURE"));
   }
 
   @Test

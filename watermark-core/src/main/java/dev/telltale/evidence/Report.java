@@ -1,7 +1,6 @@
 package dev.telltale.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -81,10 +80,7 @@ public final class Report {
         .raw("</h1>\n<p class=\"sub\">From <bdi>")
         .text(in.source())
         .raw("</bdi>");
-    in.statement()
-        .map(s -> s.path("predicate").path("time").asText(""))
-        .filter(t -> !t.isEmpty())
-        .ifPresent(t -> h.raw(", recorded ").text(t));
+    in.statement().ifPresent(s -> h.raw(", recorded ").text(s.time().toString()));
     h.raw(". Signature: ");
     signatureBadge(h, in.signature());
     h.raw("</p>\n</header>\n");
@@ -130,12 +126,7 @@ public final class Report {
   }
 
   private static List<String> command(ReportInput in) {
-    List<String> argv = new ArrayList<>();
-    in.statement()
-        .map(s -> s.path("predicate").path("command"))
-        .filter(JsonNode::isArray)
-        .ifPresent(a -> a.forEach(n -> argv.add(n.asText())));
-    return argv;
+    return in.statement().map(EvidenceStatement::command).orElse(List.of());
   }
 
   private static void evidence(Html h, ReportInput in) {
@@ -149,39 +140,51 @@ public final class Report {
           .raw(" to get a signed in-toto statement a third party can check.</p>\n</section>\n");
       return;
     }
-    JsonNode s = in.statement().get();
-    JsonNode p = s.path("predicate");
-    h.row("Statement type", s.path("_type").asText(""));
-    h.row("Predicate type", s.path("predicateType").asText(""));
-    h.row("Method", p.path("method").asText(""));
-    JsonNode key = p.path("key");
-    h.row(
-        "Watermark key",
-        key.path("key_id").asText("") + " (" + key.path("scheme").asText("") + ")");
-    if (key.has("parameters")) {
-      h.row("Key parameters", key.get("parameters").toString());
+    EvidenceStatement s = in.statement().get();
+    h.row("Statement type", EvidenceStatement.TYPE);
+    h.row("Predicate type", s.kind().predicateType());
+    h.row("Method", s.method());
+    KeyCommitment key = s.key();
+    h.row("Watermark key", key.keyId() + " (" + key.scheme() + ")");
+    h.row("Key parameters", parameters(key.parameters()));
+    h.raw("<tr><th>Key commitment</th><td class=\"digest\">")
+        .text(key.commitment())
+        .raw("</td></tr>\n");
+    if (s.keysTested().size() > 1) {
+      StringBuilder ids = new StringBuilder();
+      for (KeyCommitment k : s.keysTested()) {
+        ids.append(ids.length() == 0 ? "" : ", ").append(k.keyId());
+      }
+      h.row("Keys tested", s.keysTested().size() + ": " + ids);
     }
-    if (key.has("commitment")) {
-      h.raw("<tr><th>Key commitment</th><td class=\"digest\">")
-          .text(key.get("commitment").asText())
-          .raw("</td></tr>\n");
+    if (!s.dedup().isEmpty()) {
+      h.row("Deduplication", parameters(s.dedup()));
     }
-    if (p.has("dedup")) {
-      h.row("Deduplication", p.get("dedup").toString());
-    }
-    JsonNode sw = p.path("software");
-    h.row("Software", sw.path("name").asText("") + " " + sw.path("version").asText(""));
-    h.row("Time", p.path("time").asText(""));
+    h.row("Software", EvidenceStatement.SOFTWARE + " " + s.softwareVersion());
+    h.row("Time", s.time().toString());
     h.raw("</table>\n<h3>Subjects</h3>\n<table class=\"list\" id=\"subjects\">\n")
         .raw("<tr><th>Tested input</th><th>SHA-256</th></tr>\n");
-    for (JsonNode sub : s.path("subject")) {
+    for (Subject sub : s.subjects()) {
       h.raw("<tr><td><bdi>")
-          .text(sub.path("name").asText(""))
+          .text(sub.name())
           .raw("</bdi></td><td class=\"digest\">")
-          .text(sub.path("digest").path("sha256").asText(""))
+          .text(sub.sha256())
           .raw("</td></tr>\n");
     }
     h.raw("</table>\n</section>\n");
+  }
+
+  /** {@code {"gamma":0.25,"self_hash":false}} as {@code gamma 0.25, self_hash false}. */
+  private static String parameters(JsonNode o) {
+    StringBuilder b = new StringBuilder();
+    o.fields()
+        .forEachRemaining(
+            e ->
+                b.append(b.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue()));
+    return b.toString();
   }
 
   private static void reverify(Html h, ReportInput in) {
@@ -210,7 +213,7 @@ public final class Report {
     h.raw("</section>\n");
   }
 
-  private static String rerunHint(ReportKind k) {
+  private static String rerunHint(EvidenceKind k) {
     return switch (k) {
       case DETECTION -> "detect --keys KEYS.json --json --explain TEXT-FILE";
       case SCAN -> "scan --keys KEYS.json --json CORPUS...";

@@ -15,9 +15,9 @@ import java.util.Optional;
  * @param source the input file's name as the user gave it
  */
 public record ReportInput(
-    ReportKind kind,
+    EvidenceKind kind,
     JsonNode result,
-    Optional<JsonNode> statement,
+    Optional<EvidenceStatement> statement,
     SignatureStatus signature,
     Optional<JsonNode> explain,
     String source) {
@@ -31,17 +31,25 @@ public record ReportInput(
   }
 
   /** A bare result JSON: unsigned, no statement. */
-  public static ReportInput ofResult(ReportKind kind, JsonNode result, String source) {
+  public static ReportInput ofResult(EvidenceKind kind, JsonNode result, String source) {
     return new ReportInput(
         kind, result, Optional.empty(), SignatureStatus.unsigned(), Optional.empty(), source);
   }
 
-  public ReportInput withExplain(JsonNode marks) {
-    return new ReportInput(kind, result, statement, signature, Optional.of(marks), source);
+  /** The statement of an envelope read from {@code source}, with its signature status. */
+  public static ReportInput ofStatement(
+      EvidenceStatement statement, SignatureStatus signature, String source) {
+    return new ReportInput(
+        statement.kind(),
+        statement.result(),
+        Optional.of(statement),
+        signature,
+        Optional.empty(),
+        source);
   }
 
-  public ReportInput withSignature(SignatureStatus s) {
-    return new ReportInput(kind, result, statement, s, explain, source);
+  public ReportInput withExplain(JsonNode marks) {
+    return new ReportInput(kind, result, statement, signature, Optional.of(marks), source);
   }
 
   /** The per-token marks: the result's own {@code explain}, else the recomputed ones. */

@@ -22,7 +22,6 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -93,7 +92,7 @@ class ReportTest {
   void kgwDetectionShowsVerdictPlainWordsHeatMapAndThresholdCurve() {
     ObjectNode r = detection(KGW, watermarked(KGW, 300, 1), true);
     assertEquals("watermarked", r.get("verdict").asText());
-    String html = Report.render(ReportInput.ofResult(ReportKind.DETECTION, r, "result.json"));
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "result.json"));
     assertTrue(html.contains("<div id=\"verdict\" class=\"verdict positive\">Watermarked</div>"));
     long k = (long) Math.floor(-r.get("log10_p_value").asDouble());
     assertTrue(
@@ -118,7 +117,7 @@ class ReportTest {
   @Test
   void gumbelDetectionShadesEveryScoredTokenByHeat() {
     ObjectNode r = detection(GUMBEL, watermarked(GUMBEL, 200, 2), true);
-    String html = Report.render(ReportInput.ofResult(ReportKind.DETECTION, r, "g.json"));
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "g.json"));
     assertEquals(
         r.get("scored_tokens").asLong(), count(html, "class=\"tok h\" style=\"background:hsl("));
     assertTrue(html.contains("<polyline class=\"threshold\""));
@@ -144,7 +143,7 @@ class ReportTest {
     }
     ObjectNode r = detection(KGW, ids, true);
     r.put("p_value", 1.0).put("log10_p_value", 0.0);
-    String html = Report.render(ReportInput.ofResult(ReportKind.DETECTION, r, "plain.json"));
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "plain.json"));
     assertTrue(html.contains("class=\"verdict negative\">No watermark found"));
     assertTrue(html.contains("scores this high is practically certain (p = 1)"), html);
   }
@@ -152,7 +151,7 @@ class ReportTest {
   @Test
   void withoutMarksTheReportSaysTheHeatMapNeedsTextAndKey() {
     ObjectNode r = detection(KGW, watermarked(KGW, 60, 3), false);
-    String html = Report.render(ReportInput.ofResult(ReportKind.DETECTION, r, "r.json"));
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "r.json"));
     assertTrue(html.contains("id=\"heatmap-missing\""));
     assertFalse(html.contains("id=\"heatmap\""));
   }
@@ -162,7 +161,7 @@ class ReportTest {
     ObjectNode r = detection(KGW, watermarked(KGW, 100, 4), false);
     JsonNode other = TokenMarks.explain(KGW, TOK, watermarked(KGW, 100, 5));
     String html =
-        Report.render(ReportInput.ofResult(ReportKind.DETECTION, r, "r.json").withExplain(other));
+        Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "r.json").withExplain(other));
     assertTrue(html.contains("id=\"marks-mismatch\""));
   }
 
@@ -177,7 +176,7 @@ class ReportTest {
     toks.addObject().put("text", "\ud800 lone").put("score", 0.0);
     String html =
         Report.render(
-            ReportInput.ofResult(ReportKind.DETECTION, r, HOSTILE + ".json").withExplain(marks));
+            ReportInput.ofResult(EvidenceKind.DETECTION, r, HOSTILE + ".json").withExplain(marks));
     assertEquals(0, count(html.toLowerCase(), "<script"));
     assertEquals(0, count(html, "<img"));
     assertFalse(html.contains("\"onmouseover"));
@@ -199,10 +198,10 @@ class ReportTest {
         List.of(
             Report.render(
                 ReportInput.ofResult(
-                    ReportKind.DETECTION, detection(KGW, watermarked(KGW, 80, 9), true), "d")),
-            Report.render(ReportInput.ofResult(ReportKind.SCAN, scanResult(), "s")),
+                    EvidenceKind.DETECTION, detection(KGW, watermarked(KGW, 80, 9), true), "d")),
+            Report.render(ReportInput.ofResult(EvidenceKind.SCAN, scanResult(), "s")),
             Report.render(
-                ReportInput.ofResult(ReportKind.RADIOACTIVITY, radioactivityResult(), "r")),
+                ReportInput.ofResult(EvidenceKind.RADIOACTIVITY, radioactivityResult(), "r")),
             Report.render(envelopeInput()))) {
       Matcher m = Pattern.compile("(?i)(src|href|xlink:href|action|srcset)\\s*=").matcher(html);
       assertFalse(m.find(), "external attribute: " + (m.find(0) ? m.group() : ""));
@@ -254,35 +253,22 @@ class ReportTest {
   }
 
   static ReportInput envelopeInput() throws Exception {
-    ObjectNode st = JSON.createObjectNode();
-    st.put("_type", "https://in-toto.io/Statement/v1");
-    st.putArray("subject")
-        .addObject()
-        .put("name", "corpus/<b>.txt")
-        .putObject("digest")
-        .put("sha256", "ab".repeat(32));
-    st.put("predicateType", "https://telltale.dev/evidence/scan/v1");
-    ObjectNode p = st.putObject("predicate");
-    p.put("method", "pooled corpus scan");
-    p.putArray("command").add("telltale").add("scan").add("--keys").add("k.json").add("a b.txt");
-    p.putObject("key").put("key_id", "wm-a").put("scheme", "kgw").put("commitment", "c0ffee");
-    p.set("result", scanResult());
-    p.putObject("software").put("name", "telltale").put("version", "0.1.0");
-    p.put("time", "2026-11-23T22:00:00Z");
-    // The payload itself is not used by the renderer, only its decoded statement.
-    Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(st));
-    return new ReportInput(
-        ReportKind.SCAN,
-        p.get("result"),
-        Optional.of(st),
-        SignatureStatus.notChecked(),
-        Optional.empty(),
-        "scan.envelope.json");
+    EvidenceStatement st =
+        EvidenceStatement.builder(EvidenceKind.SCAN)
+            .subject(new Subject("corpus/<b>.txt", "ab".repeat(32)))
+            .method("pooled corpus scan")
+            .command(List.of("telltale", "scan", "--keys", "k.json", "a b.txt"))
+            .key(KeyCommitment.of(KGW))
+            .result(scanResult())
+            .softwareVersion("0.1.0")
+            .time(java.time.Instant.parse("2026-11-23T22:00:00Z"))
+            .build();
+    return ReportInput.ofStatement(st, SignatureStatus.notChecked(), "scan.envelope.json");
   }
 
   @Test
   void scanReportHasHistogramShareBandAndSuspects() throws Exception {
-    String html = Report.render(ReportInput.ofResult(ReportKind.SCAN, scanResult(), "scan.json"));
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.SCAN, scanResult(), "scan.json"));
     assertTrue(html.contains("class=\"verdict positive\">Watermarked text found in the corpus"));
     assertTrue(html.contains("below 1 in 10<sup>12</sup>"), html);
     assertTrue(html.contains("<svg id=\"pvalue-histogram\""));
@@ -300,7 +286,8 @@ class ReportTest {
     assertTrue(html.contains("signature not checked"));
     assertTrue(html.contains("corpus/&lt;b&gt;.txt"));
     assertTrue(html.contains("ab".repeat(32)));
-    assertTrue(html.contains("c0ffee"));
+    assertTrue(html.contains(KeyCommitment.of(KGW).commitment()));
+    assertTrue(html.contains("gamma 0.25"), html);
     assertTrue(
         html.contains(
             "telltale evidence verify scan.envelope.json --public PUBLIC-KEYS.json --rerun"));
@@ -311,7 +298,7 @@ class ReportTest {
   @Test
   void radioactivityReportShowsShareAgainstGammaAndSettings() throws Exception {
     String html =
-        Report.render(ReportInput.ofResult(ReportKind.RADIOACTIVITY, radioactivityResult(), "r"));
+        Report.render(ReportInput.ofResult(EvidenceKind.RADIOACTIVITY, radioactivityResult(), "r"));
     assertTrue(html.contains("class=\"verdict negative\">Not radioactive"));
     assertTrue(html.contains("below 1 in 10<sup>4</sup>"));
     assertTrue(html.contains("<svg id=\"share-chart\""));
@@ -321,13 +308,13 @@ class ReportTest {
   @Test
   void kindsAreRecognisedFromTheirOwnFields() throws Exception {
     assertEquals(
-        Optional.of(ReportKind.DETECTION),
-        ReportKind.ofResult(detection(KGW, watermarked(KGW, 20, 1), false)));
-    assertEquals(Optional.of(ReportKind.SCAN), ReportKind.ofResult(scanResult()));
-    assertEquals(Optional.of(ReportKind.RADIOACTIVITY), ReportKind.ofResult(radioactivityResult()));
-    assertEquals(Optional.empty(), ReportKind.ofResult(JSON.readTree("{\"a\":1}")));
+        Optional.of(EvidenceKind.DETECTION),
+        ResultKinds.of(detection(KGW, watermarked(KGW, 20, 1), false)));
+    assertEquals(Optional.of(EvidenceKind.SCAN), ResultKinds.of(scanResult()));
+    assertEquals(Optional.of(EvidenceKind.RADIOACTIVITY), ResultKinds.of(radioactivityResult()));
+    assertEquals(Optional.empty(), ResultKinds.of(JSON.readTree("{\"a\":1}")));
     assertEquals(
-        Optional.of(ReportKind.ATTRIBUTION),
-        ReportKind.ofPredicateType("https://telltale.dev/evidence/attribution/v1"));
+        Optional.of(EvidenceKind.ATTRIBUTION),
+        ResultKinds.of(JSON.readTree("{\"accounts\":[],\"correction\":\"c\",\"documents\":[]}")));
   }
 }
