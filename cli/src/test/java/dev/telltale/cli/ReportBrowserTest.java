@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reports in real headless Chromium (Debian's, driven by Playwright, which never downloads a
  * browser of its own): each report loads from a file with no console error, no page error and no
- * request beyond the file itself, and shows its verdict, p-value words, charts and heat-map.
+ * request beyond the file itself, and shows its verdict, p-value words, charts and heat-map; a
+ * signed envelope checked with --public shows VALID, its subjects and the re-verify command.
  */
 class ReportBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -27,11 +28,20 @@ class ReportBrowserTest {
   @TempDir Path dir;
 
   @Test
-  void detectionScanAndRadioactivityReportsLoadCleanly() throws Exception {
+  void detectionScanRadioactivityAndSignedReportsLoadCleanly() throws Exception {
     ReportFixtures fx = new ReportFixtures(dir);
     Path detection = render(fx.detection("marked", true), "detection.html");
     Path scan = render(fx.scan(), "scan.html");
     Path radioactivity = render(fx.radioactivity(), "radioactivity.html");
+    Path signed = dir.resolve("signed.html");
+    ReportFixtures.ok(
+        CliRun.run(
+            "report",
+            fx.envelope("signed").toString(),
+            "--public",
+            fx.publicKeys(fx.keys, "public.json").toString(),
+            "--out",
+            signed.toString()));
     try (Playwright pw =
             Playwright.create(
                 new Playwright.CreateOptions()
@@ -75,6 +85,13 @@ class ReportBrowserTest {
       assertTrue(page.textContent("#verdict").startsWith("Radioactive"));
       assertTrue(page.textContent("#pvalue").contains("never trained"));
       assertChart(page, "#share-chart");
+      page.close();
+
+      page = open(browser, signed);
+      assertEquals("VALID", page.textContent("#signature"));
+      assertVisible(page, "#subjects");
+      assertTrue(page.textContent("#verify-command").contains("--rerun --keys KEYS.json"));
+      assertVisible(page, "#heatmap");
       page.close();
     }
   }

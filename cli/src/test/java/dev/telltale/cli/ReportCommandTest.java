@@ -6,17 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.telltale.evidence.Envelope;
-import dev.telltale.evidence.EnvelopeSigner;
-import dev.telltale.evidence.EnvelopeWriter;
-import dev.telltale.evidence.EvidenceKind;
-import dev.telltale.evidence.EvidenceStatement;
-import dev.telltale.evidence.KeyCommitment;
 import dev.telltale.evidence.Subject;
-import dev.telltale.key.KeySet;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,40 +83,23 @@ class ReportCommandTest {
     assertTrue(rad.contains("Radioactive"));
   }
 
-  /** A real envelope: the detection's statement signed with the key set's signing key. */
-  Path envelope(String name) throws Exception {
-    Path text = dir.resolve(name + ".txt");
-    Path result = fx.detection(name, true);
-    KeySet set = KeysCommand.load(fx.keys);
-    EvidenceStatement st =
-        EvidenceStatement.builder(EvidenceKind.DETECTION)
-            .subject(Subject.ofFile(text))
-            .method("kgw")
-            .command(
-                List.of("telltale", "detect", "--keys", "keys.json", "--json", text.toString()))
-            .key(KeyCommitment.of(set.primary()))
-            .result((ObjectNode) ReportFixtures.JSON.readTree(Files.readString(result)))
-            .softwareVersion("test")
-            .build();
-    Envelope e = EnvelopeSigner.of(set.primarySigningKey().orElseThrow()).sign(st);
-    return Files.write(dir.resolve(name + ".envelope.json"), EnvelopeWriter.fileBytes(e));
-  }
-
-  Path publicKeys(Path keys, String name) throws Exception {
-    return fx.write(
-        name, ReportFixtures.ok(CliRun.run("keys", "public", "--keys", keys.toString())).out());
-  }
-
   @Test
   void aSignedEnvelopeIsValidNotCheckedOrRejectedWithItsReason() throws Exception {
-    Path env = envelope("m");
+    Path env = fx.envelope("m");
     String digest = Subject.ofFile(dir.resolve("m.txt")).sha256();
     String unchecked = report(env.toString());
     assertTrue(unchecked.contains("signature not checked"));
     assertTrue(unchecked.contains(digest));
-    assertTrue(unchecked.contains("telltale evidence verify " + env));
+    assertTrue(
+        unchecked.contains(
+            "telltale evidence verify "
+                + env
+                + " --public PUBLIC-KEYS.json --subject "
+                + dir.resolve("m.txt")),
+        unchecked);
 
-    String valid = report(env.toString(), "--public", publicKeys(fx.keys, "pub.json").toString());
+    String valid =
+        report(env.toString(), "--public", fx.publicKeys(fx.keys, "pub.json").toString());
     assertTrue(valid.contains("<span id=\"signature\" class=\"sig VALID\">VALID</span>"), valid);
 
     // Another key set's public keys: the signer is unknown; the report is written, exit 1.
@@ -136,7 +111,7 @@ class ReportCommandTest {
             "report",
             env.toString(),
             "--public",
-            publicKeys(other, "other.pub.json").toString(),
+            fx.publicKeys(other, "other.pub.json").toString(),
             "--out",
             out.toString());
     assertEquals(ExitCode.NOT_DETECTED, r.exitCode(), r.err());

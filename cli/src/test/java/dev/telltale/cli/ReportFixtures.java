@@ -3,8 +3,18 @@ package dev.telltale.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.evidence.Envelope;
+import dev.telltale.evidence.EnvelopeSigner;
+import dev.telltale.evidence.EnvelopeWriter;
+import dev.telltale.evidence.EvidenceKind;
+import dev.telltale.evidence.EvidenceStatement;
+import dev.telltale.evidence.KeyCommitment;
+import dev.telltale.evidence.Subject;
+import dev.telltale.key.KeySet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -79,5 +89,29 @@ final class ReportFixtures {
     Path ex = write("exchanges.jsonl", b.toString());
     CliRun r = CliRun.run("radioactivity", "--keys", keys.toString(), "--json", ex.toString());
     return write("radioactivity.json", ok(r).out());
+  }
+
+  /** A real envelope: the detection's statement signed with the key set's signing key. */
+  Path envelope(String name) throws Exception {
+    Path text = dir.resolve(name + ".txt");
+    Path result = detection(name, true);
+    KeySet set = KeysCommand.load(keys);
+    EvidenceStatement st =
+        EvidenceStatement.builder(EvidenceKind.DETECTION)
+            .subject(Subject.ofFile(text))
+            .method("kgw")
+            .command(
+                List.of("telltale", "detect", "--keys", "keys.json", "--json", text.toString()))
+            .key(KeyCommitment.of(set.primary()))
+            .result((ObjectNode) ReportFixtures.JSON.readTree(Files.readString(result)))
+            .softwareVersion("test")
+            .build();
+    Envelope e = EnvelopeSigner.of(set.primarySigningKey().orElseThrow()).sign(st);
+    return Files.write(dir.resolve(name + ".envelope.json"), EnvelopeWriter.fileBytes(e));
+  }
+
+  Path publicKeys(Path keys, String name) throws Exception {
+    return write(
+        name, ReportFixtures.ok(CliRun.run("keys", "public", "--keys", keys.toString())).out());
   }
 }

@@ -191,13 +191,10 @@ public final class Report {
     h.raw("<section id=\"reverify\">\n<h2>How to re-verify</h2>\n");
     List<String> argv = command(in);
     if (in.statement().isPresent()) {
-      h.raw("<p>Check the signature, the subject digests against the files, and re-run the")
+      h.raw("<p>Check the signature and the subject digests against the files, and re-run the")
           .raw(" recorded command with the watermark key; the statistics must come out the")
           .raw(" same:</p>\n<pre id=\"verify-command\"><code>")
-          .text(
-              "telltale evidence verify "
-                  + shell(in.source())
-                  + " --public PUBLIC-KEYS.json --rerun --keys KEYS.json")
+          .text(verifyCommand(in.source(), in.statement().get()))
           .raw("</code></pre>\n");
       if (!argv.isEmpty()) {
         h.raw("<p>The recorded command:</p>\n<pre id=\"recorded-command\"><code>")
@@ -211,6 +208,16 @@ public final class Report {
           .raw("</code></pre>\n");
     }
     h.raw("</section>\n");
+  }
+
+  /** {@code telltale evidence verify} with the subjects to check and the re-run. */
+  static String verifyCommand(String envelope, EvidenceStatement s) {
+    StringBuilder b = new StringBuilder("telltale evidence verify ");
+    b.append(shell(envelope)).append(" --public PUBLIC-KEYS.json");
+    for (Subject sub : s.subjects()) {
+      b.append(" --subject ").append(shell(sub.name()));
+    }
+    return b.append(" --rerun --keys KEYS.json").toString();
   }
 
   private static String rerunHint(EvidenceKind k) {

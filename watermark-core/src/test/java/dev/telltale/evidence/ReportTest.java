@@ -290,7 +290,9 @@ class ReportTest {
     assertTrue(html.contains("gamma 0.25"), html);
     assertTrue(
         html.contains(
-            "telltale evidence verify scan.envelope.json --public PUBLIC-KEYS.json --rerun"));
+            "telltale evidence verify scan.envelope.json --public PUBLIC-KEYS.json --subject"
+                + " &#39;corpus/&lt;b&gt;.txt&#39; --rerun --keys KEYS.json"),
+        html);
     assertTrue(html.contains("telltale scan --keys k.json &#39;a b.txt&#39;"), html);
     assertTrue(html.contains("recorded 2026-11-23T22:00:00Z"));
   }
