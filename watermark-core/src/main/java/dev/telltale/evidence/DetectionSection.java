@@ -23,11 +23,19 @@ final class DetectionSection {
     long keys = Math.max(1, r.path("keys_tested").asLong(1));
     double alpha = r.path("alpha").asDouble(1e-6);
     boolean positive = "watermarked".equals(r.path("verdict").asText());
+    // The verdict is taken on the family-wise p of each key's decisive value: the whole text, or
+    // with --window the best window corrected for the windows tested.
     double log10 =
-        keys > 1
-            ? r.path("log10_family_wise_p_value").asDouble(0)
-            : r.path("log10_p_value").asDouble(0);
-    double p = keys > 1 ? r.path("family_wise_p_value").asDouble(1) : r.path("p_value").asDouble(1);
+        r.path("log10_family_wise_p_value").asDouble(r.path("log10_p_value").asDouble(0));
+    double p = r.path("family_wise_p_value").asDouble(r.path("p_value").asDouble(1));
+    JsonNode w = r.get("window");
+    boolean window = w != null && w.isObject();
+    String who = keys > 1 ? "any of these " + keys + " keys" : "this key";
+    String how =
+        (window
+                ? ", best window corrected over " + w.path("windows_tested").asLong() + " windows"
+                : "")
+            + (keys > 1 ? ", Holm-corrected over the keys" : "");
     h.raw("<section id=\"finding\">\n<div id=\"verdict\" class=\"verdict ")
         .raw(positive ? "positive" : "negative")
         .raw("\">")
@@ -35,12 +43,12 @@ final class DetectionSection {
         .raw("</div>\n<p id=\"pvalue\" class=\"pwords\">")
         .textWithPowers(
             "The chance that text not generated with "
-                + (keys > 1 ? "any of these " + keys + " keys" : "this key")
-                + " scores this high is "
+                + who
+                + (window ? " contains a passage scoring this high is " : " scores this high is ")
                 + PValueWords.chance(p, log10)
                 + " (p = "
                 + PValueWords.scientific(log10)
-                + (keys > 1 ? ", Holm-corrected over the keys" : "")
+                + how
                 + ").")
         .raw("</p>\n<p class=\"note\">")
         .textWithPowers(
@@ -52,21 +60,21 @@ final class DetectionSection {
                 + Html.level(alpha)
                 + " chosen before the test.")
         .raw("</p>\n");
-    JsonNode w = r.get("window");
-    if (w != null && w.isObject()) {
+    if (window) {
       h.raw("<p class=\"pwords\" id=\"window\">")
           .textWithPowers(
-              "The best window, tokens "
+              "The best window is tokens "
                   + w.path("start_token").asLong()
                   + " to "
                   + w.path("end_token").asLong()
-                  + ": the chance of a window this strong anywhere in unwatermarked text is "
+                  + " ("
+                  + w.path("scored_tokens").asLong()
+                  + " scored). Over the whole text alone the chance is "
                   + PValueWords.chance(
-                      w.path("corrected_p_value").asDouble(1),
-                      w.path("log10_corrected_p_value").asDouble(0))
-                  + " (corrected over "
-                  + w.path("windows_tested").asLong()
-                  + " windows tested).")
+                      r.path("p_value").asDouble(1), r.path("log10_p_value").asDouble(0))
+                  + " (p = "
+                  + PValueWords.scientific(r.path("log10_p_value").asDouble(0))
+                  + ").")
           .raw("</p>\n");
     }
     h.raw("</section>\n");

@@ -149,6 +149,33 @@ class ReportTest {
   }
 
   @Test
+  void aWindowedVerdictIsToldWithTheWindowsCorrectedP() {
+    // Human-like filler, a watermarked passage, filler: the verdict rests on the best window.
+    int[] marked = watermarked(KGW, 150, 11);
+    int[] ids = new int[marked.length + 600];
+    SplittableRandom r = new SplittableRandom(12);
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = 100 + r.nextInt(2900);
+    }
+    System.arraycopy(marked, 0, ids, 300, marked.length);
+    KeySetDetection d =
+        KeySetDetector.of(KeySet.single(KGW), TOK, DetectionPolicy.defaults().withWindow(true))
+            .detectTokens(ids, 0, ids.length);
+    ObjectNode j = DetectionJson.of(d, TOK.name());
+    assertTrue(j.has("window"));
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, j, "w.json"));
+    double log10 = j.get("log10_family_wise_p_value").asDouble();
+    assertEquals(j.get("window").get("log10_corrected_p_value").asDouble(), log10, 1e-9);
+    assertTrue(
+        html.contains(
+            "contains a passage scoring this high is "
+                + Html.powers(PValueWords.chance(Math.pow(10, log10), log10))),
+        html);
+    assertTrue(html.contains("best window corrected over "));
+    assertTrue(html.contains("Over the whole text alone the chance is"));
+  }
+
+  @Test
   void withoutMarksTheReportSaysTheHeatMapNeedsTextAndKey() {
     ObjectNode r = detection(KGW, watermarked(KGW, 60, 3), false);
     String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "r.json"));
@@ -305,6 +332,32 @@ class ReportTest {
     assertTrue(html.contains("below 1 in 10<sup>4</sup>"));
     assertTrue(html.contains("<svg id=\"share-chart\""));
     assertTrue(html.contains("1,200 windows skipped because they occur in a prompt"));
+  }
+
+  @Test
+  void attributionReportListsAccountsWithPValues() throws Exception {
+    JsonNode r =
+        JSON.readTree(
+            """
+            {"tokenizer":"cl100k_base","alpha":0.001,"detect_alpha":1e-6,"correction":"Bonf",
+             "documents":[
+               {"document":"a/<x>.txt","key_id":"acct","tokens":800,"scored_tokens":790,
+                "zero_bit_p_value":1e-300,"log10_zero_bit_p_value":-306.1,"outcome":"attributed",
+                "votes":690,"account":4242,"decoded_account":4242,"corrected_p_value":2.5e-50,
+                "log10_corrected_p_value":-49.6,"holm_adjusted_p_value":5e-50,"candidates":[]},
+               {"document":"b.txt","key_id":"acct","tokens":90,"scored_tokens":88,
+                "zero_bit_p_value":0.4,"log10_zero_bit_p_value":-0.4,
+                "outcome":"not_watermarked","votes":0,"account":null,
+                "holm_adjusted_p_value":0.4,"candidates":[]}],
+             "accounts":[{"account":4242,"documents":1,"p_value":5e-50,"log10_p_value":-49.3}]}
+            """);
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.ATTRIBUTION, r, "attr.json"));
+    assertTrue(html.contains("class=\"verdict positive\">1 account found"));
+    assertTrue(html.contains("For the strongest account, 4242,"));
+    assertTrue(html.contains("below 1 in 10<sup>49</sup>"));
+    assertTrue(html.contains("a/&lt;x&gt;.txt"));
+    assertTrue(html.contains("id=\"account-table\""));
+    assertTrue(html.contains("5.0 \u00d7 10<sup>\u221250</sup>"), html);
   }
 
   @Test
