@@ -1,5 +1,6 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionJson;
@@ -8,14 +9,17 @@ import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
+import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -57,6 +61,8 @@ final class DetectCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "Text file, or - for stdin.")
   String input;
 
+  @Mixin EvidenceOption evidence;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -69,17 +75,32 @@ final class DetectCommand implements Callable<Integer> {
     }
     Tokenizer tok = tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
+    evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     int[] ids = tok.encode(TextNormalizer.normalize(text));
     KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
     PrintWriter out = spec.commandLine().getOut();
+    ObjectNode resultJson = DetectionJson.of(result, tok.name());
+    if (explain) {
+      // Part of the result, so a signed finding carries the marks its report shades.
+      resultJson.set(
+          "explain", TokenMarks.explain(set.get(result.best().keyId()).orElseThrow(), tok, ids));
+    }
+    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+    dedup.put("enabled", true);
+    dedup.put("scope", "text");
+    dedup.put("unit", "context window and token");
+    evidence.write(
+        spec,
+        set,
+        EvidenceKind.DETECTION,
+        result.best().scheme(),
+        List.of(EvidenceOption.textSubject(input, text)),
+        set.keys(),
+        dedup,
+        resultJson);
     if (json) {
-      ObjectNode j = DetectionJson.of(result, tok.name());
-      if (explain) {
-        j.set(
-            "explain", TokenMarks.explain(set.get(result.best().keyId()).orElseThrow(), tok, ids));
-      }
-      out.println(j.toString());
+      out.println(resultJson.toString());
     } else {
       printHuman(out, result);
     }

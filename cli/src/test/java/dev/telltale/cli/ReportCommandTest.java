@@ -137,6 +137,41 @@ class ReportCommandTest {
   }
 
   @Test
+  void aFindingSignedByDetectEvidenceRendersWithItsMarksAndAValidSignature() throws Exception {
+    Path text = fx.write("suspect.txt", fx.generated(150, 8));
+    Path env = dir.resolve("finding.json");
+    ReportFixtures.ok(
+        CliRun.run(
+            "detect",
+            "--keys",
+            fx.keys.toString(),
+            "--explain",
+            "--evidence",
+            env.toString(),
+            text.toString()));
+    String html = report(env.toString(), "--public", fx.publicKeys(fx.keys, "pub.json").toString());
+    assertTrue(html.contains("class=\"sig VALID\">VALID</span>"), html);
+    assertTrue(html.contains("id=\"heatmap\""));
+    assertFalse(html.contains("marks-mismatch"));
+    assertTrue(html.contains(Subject.ofFile(text).sha256()));
+    assertTrue(html.contains("--subject " + text + " --rerun --keys KEYS.json"), html);
+    // The re-verify command the report prints works as printed (with real key files).
+    CliRun verify =
+        CliRun.run(
+            "evidence",
+            "verify",
+            env.toString(),
+            "--public",
+            dir.resolve("pub.json").toString(),
+            "--subject",
+            text.toString(),
+            "--rerun",
+            "--keys",
+            fx.keys.toString());
+    assertEquals(ExitCode.OK, verify.exitCode(), verify.out() + verify.err());
+  }
+
+  @Test
   void unreadableOrUnknownInputExitsTwo() throws Exception {
     Path out = dir.resolve("x.html");
     CliRun missing =
