@@ -7,9 +7,11 @@ import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
+import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -35,6 +37,11 @@ final class DetectCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
+
+  @Option(
+      names = "--explain",
+      description = "With --json: add per-token marks (\"explain\") for a heat-map or a report.")
+  boolean explain;
 
   @Option(names = "--window", description = "Also search the best window (a watermarked passage).")
   boolean window;
@@ -70,9 +77,15 @@ final class DetectCommand implements Callable<Integer> {
     KeySet set = KeysCommand.load(keys);
     evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
-    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectText(text);
+    int[] ids = tok.encode(TextNormalizer.normalize(text));
+    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode resultJson = DetectionJson.of(result, tok.name());
+    if (explain) {
+      // Part of the result, so a signed finding carries the marks its report shades.
+      resultJson.set(
+          "explain", TokenMarks.explain(set.get(result.best().keyId()).orElseThrow(), tok, ids));
+    }
     ObjectNode dedup = JsonNodeFactory.instance.objectNode();
     dedup.put("enabled", true);
     dedup.put("scope", "text");

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       VerifyCommand.class,
       CarrierCommand.class,
       AttributeCommand.class,
+      ReportCommand.class,
       EvidenceCommand.class,
       LogCommand.class,
       CommandLine.HelpCommand.class

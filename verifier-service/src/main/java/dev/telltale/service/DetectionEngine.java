@@ -1,17 +1,12 @@
 package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
-import dev.telltale.detect.ExactTape;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
-import dev.telltale.detect.ScoreAccumulator;
-import dev.telltale.detect.ScoreTrace;
-import dev.telltale.detect.TupleScorer;
+import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
@@ -32,8 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DetectionEngine {
   /** Inputs longer than this cannot ask for per-token marks (the answer would be huge). */
   public static final int MAX_EXPLAIN_TOKENS = 20_000;
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final KeySet keys;
   private final int maxTokens;
@@ -117,7 +110,7 @@ public final class DetectionEngine {
     ObjectNode json = DetectionJson.of(result, tok.name());
     if (r.explain()) {
       WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
-      json.set("explain", explain(best, tok, ids));
+      json.set("explain", TokenMarks.explain(best, tok, ids));
     }
     return new Outcome(json, result, ids.length, digest);
   }
@@ -137,52 +130,6 @@ public final class DetectionEngine {
   }
 
   private record DetectorKey(String tokenizer, Optional<String> keyId, boolean window) {}
-
-  /**
-   * Per-token marks for a heat-map under the best key: {@code score} is null where no tuple was
-   * scored (context or repeated tuple), else 1/0 (green/red) for green-list keys and {@code -ln(1 -
-   * r)} for Gumbel keys (mean 1 under the null).
-   */
-  private static ObjectNode explain(WatermarkKey key, Tokenizer tok, int[] ids) {
-    ScoreTrace trace = new ScoreTrace();
-    TupleScorer.of(key)
-        .score(
-            ids,
-            0,
-            ids.length,
-            new ExactTape(Math.max(16, ids.length)),
-            new ScoreAccumulator(),
-            trace);
-    double[] score = new double[ids.length];
-    boolean[] scored = new boolean[ids.length];
-    for (int i = 0; i < trace.size(); i++) {
-      scored[trace.position(i)] = true;
-      score[trace.position(i)] = trace.value(i);
-    }
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("key_id", key.id().value());
-    o.put("scheme", key.parameters().schemeName());
-    ArrayNode arr = o.putArray("tokens");
-    for (int i = 0; i < ids.length; i++) {
-      ObjectNode t = arr.addObject();
-      t.put("text", tokenText(tok, ids, i));
-      if (scored[i]) {
-        t.put("score", score[i]);
-      } else {
-        t.putNull("score");
-      }
-    }
-    return o;
-  }
-
-  private static String tokenText(Tokenizer tok, int[] ids, int i) {
-    try {
-      return tok.decode(ids, i, 1);
-    } catch (RuntimeException e) {
-      // An id outside the tokenizer's vocabulary: show the id rather than fail the detection.
-      return "#" + ids[i];
-    }
-  }
 
   static String sha256Hex(byte[] bytes) {
     return HexFormat.of().formatHex(TokenStore.sha256(bytes));

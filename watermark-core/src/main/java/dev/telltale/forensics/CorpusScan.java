@@ -10,6 +10,7 @@ import dev.telltale.detect.DedupTape;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
 import dev.telltale.detect.ScoreAccumulator;
+import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
@@ -376,21 +377,42 @@ public final class CorpusScan {
     TailProbability family = TailProbability.ofLn(log10 * Math.log(10));
     double threshold =
         BenjaminiHochberg.threshold(st.log10p.values(), st.log10p.size(), options.fdr());
+    long[] decades = new long[ScanResult.DECADE_BINS];
+    for (int i = 0; i < st.log10p.size(); i++) {
+      decades[ScanResult.decade(st.log10p.get(i))]++;
+    }
+    int[] top = smallest(st.log10p, ScanResult.TOP_DOCUMENTS);
+    ScanResult.DocumentP[] topDocs = new ScanResult.DocumentP[top.length];
     List<String> ids = new ArrayList<>();
     long count = 0;
-    if (threshold > Double.NEGATIVE_INFINITY) {
-      try (BufferedReader r = Files.newBufferedReader(docsFile, StandardCharsets.UTF_8)) {
-        for (int i = 0; i < st.log10p.size(); i++) {
-          String line = r.readLine();
-          if (st.log10p.get(i) <= threshold) {
-            count++;
-            if (ids.size() < options.maxListedSuspects()) {
-              JsonNode node = JSON.readTree(line);
-              ids.add(node.get("id").asText());
-            }
+    try (BufferedReader r = Files.newBufferedReader(docsFile, StandardCharsets.UTF_8)) {
+      for (int i = 0; i < st.log10p.size(); i++) {
+        String line = r.readLine();
+        boolean suspect = st.log10p.get(i) <= threshold;
+        int rank = indexOf(top, i);
+        if (suspect) {
+          count++;
+        }
+        if ((suspect && ids.size() < options.maxListedSuspects()) || rank >= 0) {
+          JsonNode node = JSON.readTree(line);
+          if (suspect && ids.size() < options.maxListedSuspects()) {
+            ids.add(node.get("id").asText());
+          }
+          if (rank >= 0) {
+            topDocs[rank] =
+                new ScanResult.DocumentP(
+                    node.get("id").asText(),
+                    node.get("tokens").asLong(),
+                    node.get("scored").asLong(),
+                    TailProbability.ofLn(st.log10p.get(i) * Math.log(10)),
+                    KeyId.of(node.get("key_id").asText()));
           }
         }
       }
+    }
+    List<Long> decadeList = new ArrayList<>();
+    for (long d : decades) {
+      decadeList.add(d);
     }
     return new ScanResult(
         st.documents,
@@ -404,7 +426,38 @@ public final class CorpusScan {
         ids,
         source.malformedCount(),
         source.malformed(),
-        docsFile);
+        docsFile,
+        decadeList,
+        List.of(topDocs));
+  }
+
+  /** Indices of the {@code k} smallest values, smallest first (the first of equals first). */
+  private static int[] smallest(ScanState.DoubleList values, int k) {
+    int n = Math.min(k, values.size());
+    int[] idx = new int[n];
+    int filled = 0;
+    for (int i = 0; i < values.size(); i++) {
+      double v = values.get(i);
+      if (filled == n && !(v < values.get(idx[n - 1]))) {
+        continue;
+      }
+      int j = filled == n ? n - 1 : filled++;
+      while (j > 0 && v < values.get(idx[j - 1])) {
+        idx[j] = idx[j - 1];
+        j--;
+      }
+      idx[j] = i;
+    }
+    return idx;
+  }
+
+  private static int indexOf(int[] a, int v) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == v) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static FileChannel open(Path p) throws IOException {

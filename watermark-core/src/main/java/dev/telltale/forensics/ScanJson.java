@@ -52,6 +52,22 @@ public final class ScanJson {
     s.put("listed", r.suspectIds().size());
     ArrayNode ids = s.putArray("ids");
     r.suspectIds().forEach(ids::add);
+    ObjectNode h = o.putObject("document_p_values");
+    h.put(
+        "bins",
+        "decade i counts documents with 10^-(i+1) < p <= 10^-i; the last counts p <= 10^-10");
+    ArrayNode counts = h.putArray("decades");
+    r.pValueDecades().forEach(counts::add);
+    ArrayNode top = o.putArray("top_documents");
+    for (ScanResult.DocumentP d : r.topDocuments()) {
+      ObjectNode dn = top.addObject();
+      dn.put("id", d.id());
+      dn.put("tokens", d.tokens());
+      dn.put("scored", d.scored());
+      dn.put("p_value", d.p().pValue());
+      dn.put("log10_p_value", d.p().log10PValue());
+      dn.put("key_id", d.keyId().value());
+    }
     ObjectNode m = o.putObject("malformed_lines");
     m.put("count", r.malformedCount());
     ArrayNode first = m.putArray("first");

@@ -20,6 +20,10 @@ import java.util.List;
  * @param malformedCount malformed JSONL lines skipped
  * @param malformed the first malformed lines, with line numbers
  * @param documentsFile the per-document results (one JSON object per line, corpus order)
+ * @param pValueDecades documents per decade of their family-wise p-value: entry {@code i < 10}
+ *     counts {@code 10^-(i+1) < p <= 10^-i}, entry 10 counts {@code p <= 10^-10}
+ * @param topDocuments the documents with the smallest p-values, smallest first (at most {@link
+ *     #TOP_DOCUMENTS})
  */
 public record ScanResult(
     long documents,
@@ -33,9 +37,18 @@ public record ScanResult(
     List<String> suspectIds,
     long malformedCount,
     List<MalformedLine> malformed,
-    Path documentsFile) {
+    Path documentsFile,
+    List<Long> pValueDecades,
+    List<DocumentP> topDocuments) {
+  /** How many of the most significant documents a result lists with their p-values. */
+  public static final int TOP_DOCUMENTS = 20;
+
+  /** Bins of {@link #pValueDecades}: ten decades and everything below. */
+  public static final int DECADE_BINS = 11;
 
   public ScanResult {
+    pValueDecades = List.copyOf(pValueDecades);
+    topDocuments = List.copyOf(topDocuments);
     keys = List.copyOf(keys);
     suspectIds = List.copyOf(suspectIds);
     malformed = List.copyOf(malformed);
@@ -64,4 +77,25 @@ public record ScanResult(
       double score,
       double expectedScore,
       TailProbability p) {}
+
+  /**
+   * One document's result as the per-document file holds it.
+   *
+   * @param id the document's id
+   * @param tokens its tokens
+   * @param scored its scored tuples under the best key
+   * @param p its family-wise p-value over the keys
+   * @param keyId the key with the smallest p-value
+   */
+  public record DocumentP(String id, long tokens, long scored, TailProbability p, KeyId keyId) {}
+
+  /** The bin of {@link #pValueDecades} a log10 p-value falls in. */
+  public static int decade(double log10p) {
+    if (!(log10p < 0)) {
+      return 0;
+    }
+    // p = 10^-i exactly belongs to decade i: 10^-(i+1) < p <= 10^-i.
+    int d = (int) Math.min(Math.floor(-log10p), DECADE_BINS - 1);
+    return Math.min(Math.max(d, 0), DECADE_BINS - 1);
+  }
 }

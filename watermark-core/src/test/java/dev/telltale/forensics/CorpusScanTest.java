@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CorpusScanTest {
+  static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   static final Tokenizer TOK = Tokenizers.cl100kBase();
   static final WatermarkKey KGW = TestKeys.key(41, GreenListParameters.defaults());
   static final WatermarkKey GUMBEL = TestKeys.key(42, GumbelParameters.defaults());
@@ -75,6 +77,39 @@ class CorpusScanTest {
     }
     assertTrue(r.suspectCount() >= 20, "suspects " + r.suspectCount());
     assertEquals(300, Files.readAllLines(r.documentsFile()).size());
+  }
+
+  @Test
+  void decadesAndTopDocumentsAreThoseOfThePerDocumentFile() throws IOException {
+    ScanResult r = scan(corpus, 2, "a");
+    long[] decades = new long[ScanResult.DECADE_BINS];
+    List<double[]> byP = new ArrayList<>();
+    List<String> lines = Files.readAllLines(r.documentsFile());
+    for (int i = 0; i < lines.size(); i++) {
+      double l = MAPPER.readTree(lines.get(i)).get("log10_p_value").asDouble();
+      decades[ScanResult.decade(l)]++;
+      byP.add(new double[] {l, i});
+    }
+    List<Long> expected = new ArrayList<>();
+    for (long d : decades) {
+      expected.add(d);
+    }
+    assertEquals(expected, r.pValueDecades());
+    byP.sort((x, y) -> Double.compare(x[0], y[0]));
+    assertEquals(ScanResult.TOP_DOCUMENTS, r.topDocuments().size());
+    for (int i = 0; i < r.topDocuments().size(); i++) {
+      ScanResult.DocumentP d = r.topDocuments().get(i);
+      assertEquals(byP.get(i)[0], d.p().log10PValue(), 1e-9, "rank " + i);
+      // The top documents are the watermarked ones (every 10th).
+      assertEquals(0, Integer.parseInt(d.id().substring(4)) % 10, d.id());
+    }
+    assertEquals(0, ScanResult.decade(0.0));
+    assertEquals(0, ScanResult.decade(-0.99));
+    assertEquals(1, ScanResult.decade(-1.0));
+    assertEquals(1, ScanResult.decade(-1.5));
+    assertEquals(9, ScanResult.decade(-9.99));
+    assertEquals(10, ScanResult.decade(-10.0));
+    assertEquals(10, ScanResult.decade(-400));
   }
 
   @Test
