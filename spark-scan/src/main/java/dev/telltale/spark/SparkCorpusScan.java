@@ -86,6 +86,8 @@ public final class SparkCorpusScan {
   /** Where the per-document results go. */
   public record Output(String dir, OutputFormat format) {}
 
+  private static final long TUPLES_PER_SORT_TASK = 1L << 20;
+
   private final SparkSession spark;
   private final ScanSpec spec;
   private final Options options;
@@ -312,10 +314,21 @@ public final class SparkCorpusScan {
             .add("u", DataTypes.LongType, false);
     JavaRDD<Row> tuples =
         scored.filter(r -> !r.malformedSummary).mapPartitions(it -> new Fingerprints(it, parts));
+    // Explicit shuffle width (adaptive execution keeps it): about a million tuples per task, so
+    // each task's external sort merges few spill files even on a small executor.
+    long positions = 0;
+    for (int k = 0; k < keys; k++) {
+      positions += totals[3 + k];
+    }
+    int width =
+        (int)
+            Math.max(
+                spark.sparkContext().defaultParallelism(),
+                Math.min((long) parts * keys, positions / TUPLES_PER_SORT_TASK + 1));
     Dataset<Row> sorted =
         spark
             .createDataFrame(tuples, schema)
-            .repartition(functions.col("k"), functions.col("p"))
+            .repartition(width, functions.col("k"), functions.col("p"))
             .sortWithinPartitions("k", "p", "u");
     boolean[] green = new boolean[keys];
     long[] thresholds = new long[keys];

@@ -66,6 +66,20 @@ public final class SparkScanMain {
       err.println(USAGE);
       return BAD_INPUT;
     }
+    try {
+      // What the driver can check without Spark fails before a Spark session starts.
+      for (String p : a.paths()) {
+        if (!CorpusListing.hasScheme(p) && !Files.exists(Path.of(p))) {
+          throw new CorpusInputException("no such file or folder: " + p);
+        }
+      }
+      PartitionScorer.scorer(
+          new ScanSpec(
+              a.keys(), a.tokenizer(), a.field(), CorpusScan.Options.defaults().partitions()));
+    } catch (CorpusInputException e) {
+      err.println("telltale: " + e.getMessage());
+      return BAD_INPUT;
+    }
     SparkSession.Builder b = SparkSession.builder().appName("telltale-scan");
     if (a.master() != null) {
       b.master(a.master());

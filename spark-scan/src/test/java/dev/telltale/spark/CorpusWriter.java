@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * shardBytes}, every tenth watermarked; the words are single tokens, so watermarking needs no
  * tokenizer call per word.
  */
-final class CorpusWriter {
+public final class CorpusWriter {
   private static final String[] WORDS =
       ("the of and to in that is for it as was with be by on not he this are or his from at which"
               + " but have an they you were her she there been one all we their has would when if"
@@ -29,6 +29,19 @@ final class CorpusWriter {
   private static final JsonFactory JSON = new JsonFactory();
 
   private CorpusWriter() {}
+
+  /** Writes {@code args[1]} MB of corpus into folder {@code args[0]} (key seed 41, kgw). */
+  public static void main(String[] args) throws IOException {
+    long docs =
+        write(
+            Path.of(args[0]),
+            Long.parseLong(args[1]) << 20,
+            16L << 20,
+            dev.telltale.text.Tokenizers.cl100kBase(),
+            dev.telltale.TestKeys.key(41, dev.telltale.scheme.GreenListParameters.defaults()),
+            11);
+    System.out.println(docs + " documents");
+  }
 
   /** Returns the documents written. */
   static long write(
