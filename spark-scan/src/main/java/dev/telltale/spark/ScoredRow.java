@@ -35,4 +35,27 @@ final class ScoredRow implements Serializable {
   String[] malformedReasons;
 
   ScoredRow() {}
+
+  /** A copy without the fingerprints (everything the summary and the outputs need). */
+  ScoredRow withoutFingerprints() {
+    ScoredRow r = new ScoredRow();
+    r.order = order;
+    r.malformedSummary = malformedSummary;
+    r.id = id;
+    r.line = line;
+    r.tokens = tokens;
+    r.bytes = bytes;
+    r.scored = scored;
+    r.statistic = statistic;
+    r.pValue = pValue;
+    r.log10p = log10p;
+    r.reportedLog10p = reportedLog10p;
+    r.keyId = keyId;
+    r.positions = positions;
+    r.malformedCount = malformedCount;
+    r.malformedSources = malformedSources;
+    r.malformedLines = malformedLines;
+    r.malformedReasons = malformedReasons;
+    return r;
+  }
 }

@@ -190,7 +190,21 @@ public final class SparkCorpusScan {
 
   private ScanResult summarize(JavaRDD<ScoredRow> scored, DocumentScorer scorer, Output output) {
     int keys = scorer.keyCount();
-    JavaRDD<ScoredRow> docs = scored.filter(r -> !r.malformedSummary);
+    // The results without their fingerprints, kept apart: every pass below but the pooled one
+    // reads these few bytes per document instead of deserializing the fingerprints again.
+    JavaRDD<ScoredRow> light =
+        scored.map(ScoredRow::withoutFingerprints).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      return summarize(scored, light, scorer, output);
+    } finally {
+      light.unpersist(false);
+    }
+  }
+
+  private ScanResult summarize(
+      JavaRDD<ScoredRow> scored, JavaRDD<ScoredRow> light, DocumentScorer scorer, Output output) {
+    int keys = scorer.keyCount();
+    JavaRDD<ScoredRow> docs = light.filter(r -> !r.malformedSummary);
     long[] totals = docs.map(r -> counters(r, keys)).fold(new long[3 + keys], SparkCorpusScan::add);
     long documents = totals[0];
     if (documents == 0) {
@@ -216,7 +230,7 @@ public final class SparkCorpusScan {
               .toList();
     }
     List<ScoredRow> malformedFiles =
-        new ArrayList<>(scored.filter(r -> r.malformedSummary).collect());
+        new ArrayList<>(light.filter(r -> r.malformedSummary).collect());
     malformedFiles.sort(Comparator.comparingLong(r -> r.order));
     long malformedCount = 0;
     List<MalformedLine> malformed = new ArrayList<>();

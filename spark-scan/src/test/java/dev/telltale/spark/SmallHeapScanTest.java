@@ -87,7 +87,8 @@ class SmallHeapScanTest {
             .start();
     assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the forked scan did not finish");
     String log = Files.readString(dir.resolve("child.log"));
-    assertEquals(SparkScanMain.OK, p.exitValue(), log);
+    assertTrue(
+        p.exitValue() == SparkScanMain.OK || p.exitValue() == SparkScanMain.NOT_DETECTED, log);
     assertTrue(Files.size(corpus.resolve("shard-00000.jsonl")) > 0);
     assertTrue(dirBytes(corpus) > HEAP_MB << 20, "corpus must exceed the heap");
 
@@ -103,6 +104,9 @@ class SmallHeapScanTest {
     JsonNode spark = new ObjectMapper().readTree(summary.toFile());
     assertEquals(docs, spark.get("documents").asLong());
     assertEquals(ScanJson.of(local), spark);
+    // Most documents are unmarked and share few n-grams: the verdict is the local engine's too.
+    boolean detected = local.pooled().log10PValue() <= Math.log10(1e-6);
+    assertEquals(detected ? SparkScanMain.OK : SparkScanMain.NOT_DETECTED, p.exitValue());
   }
 
   private static long dirBytes(Path d) throws Exception {
