@@ -86,7 +86,7 @@ public final class SparkCorpusScan {
   /** Where the per-document results go. */
   public record Output(String dir, OutputFormat format) {}
 
-  private static final long TUPLES_PER_SORT_TASK = 1L << 20;
+  private static final long TUPLES_PER_SORT_TASK = 1L << 18;
 
   private final SparkSession spark;
   private final ScanSpec spec;
@@ -193,7 +193,7 @@ public final class SparkCorpusScan {
     // The results without their fingerprints, kept apart: every pass below but the pooled one
     // reads these few bytes per document instead of deserializing the fingerprints again.
     JavaRDD<ScoredRow> light =
-        scored.map(ScoredRow::withoutFingerprints).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        scored.map(ScoredRow::withoutFingerprints).persist(StorageLevel.DISK_ONLY());
     try {
       return summarize(scored, light, scorer, output);
     } finally {
@@ -328,8 +328,8 @@ public final class SparkCorpusScan {
             .add("u", DataTypes.LongType, false);
     JavaRDD<Row> tuples =
         scored.filter(r -> !r.malformedSummary).mapPartitions(it -> new Fingerprints(it, parts));
-    // Explicit shuffle width (adaptive execution keeps it): about a million tuples per task, so
-    // each task's external sort merges few spill files even on a small executor.
+    // Explicit shuffle width (adaptive execution keeps it): about 256k tuples per task (a 4 MB
+    // pointer array), so each task's external sort merges few spills even on a small executor.
     long positions = 0;
     for (int k = 0; k < keys; k++) {
       positions += totals[3 + k];
