@@ -155,6 +155,17 @@ final class ScanCommand implements Callable<Integer> {
     if (!"local".equals(engine)) {
       throw new BadInputException("--engine is local or spark, got " + engine);
     }
+    if (master != null
+        || sparkLib != null
+        || column != null
+        || sparkHeap != null
+        || !sparkConf.isEmpty()
+        || !"files".equals(format)
+        || !"jsonl".equals(outFormat)) {
+      throw new BadInputException(
+          "--master, --spark-lib, --format, --column, --out-format, --spark-conf and --spark-heap"
+              + " apply to --engine spark only");
+    }
     CorpusScan.Options options;
     try {
       options =

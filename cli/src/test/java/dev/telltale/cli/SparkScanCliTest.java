@@ -122,5 +122,10 @@ class SparkScanCliTest {
             corpus.toString());
     assertEquals(ExitCode.BAD_INPUT, r.exitCode());
     assertTrue(r.err().contains("-pl spark-scan -am package"), r.err());
+
+    CliRun local =
+        CliRun.run("scan", "--master", "local[2]", "--keys", keys.toString(), corpus.toString());
+    assertEquals(ExitCode.BAD_INPUT, local.exitCode());
+    assertTrue(local.err().contains("apply to --engine spark only"), local.err());
   }
 }
