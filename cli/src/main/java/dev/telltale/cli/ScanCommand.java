@@ -1,5 +1,6 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
       "Scan a corpus (text files, folders, JSONL, .gz) for the keys' watermark: one exact pooled",
       "test over the distinct tuples of the whole corpus, a p-value per document, and the suspect",
       "documents by Benjamini-Hochberg. Exit 0 when the pooled test detects, 1 when not, 2 on bad",
-      "input. With --work the scan checkpoints there and a rerun resumes."
+      "input. With --work the scan checkpoints there and a rerun resumes. --engine spark runs",
+      "the same scan on Apache Spark (local[N] or a cluster master) with equal results."
     })
 final class ScanCommand implements Callable<Integer> {
   @Option(names = "--keys", required = true, description = "Key set file.")
@@ -49,7 +51,12 @@ final class ScanCommand implements Callable<Integer> {
       description = "JSONL field holding the text (default ${DEFAULT-VALUE}).")
   String field;
 
-  @Option(names = "--out", description = "Per-document results, one JSON object per line.")
+  @Option(
+      names = "--out",
+      description = {
+        "Per-document results, one JSON object per line (--engine spark: a folder of part",
+        "files, JSONL or Parquet by --out-format)."
+      })
   Path out;
 
   @Option(names = "--json", description = "Print the summary as one JSON object.")
@@ -87,6 +94,55 @@ final class ScanCommand implements Callable<Integer> {
       description = "Tokenizer of the generator (default ${DEFAULT-VALUE}).")
   String tokenizer;
 
+  @Option(
+      names = "--engine",
+      defaultValue = "local",
+      description = {
+        "local (this JVM, default) or spark (Apache Spark, in a child JVM like spark-submit;",
+        "needs the spark-scan module built)."
+      })
+  String engine;
+
+  @Option(
+      names = "--master",
+      description = "Spark master URL for --engine spark (default local[N], N = all cores).")
+  String master;
+
+  @Option(
+      names = "--spark-lib",
+      description =
+          "Folder with spark-scan.jar, lib/ and jvm.options (default: $TELLTALE_SPARK_LIB, else"
+              + " spark-scan/target of this checkout).")
+  Path sparkLib;
+
+  @Option(
+      names = "--format",
+      defaultValue = "files",
+      description = "Input of --engine spark: files (text, JSONL, .gz) or parquet.")
+  String format;
+
+  @Option(
+      names = "--column",
+      description = "Parquet column holding the text (default: the --field name).")
+  String column;
+
+  @Option(
+      names = "--out-format",
+      defaultValue = "jsonl",
+      description = "Per-document results of --engine spark in --out DIR: jsonl or parquet.")
+  String outFormat;
+
+  @Option(
+      names = "--spark-conf",
+      paramLabel = "KEY=VALUE",
+      description = "Spark configuration for --engine spark (repeatable).")
+  List<String> sparkConf = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--spark-heap",
+      description = "Heap of the Spark child JVM (driver and local executors), e.g. 2g.")
+  String sparkHeap;
+
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders.")
   List<Path> paths;
 
@@ -98,6 +154,23 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (!(alpha > 0 && alpha < 1)) {
       throw new BadInputException("--alpha must be in (0, 1), got " + alpha);
+    }
+    if ("spark".equals(engine)) {
+      return spark();
+    }
+    if (!"local".equals(engine)) {
+      throw new BadInputException("--engine is local or spark, got " + engine);
+    }
+    if (master != null
+        || sparkLib != null
+        || column != null
+        || sparkHeap != null
+        || !sparkConf.isEmpty()
+        || !"files".equals(format)
+        || !"jsonl".equals(outFormat)) {
+      throw new BadInputException(
+          "--master, --spark-lib, --format, --column, --out-format, --spark-conf and --spark-heap"
+              + " apply to --engine spark only");
     }
     CorpusScan.Options options;
     try {
@@ -160,6 +233,122 @@ final class ScanCommand implements Callable<Integer> {
       err.flush();
     }
     return r.pooled().log10PValue() <= Math.log10(alpha) ? ExitCode.OK : ExitCode.NOT_DETECTED;
+  }
+
+  /** The Spark engine: the same summary, output and exit codes, computed by the spark-scan job. */
+  private Integer spark() throws IOException {
+    if (work != null || threads != null) {
+      throw new BadInputException("--work and --threads apply to --engine local only");
+    }
+    Tokenizer tok = DetectCommand.tokenizer(tokenizer);
+    // Read the key set here too: a bad key file is bad input before any JVM starts.
+    KeysCommand.load(keys);
+    Path layout = SparkEngine.layout(sparkLib);
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(
+        List.of(
+            "--master",
+            master != null ? master : "local[" + Runtime.getRuntime().availableProcessors() + "]",
+            "--keys",
+            keys.toAbsolutePath().toString(),
+            "--field",
+            field,
+            "--format",
+            format,
+            "--tokenizer",
+            tok.name(),
+            "--fdr",
+            Double.toString(fdr),
+            "--alpha",
+            Double.toString(alpha)));
+    if (column != null) {
+      args.addAll(List.of("--column", column));
+    }
+    if (out != null) {
+      args.addAll(List.of("--out", out.toAbsolutePath().toString(), "--out-format", outFormat));
+    }
+    for (String c : sparkConf) {
+      args.addAll(List.of("--conf", c));
+    }
+    for (Path p : paths) {
+      args.add(p.toString());
+    }
+    List<String> jvm = sparkHeap == null ? List.of() : List.of("-Xmx" + sparkHeap);
+    PrintWriter err = spec.commandLine().getErr();
+    SparkEngine.Outcome r = SparkEngine.run(layout, jvm, args, err);
+    if (r.exitCode() == ExitCode.BAD_INPUT || r.exitCode() == ExitCode.INTERNAL) {
+      // The child has said why on stderr.
+      return r.exitCode();
+    }
+    if (r.summary().isEmpty()) {
+      err.println(
+          "telltale: the Spark scan ended with exit code " + r.exitCode() + " and no summary");
+      return ExitCode.INTERNAL;
+    }
+    JsonNode j = r.summary().get();
+    PrintWriter o = spec.commandLine().getOut();
+    if (json) {
+      o.println(j.toString());
+    } else {
+      printHuman(o, j);
+    }
+    o.flush();
+    long malformed = j.path("malformed_lines").path("count").asLong();
+    if (malformed > 0) {
+      JsonNode first = j.path("malformed_lines").path("first").path(0);
+      err.printf("telltale: skipped %d malformed JSONL lines", malformed);
+      err.printf(
+          " (first: %s line %d, %s)%n",
+          first.path("source").asText(),
+          first.path("line").asLong(),
+          first.path("reason").asText());
+      err.flush();
+    }
+    return j.path("log10_pooled_p_value").asDouble() <= Math.log10(alpha)
+        ? ExitCode.OK
+        : ExitCode.NOT_DETECTED;
+  }
+
+  /** The human summary from the summary JSON (the Spark engine's result). */
+  private static void printHuman(PrintWriter o, JsonNode j) {
+    long scoredTuples = j.path("scored_tuples").asLong();
+    o.printf(
+        "documents  %d (%d tokens)%n", j.path("documents").asLong(), j.path("tokens").asLong());
+    o.printf(
+        "pooled     key %s (%s): %d distinct tuples of %d positions%n",
+        j.path("key_id").asText(),
+        j.path("scheme").asText(),
+        scoredTuples,
+        j.path("positions").asLong());
+    if ("kgw".equals(j.path("scheme").asText())) {
+      double green = j.path("green_tuples").asDouble();
+      o.printf(
+          "green      %d (%.2f%%, expected %.2f%%)%n",
+          (long) green,
+          scoredTuples == 0 ? 0.0 : 100.0 * green / scoredTuples,
+          100.0 * j.path("expected_green_tuples").asDouble() / Math.max(1, scoredTuples));
+    } else {
+      o.printf(
+          "score      %.1f (expected %.1f)%n",
+          j.path("score").asDouble(), j.path("expected_score").asDouble());
+    }
+    int keysTested = j.path("keys_tested").asInt();
+    double log10 = j.path("log10_pooled_p_value").asDouble();
+    o.printf(
+        "p-value    %s (log10 %.2f)%s%n",
+        DetectionJson.formatP(j.path("pooled_p_value").asDouble(), log10),
+        log10,
+        keysTested > 1 ? ", family-wise over " + keysTested + " keys" : "");
+    JsonNode s = j.path("suspect_documents");
+    long count = s.path("count").asLong();
+    o.printf("suspects   %d documents at FDR %s%n", count, s.path("fdr").asDouble());
+    int shown = Math.min(10, s.path("ids").size());
+    for (int i = 0; i < shown; i++) {
+      o.printf("           %s%n", s.path("ids").get(i).asText());
+    }
+    if (count > shown) {
+      o.printf("           ... (%d more; see --out or --json)%n", count - shown);
+    }
   }
 
   private static void printHuman(PrintWriter o, ScanResult r) {

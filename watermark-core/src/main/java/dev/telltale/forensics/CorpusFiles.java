@@ -35,7 +35,13 @@ final class CorpusFiles implements DocumentSource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<Path> files;
+  /** Opens a corpus file by name: the local file system, or another one (the Spark job's). */
+  interface Opener {
+    InputStream open(String name) throws IOException;
+  }
+
+  private final List<String> files;
+  private final Opener opener;
   private final String field;
   private final List<MalformedLine> malformed = new ArrayList<>();
   private long malformedCount;
@@ -52,10 +58,28 @@ final class CorpusFiles implements DocumentSource {
       throw new CorpusInputException("no corpus files or folders given");
     }
     this.field = field;
-    this.files = expand(roots);
+    this.files = expand(roots).stream().map(Path::toString).toList();
+    this.opener = CorpusFiles::openLocal;
   }
 
-  private static List<Path> expand(List<Path> roots) {
+  CorpusFiles(List<String> names, Opener opener, String field) {
+    if (field == null || field.isEmpty()) {
+      throw new CorpusInputException("the JSONL text field name must not be empty");
+    }
+    this.field = field;
+    this.files = List.copyOf(names);
+    this.opener = opener;
+  }
+
+  private static InputStream openLocal(String name) throws IOException {
+    try {
+      return Files.newInputStream(Path.of(name));
+    } catch (NoSuchFileException e) {
+      throw new CorpusInputException("no such file: " + name, e);
+    }
+  }
+
+  static List<Path> expand(List<Path> roots) {
     List<Path> out = new ArrayList<>();
     for (Path root : roots) {
       if (Files.isDirectory(root)) {
@@ -90,13 +114,13 @@ final class CorpusFiles implements DocumentSource {
       if (nextFile >= files.size()) {
         return Optional.empty();
       }
-      Path file = files.get(nextFile++);
-      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      String file = files.get(nextFile++);
+      String name = file.substring(file.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
       boolean gz = name.endsWith(".gz");
       String base = gz ? name.substring(0, name.length() - 3) : name;
       if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) {
         jsonl = new BufferedReader(new InputStreamReader(open(file, gz), strictUtf8()), 1 << 16);
-        jsonlName = file.toString();
+        jsonlName = file;
         lineNumber = 0;
       } else {
         return Optional.of(plain(file, gz));
@@ -159,7 +183,7 @@ final class CorpusFiles implements DocumentSource {
     }
   }
 
-  private Document plain(Path file, boolean gz) throws IOException {
+  private Document plain(String file, boolean gz) throws IOException {
     byte[] bytes;
     try (InputStream in = open(file, gz)) {
       bytes = in.readNBytes((int) MAX_PLAIN_DOCUMENT_BYTES + 1);
@@ -174,19 +198,14 @@ final class CorpusFiles implements DocumentSource {
     try {
       text = strictUtf8().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw notText(file.toString());
+      throw notText(file);
     }
-    checkText(text, file.toString());
-    return new Document(file.toString(), text, bytes.length);
+    checkText(text, file);
+    return new Document(file, text, bytes.length);
   }
 
-  private static InputStream open(Path file, boolean gz) throws IOException {
-    InputStream in;
-    try {
-      in = Files.newInputStream(file);
-    } catch (NoSuchFileException e) {
-      throw new CorpusInputException("no such file: " + file, e);
-    }
+  private InputStream open(String file, boolean gz) throws IOException {
+    InputStream in = opener.open(file);
     if (!gz) {
       return in;
     }

@@ -1,24 +1,14 @@
 package dev.telltale.forensics;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telltale.collect.LongOpenHashSet;
-import dev.telltale.detect.DedupTape;
-import dev.telltale.detect.DetectionPolicy;
-import dev.telltale.detect.Detector;
-import dev.telltale.detect.ScoreAccumulator;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
-import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.stats.TailProbability;
-import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -119,7 +108,7 @@ public final class CorpusScan {
   }
 
   private final List<WatermarkKey> keys;
-  private final List<Detector> detectors;
+  private final DocumentScorer scorer;
   private final Tokenizer tokenizer;
   private final Options options;
 
@@ -127,26 +116,12 @@ public final class CorpusScan {
     this.keys = keySet.keys();
     this.tokenizer = tokenizer;
     this.options = options;
-    List<Detector> d = new ArrayList<>();
-    for (WatermarkKey k : keys) {
-      d.add(Detector.of(k, tokenizer, DetectionPolicy.defaults()));
-    }
-    this.detectors = List.copyOf(d);
+    this.scorer = DocumentScorer.of(keySet, tokenizer);
   }
 
   public static CorpusScan of(KeySet keys, Tokenizer tokenizer, Options options) {
     return new CorpusScan(keys, tokenizer, options);
   }
-
-  /** One document's scores, computed on a worker. */
-  private record Scored(
-      Document doc,
-      int tokens,
-      long[] positions,
-      long[] scored,
-      double[] score,
-      double[] log10p,
-      long[][] fingerprints) {}
 
   /**
    * Scans {@code source}, keeping spill files, per-document results and checkpoints in {@code
@@ -179,11 +154,11 @@ public final class CorpusScan {
         pv.truncate(0);
       }
       long sinceCheckpoint = 0;
-      List<Future<Scored>> pending = submit(pool, readBatch(source));
+      List<Future<DocumentScorer.Scored>> pending = submit(pool, readBatch(source));
       while (!pending.isEmpty()) {
         // Read the next batch while the workers score this one.
         List<Document> next = readBatch(source);
-        for (Future<Scored> f : pending) {
+        for (Future<DocumentScorer.Scored> f : pending) {
           write(join(f), st, spill, docs, pv);
         }
         sinceCheckpoint += pending.size();
@@ -225,15 +200,15 @@ public final class CorpusScan {
     return batch;
   }
 
-  private List<Future<Scored>> submit(ExecutorService pool, List<Document> batch) {
-    List<Future<Scored>> out = new ArrayList<>(batch.size());
+  private List<Future<DocumentScorer.Scored>> submit(ExecutorService pool, List<Document> batch) {
+    List<Future<DocumentScorer.Scored>> out = new ArrayList<>(batch.size());
     for (Document d : batch) {
-      out.add(pool.submit(() -> score(d)));
+      out.add(pool.submit(() -> scorer.score(d)));
     }
     return out;
   }
 
-  private static Scored join(Future<Scored> f) throws IOException {
+  private static DocumentScorer.Scored join(Future<DocumentScorer.Scored> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -247,71 +222,25 @@ public final class CorpusScan {
     }
   }
 
-  /** Per-document detection for every key, remembering the fingerprints each key scored. */
-  private Scored score(Document doc) {
-    int[] ids = tokenizer.encode(TextNormalizer.normalize(doc.text()));
-    int k = detectors.size();
-    long[] positions = new long[k];
-    long[] scored = new long[k];
-    double[] score = new double[k];
-    double[] log10p = new double[k];
-    long[][] fps = new long[k][];
-    ScoreAccumulator acc = new ScoreAccumulator();
-    for (int i = 0; i < k; i++) {
-      Detector d = detectors.get(i);
-      RecordingTape tape = new RecordingTape(ids.length);
-      acc.reset();
-      d.scorer().score(ids, 0, ids.length, tape, acc, null);
-      positions[i] = acc.positions();
-      scored[i] = acc.scored();
-      score[i] = greenList(i) ? acc.green() : acc.sum();
-      log10p[i] = d.tail(scored[i], score[i]).log10PValue();
-      fps[i] = tape.recorded();
-    }
-    return new Scored(doc, ids.length, positions, scored, score, log10p, fps);
-  }
-
-  private boolean greenList(int key) {
-    return keys.get(key).parameters() instanceof GreenListParameters;
-  }
-
-  private void write(Scored s, ScanState st, TupleSpill spill, FileChannel docs, FileChannel pv)
+  private void write(
+      DocumentScorer.Scored s, ScanState st, TupleSpill spill, FileChannel docs, FileChannel pv)
       throws IOException {
-    int best = 0;
-    for (int i = 1; i < s.log10p.length; i++) {
-      if (s.log10p[i] < s.log10p[best]) {
-        best = i;
-      }
-    }
-    // Holm's smallest adjusted p over the keys: the family-wise p of the document.
-    double log10 = Math.min(0.0, s.log10p[best] + Math.log10(keys.size()));
-    TailProbability p = TailProbability.ofLn(log10 * Math.log(10));
-    ByteArrayOutputStream line = new ByteArrayOutputStream(160);
-    try (JsonGenerator g = JSON_FACTORY.createGenerator(line, JsonEncoding.UTF8)) {
-      g.writeStartObject();
-      g.writeStringField("id", s.doc.id());
-      g.writeNumberField("tokens", s.tokens);
-      g.writeNumberField("scored", s.scored[best]);
-      g.writeNumberField("statistic", s.score[best]);
-      g.writeNumberField("p_value", p.pValue());
-      g.writeNumberField("log10_p_value", p.log10PValue());
-      g.writeStringField("key_id", keys.get(best).id().value());
-      g.writeEndObject();
-    }
-    line.write('\n');
-    writeFully(docs, ByteBuffer.wrap(line.toByteArray()));
+    double log10 = s.familyLog10();
+    byte[] line = scorer.resultLine(s);
+    ByteBuffer out = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+    writeFully(docs, out);
     ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(0, log10);
     writeFully(pv, b);
     st.log10p.add(log10);
     for (int i = 0; i < keys.size(); i++) {
-      st.positions[i] += s.positions[i];
-      for (long u : s.fingerprints[i]) {
+      st.positions[i] += s.positions()[i];
+      for (long u : s.fingerprints()[i]) {
         spill.add(i, u);
       }
     }
     st.documents++;
-    st.tokens += s.tokens;
-    st.bytes += s.doc.bytes();
+    st.tokens += s.tokens();
+    st.bytes += s.doc().bytes();
   }
 
   private ScanResult finish(
@@ -320,10 +249,9 @@ public final class CorpusScan {
     int parts = spill.partitions();
     List<ScanResult.PooledKey> pooled = new ArrayList<>();
     for (int k = 0; k < keys.size(); k++) {
-      boolean green = greenList(k);
-      long threshold =
-          green ? ((GreenListParameters) keys.get(k).parameters()).greenThreshold() : 0;
-      List<Future<TupleSpill.PartitionTotal>> totals = new ArrayList<>(parts);
+      boolean green = scorer.greenList(k);
+      long threshold = scorer.greenThreshold(k);
+      List<Future<TupleTotals>> totals = new ArrayList<>(parts);
       for (int p = 0; p < parts; p++) {
         int key = k;
         int part = p;
@@ -337,44 +265,22 @@ public final class CorpusScan {
                   }
                 }));
       }
-      long n = 0;
-      long g = 0;
-      double sum = 0;
+      TupleTotals sum = new TupleTotals(green, threshold);
       // Partition sums are added in index order: the pooled sum is the same in every run.
-      for (Future<TupleSpill.PartitionTotal> f : totals) {
-        TupleSpill.PartitionTotal t;
+      for (Future<TupleTotals> f : totals) {
         try {
-          t = f.get();
+          sum = sum.plus(f.get());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("scan interrupted", e);
         } catch (ExecutionException e) {
           throw new IOException("merging the spill failed: " + e.getCause(), e.getCause());
         }
-        n += t.distinct();
-        g += t.green();
-        sum += t.sum();
       }
-      double score = green ? g : sum;
-      double gamma = green ? ((GreenListParameters) keys.get(k).parameters()).effectiveGamma() : 1;
-      pooled.add(
-          new ScanResult.PooledKey(
-              keys.get(k).id(),
-              keys.get(k).parameters().schemeName(),
-              st.positions[k],
-              n,
-              score,
-              n * gamma,
-              detectors.get(k).tail(n, score)));
+      pooled.add(scorer.pooled(k, st.positions[k], sum));
     }
-    ScanResult.PooledKey best = pooled.get(0);
-    for (ScanResult.PooledKey p : pooled) {
-      if (p.p().log10PValue() < best.p().log10PValue()) {
-        best = p;
-      }
-    }
-    double log10 = Math.min(0.0, best.p().log10PValue() + Math.log10(keys.size()));
-    TailProbability family = TailProbability.ofLn(log10 * Math.log(10));
+    ScanResult.PooledKey best = DocumentScorer.best(pooled);
+    TailProbability family = DocumentScorer.familyWise(pooled);
     double threshold =
         BenjaminiHochberg.threshold(st.log10p.values(), st.log10p.size(), options.fdr());
     long[] decades = new long[ScanResult.DECADE_BINS];
@@ -478,40 +384,6 @@ public final class CorpusScan {
     Thread t = new Thread(r, "telltale-scan");
     t.setDaemon(true);
     return t;
-  }
-
-  /** Records the fingerprints a document's own tape saw first: what the pooled set receives. */
-  private static final class RecordingTape implements DedupTape {
-    private final LongOpenHashSet seen;
-    private long[] recorded;
-    private int size;
-
-    RecordingTape(int expected) {
-      seen = new LongOpenHashSet(Math.max(16, expected));
-      recorded = new long[Math.max(16, expected)];
-    }
-
-    @Override
-    public boolean firstSeen(long fingerprint) {
-      if (!seen.add(fingerprint)) {
-        return false;
-      }
-      if (size == recorded.length) {
-        recorded = Arrays.copyOf(recorded, size * 2);
-      }
-      recorded[size++] = fingerprint;
-      return true;
-    }
-
-    @Override
-    public void clear() {
-      seen.clear();
-      size = 0;
-    }
-
-    long[] recorded() {
-      return Arrays.copyOf(recorded, size);
-    }
   }
 
   private String configuration() {

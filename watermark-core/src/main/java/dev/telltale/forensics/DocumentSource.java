@@ -36,6 +36,30 @@ public interface DocumentSource extends AutoCloseable {
     return new CorpusFiles(roots, field);
   }
 
+  /**
+   * The files a {@link #files} source reads, in its order: files as given, folders walked in sorted
+   * path order without hidden files.
+   *
+   * @throws CorpusInputException when a path does not exist or a folder cannot be listed
+   */
+  static List<Path> listFiles(List<Path> roots) {
+    return CorpusFiles.expand(roots);
+  }
+
+  /**
+   * Files named {@code names} (in that order) opened by {@code opener}, parsed exactly as {@link
+   * #files} parses local files: for an engine that reads another file system.
+   */
+  static DocumentSource named(List<String> names, StreamOpener opener, String field) {
+    return new CorpusFiles(names, opener::open, field);
+  }
+
+  /** Opens a corpus file by the name a {@link #named} source was given. */
+  @FunctionalInterface
+  interface StreamOpener {
+    java.io.InputStream open(String name) throws IOException;
+  }
+
   /** Documents already in memory (tests, the demo, service uploads). */
   static DocumentSource of(List<Document> documents) {
     Iterator<Document> it = List.copyOf(documents).iterator();

@@ -1,6 +1,5 @@
 package dev.telltale.forensics;
 
-import dev.telltale.prf.WatermarkPrf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -135,18 +134,15 @@ final class TupleSpill implements AutoCloseable {
     return dir.resolve(String.format("k%03d-p%04d.bin", slot / partitions, slot % partitions));
   }
 
-  /** Distinct tuples and their total score in one partition of one key. */
-  record PartitionTotal(long distinct, long green, double sum) {}
-
   /**
    * Sorts and deduplicates one partition (after {@link #flushAll()}) and totals it: green bits
    * under {@code threshold} for green-list keys, else Gumbel scores in fingerprint order.
    */
-  PartitionTotal total(int key, int partition, boolean greenList, long threshold)
-      throws IOException {
+  TupleTotals total(int key, int partition, boolean greenList, long threshold) throws IOException {
+    TupleTotals t = new TupleTotals(greenList, threshold);
     Path f = file(key * partitions + partition);
     if (!Files.exists(f)) {
-      return new PartitionTotal(0, 0, 0);
+      return t;
     }
     long bytes = Files.size(f);
     if (bytes / 8 > Integer.MAX_VALUE - 8) {
@@ -171,21 +167,10 @@ final class TupleSpill implements AutoCloseable {
       }
     }
     Arrays.sort(v);
-    long distinct = 0;
-    long green = 0;
-    double sum = 0;
-    for (int i = 0; i < v.length; i++) {
-      if (i > 0 && v[i] == v[i - 1]) {
-        continue;
-      }
-      distinct++;
-      if (greenList) {
-        green += WatermarkPrf.greenBit(v[i], threshold);
-      } else {
-        sum += WatermarkPrf.gumbelScore(v[i]);
-      }
+    for (long u : v) {
+      t.accept(u);
     }
-    return new PartitionTotal(distinct, green, sum);
+    return t;
   }
 
   int partitions() {

@@ -1,0 +1,565 @@
+package dev.telltale.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.forensics.BenjaminiHochberg;
+import dev.telltale.forensics.CorpusInputException;
+import dev.telltale.forensics.Document;
+import dev.telltale.forensics.DocumentScorer;
+import dev.telltale.forensics.DocumentSource;
+import dev.telltale.forensics.MalformedLine;
+import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.TupleTotals;
+import dev.telltale.key.KeyId;
+import dev.telltale.stats.TailProbability;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+import scala.Tuple3;
+
+/**
+ * The corpus scan as a Spark job, with the same results as the single-machine {@link
+ * dev.telltale.forensics.CorpusScan}: documents are scored in {@code mapPartitions} by core's
+ * {@link DocumentScorer}; the fingerprints each document scored first are shuffled by the pooled
+ * partition (the fingerprint's low bits, as in the single-machine spill), sorted within it by
+ * Spark's external sorter and totalled by core's {@link TupleTotals}, so the pooled test counts the
+ * distinct tuples of the whole corpus exactly and adds Gumbel scores in the same order; the
+ * Benjamini–Hochberg threshold is found by a distributed sort of the per-document p-values.
+ */
+public final class SparkCorpusScan {
+  /** Input formats: text files and JSONL (as the single-machine scan reads them), or Parquet. */
+  public enum Format {
+    FILES,
+    PARQUET
+  }
+
+  /** Output format of the per-document results. */
+  public enum OutputFormat {
+    JSONL,
+    PARQUET
+  }
+
+  /**
+   * How the job runs.
+   *
+   * @param format input format
+   * @param textColumn Parquet column holding the text
+   * @param idColumn Parquet column holding the document id (used when present)
+   * @param fdr false discovery rate of the suspect list
+   * @param maxListedSuspects at most this many suspect ids are listed
+   */
+  public record Options(
+      Format format, String textColumn, String idColumn, double fdr, int maxListedSuspects) {
+    public Options {
+      if (!(fdr > 0 && fdr < 1)) {
+        throw new IllegalArgumentException("fdr must be in (0, 1), got " + fdr);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(Format.FILES, "text", "id", 0.01, 10_000);
+    }
+
+    public Options withFormat(Format f) {
+      return new Options(f, textColumn, idColumn, fdr, maxListedSuspects);
+    }
+
+    public Options withTextColumn(String c) {
+      return new Options(format, c, idColumn, fdr, maxListedSuspects);
+    }
+
+    public Options withFdr(double f) {
+      return new Options(format, textColumn, idColumn, f, maxListedSuspects);
+    }
+  }
+
+  /** Where the per-document results go. */
+  public record Output(String dir, OutputFormat format) {}
+
+  private static final long TUPLES_PER_SORT_TASK = 1L << 18;
+  private static final ObjectMapper LINE_READER = new ObjectMapper();
+
+  private final SparkSession spark;
+  private final ScanSpec spec;
+  private final Options options;
+
+  public SparkCorpusScan(SparkSession spark, ScanSpec spec, Options options) {
+    this.spark = spark;
+    this.spec = spec;
+    this.options = options;
+  }
+
+  /**
+   * Scans the corpus under {@code inputs}, writing per-document results to {@code output} when
+   * given.
+   *
+   * @throws CorpusInputException on missing or unreadable input, a missing column, a JSONL record
+   *     without the text field, or an empty corpus
+   */
+  public ScanResult run(List<String> inputs, Output output) {
+    // Fail on the driver for what the driver can see: the key file and the inputs.
+    DocumentScorer driverScorer = PartitionScorer.scorer(spec);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ScoredRow> scored;
+    try {
+      scored = score(jsc, inputs).persist(StorageLevel.DISK_ONLY());
+      try {
+        return summarize(scored, driverScorer, output);
+      } finally {
+        scored.unpersist(false);
+      }
+    } catch (Exception e) {
+      // Spark throws its checked SparkException undeclared.
+      throw TaskErrors.unwrap(e);
+    }
+  }
+
+  private JavaRDD<ScoredRow> score(JavaSparkContext jsc, List<String> inputs) {
+    ScanSpec s = spec;
+    if (options.format() == Format.FILES) {
+      List<String> files = CorpusListing.list(inputs, jsc.hadoopConfiguration());
+      List<Tuple2<Integer, String>> indexed = new ArrayList<>(files.size());
+      for (int i = 0; i < files.size(); i++) {
+        indexed.add(new Tuple2<>(i, files.get(i)));
+      }
+      // parallelize keeps the list's order across slices: partition order is corpus order.
+      int slices = Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism()));
+      return jsc.parallelize(indexed, slices).mapPartitions(it -> PartitionScorer.files(s, it));
+    }
+    List<String> files = CorpusListing.list(inputs, jsc.hadoopConfiguration());
+    if (files.isEmpty()) {
+      throw new CorpusInputException("the corpus has no documents");
+    }
+    Dataset<Row> table = spark.read().parquet(files.toArray(String[]::new));
+    StructType schema = table.schema();
+    String text = options.textColumn();
+    if (!Arrays.asList(schema.fieldNames()).contains(text)) {
+      throw new CorpusInputException(
+          "Parquet input has no column \""
+              + text
+              + "\" (see --column); columns: "
+              + String.join(", ", schema.fieldNames()));
+    }
+    if (!schema.apply(text).dataType().equals(DataTypes.StringType)) {
+      throw new CorpusInputException("Parquet column \"" + text + "\" is not a string column");
+    }
+    boolean hasId = Arrays.asList(schema.fieldNames()).contains(options.idColumn());
+    Dataset<Row> docs =
+        table.select(
+            functions.monotonically_increasing_id().as("order"),
+            hasId
+                ? functions.col(options.idColumn()).cast(DataTypes.StringType).as("id")
+                : functions.lit(null).cast(DataTypes.StringType).as("id"),
+            functions.col(text).as("text"));
+    return docs.javaRDD()
+        .mapPartitions(it -> PartitionScorer.documents(s, new ParquetDocuments(it)));
+  }
+
+  /** Parquet rows as documents: ids from the id column, else {@code row:<order>}. */
+  private static final class ParquetDocuments implements Iterator<Tuple2<Long, Document>> {
+    private final Iterator<Row> rows;
+
+    ParquetDocuments(Iterator<Row> rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Tuple2<Long, Document> next() {
+      Row r = rows.next();
+      long order = r.getLong(0);
+      String id = r.isNullAt(1) ? "row:" + order : r.getString(1);
+      String text = r.isNullAt(2) ? "" : r.getString(2);
+      long bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      return new Tuple2<>(order, new Document(id, text, bytes));
+    }
+  }
+
+  private ScanResult summarize(JavaRDD<ScoredRow> scored, DocumentScorer scorer, Output output) {
+    int keys = scorer.keyCount();
+    // The results without their fingerprints, kept apart: every pass below but the pooled one
+    // reads these few bytes per document instead of deserializing the fingerprints again.
+    JavaRDD<ScoredRow> light =
+        scored.map(ScoredRow::withoutFingerprints).persist(StorageLevel.DISK_ONLY());
+    try {
+      return summarize(scored, light, scorer, output);
+    } finally {
+      light.unpersist(false);
+    }
+  }
+
+  private ScanResult summarize(
+      JavaRDD<ScoredRow> scored, JavaRDD<ScoredRow> light, DocumentScorer scorer, Output output) {
+    int keys = scorer.keyCount();
+    JavaRDD<ScoredRow> docs = light.filter(r -> !r.malformedSummary);
+    long[] totals = docs.map(r -> counters(r, keys)).fold(new long[3 + keys], SparkCorpusScan::add);
+    long documents = totals[0];
+    if (documents == 0) {
+      throw new CorpusInputException("the corpus has no documents");
+    }
+    if (output != null) {
+      write(docs, output);
+    }
+    List<ScanResult.PooledKey> pooled = pooled(scored, scorer, totals);
+    double fdr = options.fdr();
+    double threshold = bhThreshold(docs, documents, fdr);
+    long suspectCount = 0;
+    List<String> ids = List.of();
+    if (threshold > Double.NEGATIVE_INFINITY) {
+      JavaRDD<ScoredRow> suspects = docs.filter(r -> r.log10p <= threshold);
+      suspectCount = suspects.count();
+      ids =
+          suspects
+              .map(r -> new Tuple2<>(r.order, r.id))
+              .takeOrdered(options.maxListedSuspects(), new ByOrder())
+              .stream()
+              .map(Tuple2::_2)
+              .toList();
+    }
+    long[] decades =
+        docs.map(r -> decadeCount(r.log10p))
+            .fold(new long[ScanResult.DECADE_BINS], SparkCorpusScan::add);
+    List<ScanResult.DocumentP> top =
+        docs
+            .map(r -> new Tuple3<>(r.log10p, r.order, r.line))
+            .takeOrdered(ScanResult.TOP_DOCUMENTS, new BySmallestP())
+            .stream()
+            .map(t -> topDocument(t._3(), t._1()))
+            .toList();
+    List<ScoredRow> malformedFiles =
+        new ArrayList<>(light.filter(r -> r.malformedSummary).collect());
+    malformedFiles.sort(Comparator.comparingLong(r -> r.order));
+    long malformedCount = 0;
+    List<MalformedLine> malformed = new ArrayList<>();
+    for (ScoredRow r : malformedFiles) {
+      malformedCount += r.malformedCount;
+      for (int i = 0; i < r.malformedLines.length; i++) {
+        if (malformed.size() < DocumentSource.MAX_REMEMBERED_MALFORMED) {
+          malformed.add(
+              new MalformedLine(r.malformedSources[i], r.malformedLines[i], r.malformedReasons[i]));
+        }
+      }
+    }
+    return new ScanResult(
+        documents,
+        totals[1],
+        totals[2],
+        pooled,
+        DocumentScorer.best(pooled),
+        DocumentScorer.familyWise(pooled),
+        fdr,
+        suspectCount,
+        ids,
+        malformedCount,
+        malformed,
+        Path.of(output == null ? "" : output.dir()),
+        Arrays.stream(decades).boxed().toList(),
+        top);
+  }
+
+  private static long[] decadeCount(double log10p) {
+    long[] c = new long[ScanResult.DECADE_BINS];
+    c[ScanResult.decade(log10p)] = 1;
+    return c;
+  }
+
+  /** A top document read from its result line, as {@link CorpusScan} reads it. */
+  private static ScanResult.DocumentP topDocument(String line, double log10p) {
+    try {
+      JsonNode node = LINE_READER.readTree(line);
+      return new ScanResult.DocumentP(
+          node.get("id").asText(),
+          node.get("tokens").asLong(),
+          node.get("scored").asLong(),
+          TailProbability.ofLn(log10p * Math.log(10)),
+          KeyId.of(node.get("key_id").asText()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable result line", e);
+    }
+  }
+
+  /**
+   * Smallest family-wise p first, ties in corpus order: the order {@link CorpusScan} picks its top
+   * documents in.
+   */
+  private static final class BySmallestP
+      implements Comparator<Tuple3<Double, Long, String>>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(Tuple3<Double, Long, String> a, Tuple3<Double, Long, String> b) {
+      int c = Double.compare(a._1(), b._1());
+      return c != 0 ? c : Long.compare(a._2(), b._2());
+    }
+  }
+
+  /** Orders (order, id) pairs by corpus order. */
+  private static final class ByOrder
+      implements Comparator<Tuple2<Long, String>>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(Tuple2<Long, String> a, Tuple2<Long, String> b) {
+      return Long.compare(a._1(), b._1());
+    }
+  }
+
+  private static long[] counters(ScoredRow r, int keys) {
+    long[] c = new long[3 + keys];
+    c[0] = 1;
+    c[1] = r.tokens;
+    c[2] = r.bytes;
+    for (int k = 0; k < keys; k++) {
+      c[3 + k] = r.positions[k];
+    }
+    return c;
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    long[] c = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i] + b[i];
+    }
+    return c;
+  }
+
+  /**
+   * The Benjamini–Hochberg threshold, exactly as on one machine but without collecting the
+   * p-values: sorted by Spark, ranked, and the largest value whose rank meets the step-up bound.
+   */
+  private static double bhThreshold(JavaRDD<ScoredRow> docs, long m, double fdr) {
+    JavaRDD<Double> met =
+        docs.map(r -> r.log10p)
+            .sortBy(v -> v, true, docs.getNumPartitions())
+            .zipWithIndex()
+            .filter(t -> BenjaminiHochberg.rejects(t._1(), t._2() + 1, m, fdr))
+            .map(Tuple2::_1);
+    return met.isEmpty() ? Double.NEGATIVE_INFINITY : met.max(new NaturalDouble());
+  }
+
+  private static final class NaturalDouble implements Comparator<Double>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(Double a, Double b) {
+      return Double.compare(a, b);
+    }
+  }
+
+  /**
+   * The pooled test of every key: (key, pooled partition, fingerprint) rows shuffled by key and
+   * partition, sorted within Spark partitions (spilling to disk as needed), and streamed through
+   * {@link TupleTotals} per (key, pooled partition); the partition totals are then added in index
+   * order as the single-machine scan adds them.
+   */
+  private List<ScanResult.PooledKey> pooled(
+      JavaRDD<ScoredRow> scored, DocumentScorer scorer, long[] totals) {
+    int keys = scorer.keyCount();
+    int parts = spec.poolPartitions();
+    StructType schema =
+        new StructType()
+            .add("k", DataTypes.IntegerType, false)
+            .add("p", DataTypes.IntegerType, false)
+            .add("u", DataTypes.LongType, false);
+    JavaRDD<Row> tuples =
+        scored.filter(r -> !r.malformedSummary).mapPartitions(it -> new Fingerprints(it, parts));
+    // Explicit shuffle width (adaptive execution keeps it): about 256k tuples per task (a 4 MB
+    // pointer array), so each task's external sort merges few spills even on a small executor.
+    long positions = 0;
+    for (int k = 0; k < keys; k++) {
+      positions += totals[3 + k];
+    }
+    int width =
+        (int)
+            Math.max(
+                spark.sparkContext().defaultParallelism(),
+                Math.min((long) parts * keys, positions / TUPLES_PER_SORT_TASK + 1));
+    Dataset<Row> sorted =
+        spark
+            .createDataFrame(tuples, schema)
+            .repartition(width, functions.col("k"), functions.col("p"))
+            .sortWithinPartitions("k", "p", "u");
+    boolean[] green = new boolean[keys];
+    long[] thresholds = new long[keys];
+    for (int k = 0; k < keys; k++) {
+      green[k] = scorer.greenList(k);
+      thresholds[k] = scorer.greenThreshold(k);
+    }
+    List<PartTotal> partTotals =
+        sorted.javaRDD().mapPartitions(it -> totalsOf(it, green, thresholds)).collect();
+    TupleTotals[][] byPart = new TupleTotals[keys][parts];
+    for (PartTotal t : partTotals) {
+      byPart[t.key][t.part] =
+          TupleTotals.of(green[t.key], thresholds[t.key], t.distinct, t.green, t.sum);
+    }
+    List<ScanResult.PooledKey> pooled = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      TupleTotals sum = new TupleTotals(green[k], thresholds[k]);
+      for (int p = 0; p < parts; p++) {
+        if (byPart[k][p] != null) {
+          sum = sum.plus(byPart[k][p]);
+        }
+      }
+      pooled.add(scorer.pooled(k, totals[3 + k], sum));
+    }
+    return pooled;
+  }
+
+  /**
+   * Totals of one pooled partition of one key, computed on an executor (a plain class: Spark's Kryo
+   * cannot rebuild records).
+   */
+  static final class PartTotal implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    int key;
+    int part;
+    long distinct;
+    long green;
+    double sum;
+
+    PartTotal() {}
+
+    PartTotal(int key, int part, TupleTotals t) {
+      this.key = key;
+      this.part = part;
+      this.distinct = t.distinct();
+      this.green = t.green();
+      this.sum = t.sum();
+    }
+  }
+
+  private static Iterator<PartTotal> totalsOf(
+      Iterator<Row> rows, boolean[] green, long[] thresholds) {
+    List<PartTotal> out = new ArrayList<>();
+    TupleTotals t = null;
+    int key = -1;
+    int part = -1;
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      int k = r.getInt(0);
+      int p = r.getInt(1);
+      if (k != key || p != part) {
+        if (t != null) {
+          out.add(new PartTotal(key, part, t));
+        }
+        key = k;
+        part = p;
+        t = new TupleTotals(green[k], thresholds[k]);
+      }
+      t.accept(r.getLong(2));
+    }
+    if (t != null) {
+      out.add(new PartTotal(key, part, t));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * The fingerprints of a partition's documents as (key, pooled partition, fingerprint) rows. A
+   * direct-mapped cache of recent fingerprints per key drops repeats before the shuffle (common
+   * n-grams recur across documents); the sort deduplicates anyway, so it only saves shuffle bytes.
+   */
+  private static final class Fingerprints implements Iterator<Row> {
+    private static final int CACHE = 1 << 16;
+    private final Iterator<ScoredRow> docs;
+    private final int mask;
+    private long[][] cache;
+    private long[][] current;
+    private int key;
+    private int at;
+    private Row next;
+
+    Fingerprints(Iterator<ScoredRow> docs, int parts) {
+      this.docs = docs;
+      this.mask = parts - 1;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (current != null && key < current.length) {
+          long[] fps = current[key];
+          if (at < fps.length) {
+            long u = fps[at++];
+            long[] c = cache[key];
+            int slot = (int) ((u * 0x9E3779B97F4A7C15L) >>> 48) & (CACHE - 1);
+            if (u != 0 && c[slot] == u) {
+              continue;
+            }
+            c[slot] = u;
+            next = RowFactory.create(key, (int) (u & mask), u);
+          } else {
+            key++;
+            at = 0;
+          }
+          continue;
+        }
+        if (!docs.hasNext()) {
+          return false;
+        }
+        current = docs.next().fingerprints;
+        if (cache == null) {
+          cache = new long[current.length][CACHE];
+        }
+        key = 0;
+        at = 0;
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      Row r = next;
+      next = null;
+      return r;
+    }
+  }
+
+  private static void write(JavaRDD<ScoredRow> docs, Output output) {
+    if (output.format() == OutputFormat.JSONL) {
+      // The single-machine scan's lines, byte for byte, in corpus order (part files in order).
+      docs.map(r -> r.line).saveAsTextFile(output.dir());
+      return;
+    }
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.StringType, false)
+            .add("tokens", DataTypes.IntegerType, false)
+            .add("scored", DataTypes.LongType, false)
+            .add("statistic", DataTypes.DoubleType, false)
+            .add("p_value", DataTypes.DoubleType, false)
+            .add("log10_p_value", DataTypes.DoubleType, false)
+            .add("key_id", DataTypes.StringType, false);
+    JavaRDD<Row> rows =
+        docs.map(
+            r ->
+                RowFactory.create(
+                    r.id, r.tokens, r.scored, r.statistic, r.pValue, r.reportedLog10p, r.keyId));
+    SparkSession.active().createDataFrame(rows, schema).write().parquet(output.dir());
+  }
+
+  static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+}
