@@ -44,6 +44,17 @@ public final class RequestSchema {
     this.schema = schema;
   }
 
+  /** The body parsed strictly and checked against this schema; a 400 problem otherwise. */
+  public JsonNode validated(io.vertx.core.buffer.Buffer raw) {
+    JsonNode n = JsonBody.parse(raw);
+    violation(n)
+        .ifPresent(
+            v -> {
+              throw ProblemException.badRequest("schema-violation", v);
+            });
+    return n;
+  }
+
   /** The first violation, as a one-line message naming the JSON path; empty when valid. */
   public Optional<String> violation(JsonNode value) {
     return check(schema, value, "$");

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.key.KeySet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,7 +35,7 @@ final class ScanRoutes {
   private final ServiceConfig config;
   private final JobStore jobs;
   private final KeySet keys;
-  private final WorkerExecutor worker;
+  private final Blocking blocking;
   private final RequestSchema pathSchema;
 
   ScanRoutes(
@@ -45,18 +43,36 @@ final class ScanRoutes {
       ServiceConfig config,
       JobStore jobs,
       KeySet keys,
-      WorkerExecutor worker,
+      Blocking blocking,
       RequestSchema pathSchema) {
     this.vertx = vertx;
     this.config = config;
     this.jobs = jobs;
     this.keys = keys;
-    this.worker = worker;
+    this.blocking = blocking;
     this.pathSchema = pathSchema;
   }
 
   private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
-    return worker.executeBlocking(work, false).onFailure(ctx::fail);
+    return blocking.run(ctx, work);
+  }
+
+  /**
+   * Pauses the upload until the token and the job limit are checked. A refusal (401, 403, 413, 429
+   * ...) then drains the unread body, discarding it, so the client, still sending, reads the answer
+   * instead of a reset connection.
+   */
+  static void pauseUpload(RoutingContext ctx) {
+    ctx.request().pause();
+    ctx.addHeadersEndHandler(
+        v -> {
+          if (!ctx.request().isEnded()) {
+            ctx.request().handler(b -> {});
+            ctx.request().endHandler(e -> {});
+            ctx.request().resume();
+          }
+        });
+    ctx.next();
   }
 
   /** {@code POST /v1/scans}: the request is paused until the token and limits are checked. */
@@ -132,17 +148,39 @@ final class ScanRoutes {
     return new Params(f, q, k);
   }
 
+  /**
+   * Refuses early, before an upload is read, when the token's job slots are full. Only a courtesy:
+   * concurrent requests can all pass it, so {@link #createJob} checks again atomically.
+   */
   private boolean checkConcurrency(TokenStore.ApiToken t) {
     if (jobs.active(t.id()) >= config.scanConcurrentPerToken()) {
-      throw new ProblemException(
-          429,
-          "too-many-jobs",
-          "Too many requests",
-          "this token already has "
-              + config.scanConcurrentPerToken()
-              + " queued or running scans; wait for one to end or cancel it");
+      throw tooManyJobs();
     }
     return true;
+  }
+
+  /** Queues the job if the token still has a free slot (counted and inserted atomically). */
+  private void createJob(String id, TokenStore.ApiToken t, Path file, String digest, Params p) {
+    if (!jobs.createWithinLimit(
+        id,
+        ScanJobs.KIND,
+        t.id(),
+        file.toString(),
+        digest,
+        jobParams(p),
+        config.scanConcurrentPerToken())) {
+      throw tooManyJobs();
+    }
+  }
+
+  private ProblemException tooManyJobs() {
+    return new ProblemException(
+        429,
+        "too-many-jobs",
+        "Too many requests",
+        "this token already has "
+            + config.scanConcurrentPerToken()
+            + " queued or running scans; wait for one to end or cancel it");
   }
 
   private static ProblemException tooLarge(long limit) {
@@ -221,13 +259,7 @@ final class ScanRoutes {
                                 blocking(
                                     ctx,
                                     () -> {
-                                      jobs.create(
-                                          id,
-                                          ScanJobs.KIND,
-                                          t.id(),
-                                          file.toString(),
-                                          digest,
-                                          jobParams(p));
+                                      createJob(id, t, file, digest, p);
                                       return id;
                                     }))
                         .onFailure(x -> deleteQuietly(dir))
@@ -256,66 +288,13 @@ final class ScanRoutes {
                       n.has("key_id")
                           ? java.util.List.of(n.get("key_id").asText())
                           : q.keyId().map(java.util.List::of).orElse(java.util.List.of()));
-              Path file = allowedFile(n.get("path").asText());
-              String digest = digest(file);
+              Path file = AllowedPaths.resolve(config.scanRoots(), n.get("path").asText());
+              String digest = AllowedPaths.sha256(file);
               String id = UUID.randomUUID().toString();
-              jobs.create(id, ScanJobs.KIND, t.id(), file.toString(), digest, jobParams(p));
+              createJob(id, t, file, digest, p);
               return new String[] {id, digest, Long.toString(Files.size(file))};
             })
         .onSuccess(r -> accepted(ctx, r[0], r[1], Long.parseLong(r[2])));
-  }
-
-  /**
-   * The real path of {@code requested} if it is a regular file inside an allowed folder (symbolic
-   * links resolved first, so neither {@code ..} nor a link leads out); a problem otherwise.
-   */
-  private Path allowedFile(String requested) {
-    if (config.scanRoots().isEmpty()) {
-      throw new ProblemException(
-          403,
-          "paths-not-allowed",
-          "Forbidden",
-          "this service reads no server-side paths (scans.allowed_paths is empty); upload the"
-              + " corpus instead");
-    }
-    Path real;
-    try {
-      Path p = Path.of(requested);
-      if (!p.isAbsolute()) {
-        throw ProblemException.badRequest("bad-path", "path must be absolute");
-      }
-      real = p.toRealPath();
-    } catch (IOException | java.nio.file.InvalidPathException e) {
-      throw ProblemException.badRequest("bad-path", "no such file");
-    }
-    for (Path root : config.scanRoots()) {
-      Path r;
-      try {
-        r = root.toRealPath();
-      } catch (IOException e) {
-        continue;
-      }
-      if (real.startsWith(r)) {
-        if (!Files.isRegularFile(real)) {
-          throw ProblemException.badRequest("bad-path", "path must name a regular file");
-        }
-        return real;
-      }
-    }
-    throw new ProblemException(
-        403, "path-not-allowed", "Forbidden", "path is outside the folders scans may read");
-  }
-
-  private static String digest(Path file) throws IOException {
-    MessageDigest sha = sha256();
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
   }
 
   private static String jobParams(Params p) {

@@ -1,0 +1,215 @@
+package dev.telltale.service;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The routes that score text: {@code POST /v1/detect}, {@code /v1/attribution} and {@code
+ * /v1/radioactivity} (investigator, one per-token rate bucket: each is a watermark oracle), and
+ * {@code POST /v1/provenance/verify} (public keys only, so not rate limited). Each answers the
+ * object the matching CLI command prints with {@code --json} and leaves an audit row with the
+ * input's digest and the result, never the text.
+ */
+final class DetectionRoutes {
+  private final ServiceConfig config;
+  private final DetectionEngine engine;
+  private final AttributionCheck attribution;
+  private final RadioactivityCheck radioactivity;
+  private final ProvenanceCheck provenance;
+  private final AuditLog audit;
+  private final Metrics metrics;
+  private final RateLimiter limiter;
+  private final Blocking blocking;
+  private final RequestSchema detectSchema;
+  private final RequestSchema attributionSchema;
+  private final RequestSchema radioactivitySchema;
+  private final RequestSchema provenanceSchema;
+
+  DetectionRoutes(
+      ServiceConfig config,
+      DetectionEngine engine,
+      AttributionCheck attribution,
+      RadioactivityCheck radioactivity,
+      ProvenanceCheck provenance,
+      AuditLog audit,
+      Metrics metrics,
+      ApiDocument api,
+      Blocking blocking) {
+    this.config = config;
+    this.engine = engine;
+    this.attribution = attribution;
+    this.radioactivity = radioactivity;
+    this.provenance = provenance;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.limiter = new RateLimiter(config.detectPerMinute(), config.detectBurst());
+    this.blocking = blocking;
+    this.detectSchema = api.schema("DetectRequest");
+    this.attributionSchema = api.schema("AttributionRequest");
+    this.radioactivitySchema = api.schema("RadioactivityRequest");
+    this.provenanceSchema = api.schema("ProvenanceVerifyRequest");
+  }
+
+  /** Takes one unit from the token's detection bucket, or answers 429 with Retry-After. */
+  void rateLimit(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    RateLimiter.Decision d = limiter.acquire(t.id());
+    if (!d.allowed()) {
+      metrics.rateLimited();
+      ctx.put(ProblemHandler.RETRY_AFTER, d.retryAfterSeconds());
+      ctx.fail(
+          new ProblemException(
+              429,
+              "rate-limited",
+              "Too many requests",
+              "this token's detection limit is used up; retry after "
+                  + d.retryAfterSeconds()
+                  + " s"));
+      return;
+    }
+    ctx.next();
+  }
+
+  void detect(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking
+        .run(
+            ctx,
+            () -> {
+              DetectionEngine.Request req =
+                  DetectionEngine.Request.fromJson(detectSchema.validated(raw));
+              req.text().ifPresent(this::checkTextLength);
+              DetectionEngine.Outcome out = engine.detect(req);
+              // Audited before the answer leaves: no detection without its audit row.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/detect",
+                      out.inputSha256(),
+                      out.tokens(),
+                      Optional.of(out.result().best().keyId().value()),
+                      Optional.of(out.result().verdict().label()),
+                      Optional.of(out.result().best().pValue()),
+                      Optional.of(out.result().best().log10PValue())));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.detection(out.result().verdict().label());
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  void attribute(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking
+        .run(
+            ctx,
+            () -> {
+              AttributionCheck.Outcome out =
+                  attribution.attribute(
+                      AttributionCheck.Request.fromJson(attributionSchema.validated(raw)));
+              // The row keeps the digest, the strongest named account (or none), never the text.
+              var top = out.strongest();
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/attribution",
+                      out.inputSha256(),
+                      out.tokens(),
+                      Optional.of(out.keyId()),
+                      Optional.of(top.map(f -> "account:" + f.account()).orElse("none")),
+                      top.map(f -> f.pValue().pValue()),
+                      top.map(f -> f.pValue().log10PValue())));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.attribution(out.strongest().isPresent() ? "attributed" : "none");
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  void testRadioactivity(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking
+        .run(
+            ctx,
+            () -> {
+              RadioactivityCheck.Outcome out =
+                  radioactivity.test(
+                      RadioactivityCheck.Request.fromJson(radioactivitySchema.validated(raw)));
+              // The row keeps the body's digest, the verdict and the strongest key's p, never text.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/radioactivity",
+                      DetectionEngine.sha256Hex(raw.getBytes()),
+                      out.tokens(),
+                      Optional.of(out.strongest().keyId().value()),
+                      Optional.of(out.verdict()),
+                      Optional.of(out.strongest().p().pValue()),
+                      Optional.of(out.strongest().p().log10PValue())));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.radioactivity(out.verdict());
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  void verifyProvenance(RoutingContext ctx) {
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    Buffer raw = ctx.body().buffer();
+    blocking
+        .run(
+            ctx,
+            () -> {
+              ProvenanceCheck.Request req =
+                  ProvenanceCheck.Request.fromJson(provenanceSchema.validated(raw));
+              checkTextLength(req.text());
+              ProvenanceCheck.Outcome out = provenance.verify(req);
+              // The row keeps the digest of text and token and the status, never the text.
+              audit.append(
+                  new AuditLog.Entry(
+                      0,
+                      Instant.now(),
+                      t.id(),
+                      "/v1/provenance/verify",
+                      out.inputSha256(),
+                      0,
+                      out.verification().kid().map(k -> k.value()),
+                      Optional.of(out.verification().reason().name()),
+                      Optional.empty(),
+                      Optional.empty()));
+              return out;
+            })
+        .onSuccess(
+            out -> {
+              metrics.verification(out.verification().reason().name());
+              JsonBody.write(ctx, 200, out.json());
+            });
+  }
+
+  private void checkTextLength(String text) {
+    if (text.length() > config.maxTextChars()) {
+      throw new ProblemException(
+          413,
+          "text-too-long",
+          "Content too large",
+          "the text has " + text.length() + " characters; the limit is " + config.maxTextChars());
+    }
+  }
+}
