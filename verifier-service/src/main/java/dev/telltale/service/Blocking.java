@@ -17,7 +17,12 @@ final class Blocking {
   }
 
   <T> Future<T> run(RoutingContext ctx, Callable<T> work) {
-    return worker.executeBlocking(work, false).onFailure(ctx::fail);
+    return call(work).onFailure(ctx::fail);
+  }
+
+  /** The work's future, for callers that chain more steps and fail the request once. */
+  <T> Future<T> call(Callable<T> work) {
+    return worker.executeBlocking(work, false);
   }
 
   WorkerExecutor executor() {

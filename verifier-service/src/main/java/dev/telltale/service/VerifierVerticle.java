@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * submitted text or key material.
  */
 public final class VerifierVerticle extends VerticleBase {
+  /** Audit rows waiting for their group commit; beyond this, requests are refused with 503. */
+  private static final int AUDIT_QUEUE = 4096;
+
+  /** Most audit rows committed in one transaction. */
+  private static final int AUDIT_BATCH = 256;
+
   private final ServiceConfig config;
   private final Database db;
   private final KeySet keys;
@@ -40,6 +46,7 @@ public final class VerifierVerticle extends VerticleBase {
   private final Map<String, Set<HttpMethod>> allowed = new LinkedHashMap<>();
 
   private Blocking blocking;
+  private AuditWriter auditWriter;
   private Auth auth;
   private ScanJobs scanJobs;
   private HttpServer server;
@@ -71,6 +78,7 @@ public final class VerifierVerticle extends VerticleBase {
                 config.requestTimeoutMs() * 2L,
                 TimeUnit.MILLISECONDS));
     auth = new Auth(tokens, blocking.executor(), config.authCacheSeconds());
+    auditWriter = new AuditWriter(db.dataSource(), AUDIT_QUEUE, AUDIT_BATCH);
     scanJobs = new ScanJobs(config, jobs, keys);
     scanJobs.start();
     return vertx
@@ -86,8 +94,17 @@ public final class VerifierVerticle extends VerticleBase {
       scanJobs.close();
     }
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
-    return closing.compose(
-        v -> blocking == null ? Future.succeededFuture() : blocking.executor().close());
+    return closing
+        .compose(v -> blocking == null ? Future.succeededFuture() : blocking.executor().close())
+        .compose(
+            v ->
+                auditWriter == null
+                    ? Future.succeededFuture()
+                    : vertx.executeBlocking(
+                        () -> {
+                          auditWriter.close();
+                          return null;
+                        }));
   }
 
   /** The route table. */
@@ -101,7 +118,7 @@ public final class VerifierVerticle extends VerticleBase {
             new AttributionCheck(keys, config.maxTextChars()),
             new RadioactivityCheck(keys, config.maxTextChars()),
             provenance,
-            audit,
+            auditWriter,
             metrics,
             api,
             blocking);
