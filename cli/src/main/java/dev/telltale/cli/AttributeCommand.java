@@ -1,6 +1,10 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
+import dev.telltale.evidence.EvidenceKind;
+import dev.telltale.evidence.Subject;
 import dev.telltale.forensics.AccountCandidate;
 import dev.telltale.forensics.AttributionJson;
 import dev.telltale.forensics.CorpusAttribution;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -71,11 +76,14 @@ final class AttributeCommand implements Callable<Integer> {
       description = "Text file, folder of text files, or - for stdin.")
   String input;
 
+  @Mixin EvidenceOption evidence;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     KeySet set = KeysCommand.load(keys);
+    evidence.checkCanSign(set);
     List<WatermarkKey> payloadKeys = KeySetAttribution.payloadKeys(set);
     if (payloadKeys.isEmpty()) {
       throw new BadInputException(
@@ -90,14 +98,33 @@ final class AttributeCommand implements Callable<Integer> {
     }
     List<String> names = new ArrayList<>();
     List<DocumentAttribution> docs = new ArrayList<>();
+    List<Subject> subjects = new ArrayList<>();
     for (Path p : documents()) {
       names.add(p == null ? "-" : p.toString());
-      docs.add(run.attributeText(InputText.read(p == null ? null : p.toString(), System.in)));
+      String text = InputText.read(p == null ? null : p.toString(), System.in);
+      subjects.add(EvidenceOption.textSubject(p == null ? null : p.toString(), text));
+      docs.add(run.attributeText(text));
     }
     CorpusAttribution corpus = run.combine(docs);
     PrintWriter out = spec.commandLine().getOut();
+    ObjectNode resultJson = AttributionJson.of(run, names, corpus);
+    if (evidence.requested()) {
+      ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+      dedup.put("enabled", true);
+      dedup.put("scope", "document");
+      dedup.put("unit", "context window and token");
+      evidence.write(
+          spec,
+          set,
+          EvidenceKind.ATTRIBUTION,
+          "kgw-payload",
+          subjects,
+          payloadKeys,
+          dedup,
+          resultJson);
+    }
     if (json) {
-      out.println(AttributionJson.of(run, names, corpus).toString());
+      out.println(resultJson.toString());
     } else {
       printHuman(out, names, corpus);
     }

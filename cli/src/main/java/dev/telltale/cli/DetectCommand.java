@@ -1,18 +1,23 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.detect.Verdict;
+import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,6 +54,8 @@ final class DetectCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "Text file, or - for stdin.")
   String input;
 
+  @Mixin EvidenceOption evidence;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -61,11 +68,26 @@ final class DetectCommand implements Callable<Integer> {
     }
     Tokenizer tok = tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
+    evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     KeySetDetection result = KeySetDetector.of(set, tok, policy).detectText(text);
     PrintWriter out = spec.commandLine().getOut();
+    ObjectNode resultJson = DetectionJson.of(result, tok.name());
+    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+    dedup.put("enabled", true);
+    dedup.put("scope", "text");
+    dedup.put("unit", "context window and token");
+    evidence.write(
+        spec,
+        set,
+        EvidenceKind.DETECTION,
+        result.best().scheme(),
+        List.of(EvidenceOption.textSubject(input, text)),
+        set.keys(),
+        dedup,
+        resultJson);
     if (json) {
-      out.println(DetectionJson.of(result, tok.name()).toString());
+      out.println(resultJson.toString());
     } else {
       printHuman(out, result);
     }

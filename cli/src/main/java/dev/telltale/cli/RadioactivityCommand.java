@@ -3,7 +3,11 @@ package dev.telltale.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
+import dev.telltale.evidence.EvidenceKind;
+import dev.telltale.evidence.Subject;
 import dev.telltale.forensics.CorpusInputException;
 import dev.telltale.forensics.Document;
 import dev.telltale.forensics.DocumentSource;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -92,6 +97,8 @@ final class RadioactivityCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "JSONL file of exchanges or readings.")
   String input;
 
+  @Mixin EvidenceOption evidence;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -119,6 +126,7 @@ final class RadioactivityCommand implements Callable<Integer> {
         };
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
+    evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     List<RadioactivityTest.Exchange> exchanges = new ArrayList<>();
     List<RadioactivityTest.Reading> readings = new ArrayList<>();
@@ -141,8 +149,31 @@ final class RadioactivityCommand implements Callable<Integer> {
     double familyLog10 = ScanJson.familyWiseLog10(results);
     boolean radioactive = ScanJson.isRadioactive(results, alpha);
     PrintWriter o = spec.commandLine().getOut();
+    ObjectNode resultJson =
+        ScanJson.radioactivity(results, alpha, !noDedup, promptFilter, malformed);
+    if (evidence.requested()) {
+      ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+      dedup.put("enabled", !noDedup);
+      dedup.put("scope", "run");
+      dedup.put("unit", "context window and token");
+      dedup.put("prompt_filter", promptFilter);
+      List<Subject> subjects = new ArrayList<>();
+      subjects.add(EvidenceOption.textSubject(input, text));
+      if (filterCorpus != null) {
+        subjects.addAll(EvidenceOption.fileSubjects(filterCorpus));
+      }
+      evidence.write(
+          spec,
+          set,
+          EvidenceKind.RADIOACTIVITY,
+          best.scheme() + "/" + best.mode(),
+          subjects,
+          set.keys(),
+          dedup,
+          resultJson);
+    }
     if (json) {
-      o.println(ScanJson.radioactivity(results, alpha, !noDedup, promptFilter, malformed));
+      o.println(resultJson);
     } else {
       o.printf(
           "key        %s (%s), %s mode, %d records%n",

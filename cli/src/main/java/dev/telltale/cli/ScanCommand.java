@@ -1,6 +1,9 @@
 package dev.telltale.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
+import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.forensics.CorpusInputException;
 import dev.telltale.forensics.CorpusScan;
 import dev.telltale.forensics.DocumentSource;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -86,6 +90,8 @@ final class ScanCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders.")
   List<Path> paths;
 
+  @Mixin EvidenceOption evidence;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -105,6 +111,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
+    evidence.checkCanSign(set);
     Path workDir = work != null ? work : Files.createTempDirectory("telltale-scan");
     ScanResult r;
     ProgressBar bar = ProgressBar.ifTerminal();
@@ -123,8 +130,24 @@ final class ScanCommand implements Callable<Integer> {
       }
     }
     PrintWriter o = spec.commandLine().getOut();
+    ObjectNode resultJson = ScanJson.of(r);
+    if (evidence.requested()) {
+      ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+      dedup.put("enabled", true);
+      dedup.put("scope", "corpus");
+      dedup.put("unit", "context window and token");
+      evidence.write(
+          spec,
+          set,
+          EvidenceKind.SCAN,
+          r.best().scheme(),
+          EvidenceOption.fileSubjects(paths),
+          set.keys(),
+          dedup,
+          resultJson);
+    }
     if (json) {
-      o.println(ScanJson.of(r).toString());
+      o.println(resultJson.toString());
     } else {
       printHuman(o, r);
     }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
       VerifyCommand.class,
       CarrierCommand.class,
       AttributeCommand.class,
+      EvidenceCommand.class,
+      LogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {
@@ -89,6 +91,19 @@ public final class Telltale implements Runnable {
       err.println("(run again with --verbose for details)");
     }
     return ExitCode.INTERNAL;
+  }
+
+  /** The version the build wrote into the jar ("unknown" when run from classes without it). */
+  static String softwareVersion() {
+    Properties p = new Properties();
+    try (InputStream in = Telltale.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return p.getProperty("version", "unknown");
   }
 
   /** Reads the version the build wrote into the jar. */

@@ -1,0 +1,54 @@
+package dev.telltale.cli;
+
+import dev.telltale.evidence.EnvelopeReader;
+import dev.telltale.evidence.FileLogStore;
+import dev.telltale.evidence.LogCorruptedException;
+import dev.telltale.evidence.MerkleLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reading envelope, proof and log files for the evidence and log commands. */
+final class EvidenceFiles {
+  private EvidenceFiles() {}
+
+  static byte[] read(Path path, String what) {
+    try {
+      if (Files.isDirectory(path)) {
+        throw new BadInputException(what + " '" + path + "' is a directory");
+      }
+      if (Files.size(path) > EnvelopeReader.MAX_BYTES) {
+        throw new BadInputException(what + " '" + path + "' is too large");
+      }
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(what + " '" + path + "' does not exist");
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + what + " '" + path + "': " + e.getMessage(), e);
+    }
+  }
+
+  static void write(Path path, byte[] bytes, String what) {
+    try {
+      Files.write(path, bytes);
+    } catch (IOException e) {
+      throw new BadInputException("cannot write " + what + " '" + path + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens the log in {@code dir}; unless {@code create}, the log must already exist. */
+  static MerkleLog openLog(Path dir, boolean create) {
+    if (!create && !Files.isRegularFile(dir.resolve(FileLogStore.ENTRIES))) {
+      throw new BadInputException(
+          "'" + dir + "' holds no telltale log (" + FileLogStore.ENTRIES + ")");
+    }
+    try {
+      return MerkleLog.over(FileLogStore.open(dir));
+    } catch (LogCorruptedException e) {
+      throw new BadInputException("the log is damaged: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new BadInputException("cannot open log '" + dir + "': " + e.getMessage(), e);
+    }
+  }
+}
