@@ -1,5 +1,6 @@
 package dev.telltale.service;
 
+import dev.telltale.key.KeySet;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,8 @@ final class DetectionRoutes {
   private final RadioactivityCheck radioactivity;
   private final ProvenanceCheck provenance;
   private final AuditWriter audit;
+  private final EvidenceLog evidence;
+  private final KeySet keys;
   private final Metrics metrics;
   private final RateLimiter limiter;
   private final Blocking blocking;
@@ -39,6 +42,8 @@ final class DetectionRoutes {
       RadioactivityCheck radioactivity,
       ProvenanceCheck provenance,
       AuditWriter audit,
+      EvidenceLog evidence,
+      KeySet keys,
       Metrics metrics,
       ApiDocument api,
       Blocking blocking) {
@@ -48,6 +53,8 @@ final class DetectionRoutes {
     this.radioactivity = radioactivity;
     this.provenance = provenance;
     this.audit = audit;
+    this.evidence = evidence;
+    this.keys = keys;
     this.metrics = metrics;
     this.limiter = new RateLimiter(config.detectPerMinute(), config.detectBurst());
     this.blocking = blocking;
@@ -80,13 +87,26 @@ final class DetectionRoutes {
   void detect(RoutingContext ctx) {
     TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
     Buffer raw = ctx.body().buffer();
+    boolean withEvidence = evidenceRequested(ctx);
     audited(
         ctx,
         () -> {
           DetectionEngine.Request req =
               DetectionEngine.Request.fromJson(detectSchema.validated(raw));
           req.text().ifPresent(this::checkTextLength);
-          return engine.detect(req);
+          if (!withEvidence) {
+            return engine.detect(req);
+          }
+          evidence.checkCanSign();
+          DetectionEngine.Outcome out = engine.detect(req);
+          EvidenceLog.Issued issued =
+              evidence.issue(
+                  t.id(),
+                  "/v1/detect",
+                  DetectionEvidence.statement(keys, req, out),
+                  Optional.of(out.result().best().pValue()));
+          out.json().set("evidence", issued.toJson());
+          return out;
         },
         out ->
             new AuditLog.Entry(
@@ -205,6 +225,18 @@ final class DetectionRoutes {
         .compose(out -> Future.fromCompletionStage(audit.append(row.apply(out)), context).map(out))
         .onSuccess(answer::accept)
         .onFailure(ctx::fail);
+  }
+
+  /** {@code ?evidence=true|false}; anything else is a 400. */
+  private static boolean evidenceRequested(RoutingContext ctx) {
+    String v = ctx.queryParams().get("evidence");
+    if (v == null || v.equals("false")) {
+      return false;
+    }
+    if (v.equals("true")) {
+      return true;
+    }
+    throw ProblemException.badRequest("bad-parameter", "evidence must be true or false");
   }
 
   private void checkTextLength(String text) {

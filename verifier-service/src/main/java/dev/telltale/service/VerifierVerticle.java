@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP API's route table. Each route names its template (for metrics), its body handling, the
  * roles it admits and one handler method of a small class per concern ({@link DetectionRoutes},
- * {@link ScanRoutes}, {@link AdminRoutes}, {@link AuditRoutes}, {@link OpsRoutes}); one failure
- * handler ({@link ProblemHandler}) maps every failure to RFC 9457 problem+json with no stack trace,
- * submitted text or key material.
+ * {@link ScanRoutes}, {@link AdminRoutes}, {@link AuditRoutes}, {@link EvidenceRoutes}, {@link
+ * OpsRoutes}); one failure handler ({@link ProblemHandler}) maps every failure to RFC 9457
+ * problem+json with no stack trace, submitted text or key material.
  */
 public final class VerifierVerticle extends VerticleBase {
   /** Audit rows waiting for their group commit; beyond this, requests are refused with 503. */
@@ -110,6 +110,7 @@ public final class VerifierVerticle extends VerticleBase {
   /** The route table. */
   private Router router() {
     ProvenanceCheck provenance = new ProvenanceCheck(keys);
+    EvidenceLog evidenceLog = new EvidenceLog(db.dataSource(), keys);
     OpsRoutes ops = new OpsRoutes(db, jobs, metrics, api, blocking);
     DetectionRoutes detection =
         new DetectionRoutes(
@@ -119,6 +120,8 @@ public final class VerifierVerticle extends VerticleBase {
             new RadioactivityCheck(keys, config.maxTextChars()),
             provenance,
             auditWriter,
+            evidenceLog,
+            keys,
             metrics,
             api,
             blocking);
@@ -126,6 +129,7 @@ public final class VerifierVerticle extends VerticleBase {
         new ScanRoutes(vertx, config, jobs, keys, blocking, api.schema("ScanPathRequest"));
     AdminRoutes admin = new AdminRoutes(tokens, auth, api.schema("CreateTokenRequest"), blocking);
     AuditRoutes auditing = new AuditRoutes(audit, blocking);
+    EvidenceRoutes evidence = new EvidenceRoutes(evidenceLog, blocking);
 
     Router r = Router.router(vertx);
     r.route().handler(this::observe);
@@ -171,6 +175,14 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/v1/scans/:id/documents")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
         .handler(scans::documents);
+
+    route(r, HttpMethod.GET, "/v1/evidence/:id")
+        .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
+        .handler(evidence::get);
+    // Public like the keys: sizes, hashes and signatures only.
+    route(r, HttpMethod.GET, "/v1/log/tree-head").handler(evidence::treeHead);
+    route(r, HttpMethod.GET, "/v1/log/proof").handler(evidence::proof);
+    route(r, HttpMethod.GET, "/v1/log/consistency").handler(evidence::consistency);
 
     route(r, HttpMethod.GET, "/v1/audit").handler(roles(Role.AUDITOR)).handler(auditing::list);
     route(r, HttpMethod.GET, "/v1/admin/tokens").handler(roles(Role.ADMIN)).handler(admin::list);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * {@code /v1/scans} over real HTTP, run against each database by the subclasses: every finished
  * job's summary equals core's {@link CorpusScan} of the same corpus, value for value.
  */
-abstract class ScanApiTests extends ServiceTestBase {
+abstract class ScanApiTests extends EvidenceApiTests {
 
   /** The scan corpus as JSONL, one {@code {"id", "text"}} object a line. */
   static byte[] corpusJsonl() throws Exception {
