@@ -103,7 +103,7 @@ final class DetectionRoutes {
               evidence.issue(
                   t.id(),
                   "/v1/detect",
-                  DetectionEvidence.statement(keys, req, out),
+                  FindingStatements.detection(keys, req, out),
                   Optional.of(out.result().best().pValue()));
           out.json().set("evidence", issued.toJson());
           return out;
@@ -156,11 +156,27 @@ final class DetectionRoutes {
   void testRadioactivity(RoutingContext ctx) {
     TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
     Buffer raw = ctx.body().buffer();
+    boolean withEvidence = evidenceRequested(ctx);
     audited(
         ctx,
-        () ->
-            radioactivity.test(
-                RadioactivityCheck.Request.fromJson(radioactivitySchema.validated(raw))),
+        () -> {
+          RadioactivityCheck.Request req =
+              RadioactivityCheck.Request.fromJson(radioactivitySchema.validated(raw));
+          if (!withEvidence) {
+            return radioactivity.test(req);
+          }
+          evidence.checkCanSign();
+          RadioactivityCheck.Outcome out = radioactivity.test(req);
+          EvidenceLog.Issued issued =
+              evidence.issue(
+                  t.id(),
+                  "/v1/radioactivity",
+                  FindingStatements.radioactivity(
+                      keys, req, out, DetectionEngine.sha256Hex(raw.getBytes())),
+                  Optional.of(out.strongest().p().pValue()));
+          out.json().set("evidence", issued.toJson());
+          return out;
+        },
         // The row keeps the body's digest, the verdict and the strongest key's p, never text.
         out ->
             new AuditLog.Entry(

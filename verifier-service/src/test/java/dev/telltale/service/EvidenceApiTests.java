@@ -126,6 +126,37 @@ abstract class EvidenceApiTests extends ServiceTestBase {
   }
 
   @Test
+  void radioactivityEvidenceVerifiesAgainstTheBodyAsSent() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    byte[] body =
+        MAPPER.writeValueAsBytes(
+            java.util.Map.of(
+                "answers", RadioactivityApiTests.answersBody(Fixtures.radioactiveAnswers())));
+    JsonNode plain = json(postRaw("/v1/radioactivity", inv, body));
+    HttpResponse<Buffer> r = postRaw("/v1/radioactivity?evidence=true", inv, body);
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    ObjectNode answer = (ObjectNode) json(r);
+    JsonNode ev = answer.remove("evidence");
+    assertEquals(plain, answer, "evidence only adds the evidence member");
+    Envelope env = EnvelopeReader.parse(MAPPER.writeValueAsBytes(ev.get("envelope")));
+    PublicKeySet pub = publishedKeys();
+    assertEquals(
+        Reason.VALID,
+        EnvelopeVerifier.of(pub).verify(env, List.of(Subject.of("answers", body))).reason());
+    assertEquals(
+        Reason.DIGEST_MISMATCH,
+        EnvelopeVerifier.of(pub)
+            .verify(env, List.of(Subject.of("answers", "{}".getBytes(StandardCharsets.UTF_8))))
+            .reason());
+    EvidenceStatement st = EnvelopeReader.statement(env);
+    assertEquals("radioactivity", st.kind().label());
+    JsonNode stored = json(get("/v1/evidence/" + ev.get("id").asText(), inv));
+    assertEquals("/v1/radioactivity", stored.get("route").asText());
+    LogProof proof = LogProof.parse(MAPPER.writeValueAsBytes(stored.get("proof")));
+    assertEquals(Reason.VALID, LogVerifier.of(pub).verifyInclusion(env, proof).reason());
+  }
+
+  @Test
   void evidenceAndLogRoutesRefuseBadRequests() throws Exception {
     String inv = newToken(Role.INVESTIGATOR);
     ObjectNode req = MAPPER.createObjectNode().put("text", Fixtures.HUMAN);
@@ -190,7 +221,7 @@ abstract class EvidenceApiTests extends ServiceTestBase {
                   return log.issue(
                       token,
                       "/v1/detect",
-                      DetectionEvidence.statement(keySet(), req, out),
+                      FindingStatements.detection(keySet(), req, out),
                       Optional.empty());
                 }));
       }
