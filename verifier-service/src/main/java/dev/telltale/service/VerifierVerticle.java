@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP API's route table. Each route names its template (for metrics), its body handling, the
  * roles it admits and one handler method of a small class per concern ({@link DetectionRoutes},
- * {@link ScanRoutes}, {@link AdminRoutes}, {@link AuditRoutes}, {@link EvidenceRoutes}, {@link
- * OpsRoutes}); one failure handler ({@link ProblemHandler}) maps every failure to RFC 9457
- * problem+json with no stack trace, submitted text or key material.
+ * {@link ScanRoutes}, {@link ScanJobRoutes}, {@link AdminRoutes}, {@link AuditRoutes}, {@link
+ * EvidenceRoutes}, {@link OpsRoutes}); one failure handler ({@link ProblemHandler}) maps every
+ * failure to RFC 9457 problem+json with no stack trace, submitted text or key material.
  */
 public final class VerifierVerticle extends VerticleBase {
   /** Audit rows waiting for their group commit; beyond this, requests are refused with 503. */
@@ -127,6 +127,7 @@ public final class VerifierVerticle extends VerticleBase {
             blocking);
     ScanRoutes scans =
         new ScanRoutes(vertx, config, jobs, keys, blocking, api.schema("ScanPathRequest"));
+    ScanJobRoutes scanJobRoutes = new ScanJobRoutes(config, jobs, blocking);
     AdminRoutes admin = new AdminRoutes(tokens, auth, api.schema("CreateTokenRequest"), blocking);
     AuditRoutes auditing = new AuditRoutes(audit, blocking);
     EvidenceRoutes evidence = new EvidenceRoutes(evidenceLog, blocking);
@@ -168,13 +169,13 @@ public final class VerifierVerticle extends VerticleBase {
         .handler(scans::create);
     route(r, HttpMethod.GET, "/v1/scans/:id")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
-        .handler(scans::get);
+        .handler(scanJobRoutes::get);
     route(r, HttpMethod.DELETE, "/v1/scans/:id")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
-        .handler(scans::cancel);
+        .handler(scanJobRoutes::cancel);
     route(r, HttpMethod.GET, "/v1/scans/:id/documents")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR, Role.ADMIN))
-        .handler(scans::documents);
+        .handler(scanJobRoutes::documents);
 
     route(r, HttpMethod.GET, "/v1/evidence/:id")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
