@@ -13,6 +13,8 @@ import dev.telltale.evidence.EvidenceFormatException;
 import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.evidence.EvidenceVerification;
 import dev.telltale.evidence.EvidenceVerification.Reason;
+import dev.telltale.evidence.FileLogStore;
+import dev.telltale.evidence.LogCorruptedException;
 import dev.telltale.evidence.LogProof;
 import dev.telltale.evidence.LogVerifier;
 import dev.telltale.evidence.MerkleHash;
@@ -197,14 +199,8 @@ final class EvidenceCommand {
             inLog = EvidenceVerification.of(Reason.MALFORMED, ex.getMessage());
           }
         } else {
-          Optional<LogProof> found = proveFromLog(logSource.log, e);
-          proof = found.orElse(null);
-          inLog =
-              found.isEmpty()
-                  ? EvidenceVerification.of(
-                      Reason.NOT_IN_LOG,
-                      "the envelope is not in the log under its latest signed tree head")
-                  : LogVerifier.of(pub).verifyInclusion(e, found.get());
+          inLog = fromLog(pub, logSource.log, e);
+          proof = lastProof;
         }
         v =
             inLog.isValid()
@@ -230,8 +226,28 @@ final class EvidenceCommand {
       }
     }
 
+    private LogProof lastProof;
+
+    /** Inclusion in the log in {@code dir}: VALID, NOT_IN_LOG, BAD_PROOF or LOG_CORRUPTED. */
+    private EvidenceVerification fromLog(PublicKeySet pub, Path dir, Envelope e)
+        throws IOException {
+      Optional<LogProof> found;
+      try {
+        found = proveFromLog(dir, e);
+      } catch (LogCorruptedException ex) {
+        return EvidenceVerification.of(Reason.LOG_CORRUPTED, ex.getMessage());
+      }
+      if (found.isEmpty()) {
+        return EvidenceVerification.of(
+            Reason.NOT_IN_LOG, "the envelope is not in the log under its latest signed tree head");
+      }
+      lastProof = found.get();
+      return LogVerifier.of(pub).verifyInclusion(e, found.get());
+    }
+
     private static Optional<LogProof> proveFromLog(Path dir, Envelope e) throws IOException {
-      try (MerkleLog l = EvidenceFiles.openLog(dir, false)) {
+      EvidenceFiles.requireLog(dir);
+      try (MerkleLog l = MerkleLog.over(FileLogStore.open(dir))) {
         Optional<SignedTreeHead> head = l.store().latestTreeHead();
         byte[] leaf = MerkleHash.leaf(EnvelopeWriter.canonicalBytes(e));
         OptionalLong index = l.find(leaf);

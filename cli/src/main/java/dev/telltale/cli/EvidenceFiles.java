@@ -37,11 +37,17 @@ final class EvidenceFiles {
     }
   }
 
-  /** Opens the log in {@code dir}; unless {@code create}, the log must already exist. */
-  static MerkleLog openLog(Path dir, boolean create) {
-    if (!create && !Files.isRegularFile(dir.resolve(FileLogStore.ENTRIES))) {
+  static void requireLog(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(FileLogStore.ENTRIES))) {
       throw new BadInputException(
           "'" + dir + "' holds no telltale log (" + FileLogStore.ENTRIES + ")");
+    }
+  }
+
+  /** Opens the log in {@code dir}; unless {@code create}, the log must already exist. */
+  static MerkleLog openLog(Path dir, boolean create) {
+    if (!create) {
+      requireLog(dir);
     }
     try {
       return MerkleLog.over(FileLogStore.open(dir));

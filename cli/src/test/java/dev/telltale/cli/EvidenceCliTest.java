@@ -298,6 +298,17 @@ class EvidenceCliTest {
     CliRun broken = CliRun.run("log", "head", "--log", log.toString());
     assertEquals(ExitCode.BAD_INPUT, broken.exitCode());
     assertTrue(broken.err().contains("offset"), broken.err());
+    CliRun corrupted =
+        verify(
+            "verify",
+            first.toString(),
+            "--public",
+            pub.toString(),
+            "--log",
+            log.toString(),
+            "--json");
+    assertEquals(ExitCode.NOT_DETECTED, corrupted.exitCode(), corrupted.err());
+    assertEquals("LOG_CORRUPTED", status(corrupted));
   }
 
   @Test

@@ -33,6 +33,11 @@ public record EvidenceVerification(
     NOT_IN_LOG,
     /** Two tree heads are not consistent: the log's history was rewritten. */
     INCONSISTENT,
+    /**
+     * The log's files are damaged or were altered: a record's checksum, a leaf hash that is not its
+     * entry's, or stored hashes that do not give the latest signed root.
+     */
+    LOG_CORRUPTED,
     /** The watermark key given for a re-run is not the key the statement commits to. */
     KEY_MISMATCH,
     /** Re-running the recorded command gave a different result. */

@@ -29,12 +29,15 @@ import java.util.zip.CRC32C;
  * together, so there is no derived file to reconcile after a crash. {@code tree-heads.jsonl} holds
  * one signed tree head per line (canonical JSON), appended and synced.
  *
- * <p>Opening checks every record. A torn or checksum-failing last record (or a zero-filled tail) is
- * what a crash during an append leaves: it is dropped and the file truncated, unless a signed tree
- * head already covers it. Damage anywhere else, or a tree head whose root the stored hashes do not
- * reproduce, raises {@link LogCorruptedException} naming the offset; nothing is repaired. The store
- * holds an exclusive lock on {@code entries.log} while open. Reads are thread-safe; appends must be
- * serialized by the caller ({@link MerkleLog} does).
+ * <p>Opening checks every record: both checksums, the leaf hash against the entry and every stored
+ * parent against its children (the hashing an append does, about two SHA-256 per entry), and the
+ * latest signed tree head's root against the stored hashes. A torn or checksum-failing last record
+ * (or a zero-filled tail) is what a crash during an append leaves: it is dropped and the file
+ * truncated, unless a signed tree head already covers it. Damage anywhere else, a stored hash that
+ * does not match (the checksums hold, so no crash left it), or a tree head whose root the stored
+ * hashes do not reproduce, raises {@link LogCorruptedException} naming the entry and offset;
+ * nothing is repaired. The store holds an exclusive lock on {@code entries.log} while open. Reads
+ * are thread-safe; appends must be serialized by the caller ({@link MerkleLog} does).
  */
 public final class FileLogStore implements LogStore {
   public static final String ENTRIES = "entries.log";
@@ -128,7 +131,8 @@ public final class FileLogStore implements LogStore {
     long committed = treeHeads.stream().mapToLong(SignedTreeHead::treeSize).max().orElse(0);
     long pos = HEADER.length;
     CRC32C crc = new CRC32C();
-    MessageDigest sha = Subject.newSha256();
+    // frontier[l]: the latest complete level-l node, the left sibling of the next one.
+    byte[][] frontier = new byte[64][];
     while (pos < fileSize) {
       String problem = null;
       boolean beyondEnd = false;
@@ -173,11 +177,11 @@ public final class FileLogStore implements LogStore {
         if ((int) crc.getValue() != stored) {
           problem = "a checksum mismatch";
         } else {
-          sha.update((byte) 0);
-          sha.update(rec, PREFIX, len);
-          if (!Arrays.equals(
-              sha.digest(), Arrays.copyOfRange(rec, PREFIX + len, PREFIX + len + 32))) {
-            problem = "a leaf hash that is not the hash of its entry";
+          String bad = checkHashes(rec, len, count, frontier);
+          if (bad != null) {
+            // The checksums hold, so no crash left this: the file was altered or mis-written.
+            throw new LogCorruptedException(
+                dir.resolve(ENTRIES) + ": entry " + size + " at offset " + pos + " has " + bad);
           }
         }
       }
@@ -214,6 +218,30 @@ public final class FileLogStore implements LogStore {
               + committed
               + " (the file was truncated)");
     }
+  }
+
+  /**
+   * Recomputes what the record stores: its leaf hash from its entry and each parent from its left
+   * sibling (the previous complete node of that level) and the level below; then advances the
+   * frontier. Two hashes per entry on average, as appending costs. Null when all match.
+   */
+  private static String checkHashes(byte[] rec, int len, int count, byte[][] frontier) {
+    int at = PREFIX + len;
+    byte[][] h = new byte[count][];
+    for (int l = 0; l < count; l++) {
+      h[l] = Arrays.copyOfRange(rec, at + 32 * l, at + 32 * (l + 1));
+    }
+    if (!Arrays.equals(MerkleHash.leaf(Arrays.copyOfRange(rec, PREFIX, at)), h[0])) {
+      return "a leaf hash that is not the hash of its entry";
+    }
+    for (int l = 1; l < count; l++) {
+      if (frontier[l - 1] == null
+          || !Arrays.equals(MerkleHash.node(frontier[l - 1], h[l - 1]), h[l])) {
+        return "a stored level-" + l + " tree hash that is not the hash of its children";
+      }
+    }
+    System.arraycopy(h, 0, frontier, 0, count);
+    return null;
   }
 
   private void checkLatestHead() throws IOException {

@@ -206,6 +206,73 @@ class FileLogStoreTest {
     assertThrows(LogCorruptedException.class, () -> FileLogStore.open(dir));
   }
 
+  /**
+   * A deliberate edit of entry {@code index} that keeps both checksums valid; with {@code fixLeaf}
+   * the stored leaf hash is recomputed too (the parent hashes stay as they were).
+   */
+  private void rewriteEntry(int index, boolean fixLeaf) throws Exception {
+    Path f = dir.resolve(FileLogStore.ENTRIES);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(f));
+    int pos = FileLogStore.HEADER.length;
+    for (int i = 0; i < index; i++) {
+      pos += (int) FileLogStore.recordLength(b.getInt(pos), b.get(pos + 4) & 0xff);
+    }
+    int len = b.getInt(pos);
+    int count = b.get(pos + 4) & 0xff;
+    int entryAt = pos + FileLogStore.PREFIX;
+    b.put(entryAt, (byte) (b.get(entryAt) ^ 0x01));
+    if (fixLeaf) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update((byte) 0);
+      md.update(b.array(), entryAt, len);
+      byte[] leaf = md.digest();
+      System.arraycopy(leaf, 0, b.array(), entryAt + len, 32);
+    }
+    int end = (int) (pos + FileLogStore.recordLength(len, count));
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(b.array(), pos, end - 4 - pos);
+    b.putInt(end - 4, (int) crc.getValue());
+    Files.write(f, b.array());
+  }
+
+  @Test
+  void anEditedEntryWithValidChecksumsIsCaughtByItsLeafHash() throws Exception {
+    fill(10, 0);
+    rewriteEntry(3, false);
+    LogCorruptedException e =
+        assertThrows(LogCorruptedException.class, () -> FileLogStore.open(dir));
+    assertTrue(e.getMessage().contains("entry 3"), e.getMessage());
+  }
+
+  @Test
+  void anEditedEntryWithARecomputedLeafHashIsCaughtByItsParent() throws Exception {
+    fill(10, 0);
+    rewriteEntry(3, true);
+    LogCorruptedException e =
+        assertThrows(LogCorruptedException.class, () -> FileLogStore.open(dir));
+    assertTrue(e.getMessage().contains("entry 3 at offset"), e.getMessage());
+    assertTrue(e.getMessage().contains("level-1 tree hash"), e.getMessage());
+  }
+
+  @Test
+  void aConsistentlyRewrittenHistoryIsCaughtByTheSignedRoot() throws Exception {
+    fill(10, 10);
+    // Every hash recomputed for the altered history: only the signed head can tell.
+    Path forged = Files.createTempDirectory(dir.getParent(), "forged");
+    try (MerkleLog log = MerkleLog.over(FileLogStore.open(forged))) {
+      for (int i = 0; i < 10; i++) {
+        log.append(i == 3 ? entry(103) : entry(i));
+      }
+    }
+    Files.copy(
+        forged.resolve(FileLogStore.ENTRIES),
+        dir.resolve(FileLogStore.ENTRIES),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    LogCorruptedException e =
+        assertThrows(LogCorruptedException.class, () -> FileLogStore.open(dir));
+    assertTrue(e.getMessage().contains("signed tree head of size 10"), e.getMessage());
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

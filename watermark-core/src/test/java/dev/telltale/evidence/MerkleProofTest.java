@@ -33,8 +33,10 @@ class MerkleProofTest {
     SplittableRandom r = new SplittableRandom(seed);
     List<byte[]> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      byte[] e = new byte[r.nextInt(40)];
+      // Distinct entries: with two equal sibling leaves a proof for one also proves the other.
+      byte[] e = new byte[4 + r.nextInt(40)];
       r.nextBytes(e);
+      java.nio.ByteBuffer.wrap(e).putInt(0, i);
       batch.add(e);
       // Mixed batch sizes exercise hashes completed inside and across batches.
       if (r.nextInt(4) == 0) {
