@@ -129,11 +129,27 @@ final class DetectionRoutes {
   void attribute(RoutingContext ctx) {
     TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
     Buffer raw = ctx.body().buffer();
+    boolean withEvidence = evidenceRequested(ctx);
     audited(
         ctx,
-        () ->
-            attribution.attribute(
-                AttributionCheck.Request.fromJson(attributionSchema.validated(raw))),
+        () -> {
+          AttributionCheck.Request req =
+              AttributionCheck.Request.fromJson(attributionSchema.validated(raw));
+          if (!withEvidence) {
+            return attribution.attribute(req);
+          }
+          evidence.checkCanSign();
+          AttributionCheck.Outcome out = attribution.attribute(req);
+          EvidenceLog.Issued issued =
+              evidence.issue(
+                  t.id(),
+                  "/v1/attribution",
+                  FindingStatements.attribution(
+                      keys, attribution.payloadKeys(req.keyId()), req, out),
+                  out.strongest().map(f -> f.pValue().pValue()));
+          out.json().set("evidence", issued.toJson());
+          return out;
+        },
         // The row keeps the digest, the strongest named account (or none), never the text.
         out ->
             new AuditLog.Entry(

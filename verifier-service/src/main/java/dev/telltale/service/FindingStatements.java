@@ -104,6 +104,51 @@ final class FindingStatements {
         .build();
   }
 
+  /**
+   * An attribution ({@code telltale attribute --evidence}): one subject per document (its id, or
+   * {@code -} for a lone text, and the SHA-256 of its UTF-8 text), method {@code kgw-payload},
+   * deduplication per document, the payload keys tested.
+   */
+  static EvidenceStatement attribution(
+      KeySet keys,
+      List<WatermarkKey> tested,
+      AttributionCheck.Request req,
+      AttributionCheck.Outcome out) {
+    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+    dedup.put("enabled", true);
+    dedup.put("scope", "document");
+    dedup.put("unit", "context window and token");
+    return EvidenceStatement.builder(EvidenceKind.ATTRIBUTION)
+        .subjects(
+            req.documents().stream()
+                .map(
+                    d ->
+                        Subject.of(
+                            d.id(), d.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .toList())
+        .method("kgw-payload")
+        .command(
+            List.of(
+                "telltale",
+                "attribute",
+                "--json",
+                "--alpha",
+                Double.toString(req.alpha()),
+                "--detect-alpha",
+                Double.toString(req.detectAlpha()),
+                "--top",
+                Integer.toString(req.top()),
+                "--tokenizer",
+                req.tokenizer()))
+        .key(KeyCommitment.of(keys.get(KeyId.of(out.keyId())).orElseThrow()))
+        .keysTested(tested.stream().map(KeyCommitment::of).toList())
+        .dedup(dedup)
+        .result(out.json())
+        .softwareVersion(VERSION)
+        .time(Instant.now())
+        .build();
+  }
+
   private static String version() {
     Properties p = new Properties();
     try (InputStream in = FindingStatements.class.getResourceAsStream("version.properties")) {

@@ -157,6 +157,38 @@ abstract class EvidenceApiTests extends ServiceTestBase {
   }
 
   @Test
+  void attributionEvidenceNamesEachDocumentBySubject() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    String a = Fixtures.attributedText();
+    String b = Fixtures.HUMAN;
+    Object req =
+        java.util.Map.of(
+            "documents",
+            List.of(
+                java.util.Map.of("id", "a", "text", a), java.util.Map.of("id", "b", "text", b)));
+    JsonNode plain = json(post("/v1/attribution", inv, req));
+    HttpResponse<Buffer> r = post("/v1/attribution?evidence=true", inv, req);
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    ObjectNode answer = (ObjectNode) json(r);
+    JsonNode ev = answer.remove("evidence");
+    assertEquals(plain, answer, "evidence only adds the evidence member");
+    Envelope env = EnvelopeReader.parse(MAPPER.writeValueAsBytes(ev.get("envelope")));
+    PublicKeySet pub = publishedKeys();
+    List<Subject> docs =
+        List.of(
+            Subject.of("a", a.getBytes(StandardCharsets.UTF_8)),
+            Subject.of("b", b.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(Reason.VALID, EnvelopeVerifier.of(pub).verify(env, docs).reason());
+    EvidenceStatement st = EnvelopeReader.statement(env);
+    assertEquals("attribution", st.kind().label());
+    assertEquals(Fixtures.PAYLOAD.id().value(), st.key().keyId());
+    LogProof proof =
+        LogProof.parse(
+            get("/v1/log/proof?index=" + ev.get("log_index").asLong(), null).body().getBytes());
+    assertEquals(Reason.VALID, LogVerifier.of(pub).verifyInclusion(env, proof).reason());
+  }
+
+  @Test
   void evidenceAndLogRoutesRefuseBadRequests() throws Exception {
     String inv = newToken(Role.INVESTIGATOR);
     ObjectNode req = MAPPER.createObjectNode().put("text", Fixtures.HUMAN);
