@@ -35,5 +35,17 @@ LUA
 
 # Warm-up (JIT, pools, auth cache), then the measured run.
 wrk -t2 -c"$conns" -d5s -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect" >/dev/null
-wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect"
+# Server CPU per request (user + system ticks of the server process over the measured run): the
+# figure that stays comparable when other work shares the machine and latency does not.
+ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+before=$(ticks)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect" \
+  | tee "$work/wrk.out"
+after=$(ticks)
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+n=$(grep -oE '[0-9]+ requests in' "$work/wrk.out" | cut -d' ' -f1)
+hz=$(getconf CLK_TCK)
+awk -v t=$((after - before)) -v n="$n" -v hz="$hz" \
+  'BEGIN { printf "server CPU per request: %.3f ms\n", t * 1000 / hz / n }'
 curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^telltale_http_requests_total\{route="/v1/detect"'

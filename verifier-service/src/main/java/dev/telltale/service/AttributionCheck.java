@@ -163,7 +163,7 @@ final class AttributionCheck {
    * The payload keys to attribute with: the named key (404 when unknown, 422 when it has no payload
    * layer) or every payload key of the key set (422 when there is none).
    */
-  private List<WatermarkKey> payloadKeys(Optional<String> keyId) {
+  List<WatermarkKey> payloadKeys(Optional<String> keyId) {
     if (keyId.isPresent()) {
       WatermarkKey k =
           keys.get(KeyId.of(keyId.get()))

@@ -64,23 +64,39 @@ public final class AuditLog {
     }
   }
 
+  private static final String INSERT =
+      "INSERT INTO audit_log (at, token_id, route, input_sha256, input_tokens, key_id, verdict,"
+          + " p_value, log10_p_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   /** Writes {@code e} on {@code c}, inside the caller's transaction if it has one. */
   static void insert(Connection c, Entry e) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO audit_log (at, token_id, route, input_sha256, input_tokens, key_id,"
-                + " verdict, p_value, log10_p_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setObject(1, OffsetDateTime.ofInstant(e.at(), ZoneOffset.UTC));
-      ps.setString(2, e.tokenId());
-      ps.setString(3, e.route());
-      ps.setString(4, e.inputSha256());
-      ps.setInt(5, e.inputTokens());
-      ps.setString(6, e.keyId().orElse(null));
-      ps.setString(7, e.verdict().orElse(null));
-      setDouble(ps, 8, e.pValue());
-      setDouble(ps, 9, e.log10PValue());
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      bind(ps, e);
       ps.executeUpdate();
     }
+  }
+
+  /** Writes all {@code entries} on {@code c} as one JDBC batch (the caller commits). */
+  static void insertAll(Connection c, List<Entry> entries) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      for (Entry e : entries) {
+        bind(ps, e);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Entry e) throws SQLException {
+    ps.setObject(1, OffsetDateTime.ofInstant(e.at(), ZoneOffset.UTC));
+    ps.setString(2, e.tokenId());
+    ps.setString(3, e.route());
+    ps.setString(4, e.inputSha256());
+    ps.setInt(5, e.inputTokens());
+    ps.setString(6, e.keyId().orElse(null));
+    ps.setString(7, e.verdict().orElse(null));
+    setDouble(ps, 8, e.pValue());
+    setDouble(ps, 9, e.log10PValue());
   }
 
   /** The newest rows first, at most {@code limit}, with ids below {@code beforeId} if given. */

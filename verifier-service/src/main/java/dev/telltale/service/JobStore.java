@@ -193,13 +193,28 @@ public final class JobStore {
   /** Creates a queued job with a known id and input digest ({@code sha256} may be null). */
   public void create(
       String id, String kind, String ownerTokenId, String inputRef, String sha256, String params) {
+    try (Connection c = db.getConnection()) {
+      insert(c, id, kind, ownerTokenId, inputRef, sha256, params);
+    } catch (SQLException e) {
+      throw new StorageException("cannot create job", e);
+    }
+  }
+
+  private static void insert(
+      Connection c,
+      String id,
+      String kind,
+      String ownerTokenId,
+      String inputRef,
+      String sha256,
+      String params)
+      throws SQLException {
     OffsetDateTime now = now();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO jobs (id, kind, state, owner_token_id, created_at, updated_at,"
-                    + " input_ref, input_sha256, params) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?,"
-                    + " ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO jobs (id, kind, state, owner_token_id, created_at, updated_at,"
+                + " input_ref, input_sha256, params) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?,"
+                + " ?)")) {
       ps.setString(1, id);
       ps.setString(2, kind);
       ps.setString(3, ownerTokenId);
@@ -209,6 +224,49 @@ public final class JobStore {
       ps.setString(7, sha256);
       ps.setString(8, params);
       ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Creates a queued job unless its owner already has {@code limit} queued or running jobs; false
+   * then. Atomic across requests and instances: the count and the insert run in one transaction
+   * that first locks the owner's token row ({@code SELECT ... FOR UPDATE}, in H2 and PostgreSQL),
+   * so concurrent creates of one token queue up behind each other and each counts the jobs the
+   * previous ones committed.
+   */
+  public boolean createWithinLimit(
+      String id,
+      String kind,
+      String ownerTokenId,
+      String inputRef,
+      String sha256,
+      String params,
+      int limit) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps =
+            c.prepareStatement("SELECT id FROM api_tokens WHERE id = ? FOR UPDATE")) {
+          ps.setString(1, ownerTokenId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw new StorageException("no token " + ownerTokenId + " owns this job", null);
+            }
+          }
+        }
+        if (active(c, ownerTokenId) >= limit) {
+          c.rollback();
+          return false;
+        }
+        insert(c, id, kind, ownerTokenId, inputRef, sha256, params);
+        c.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
     } catch (SQLException e) {
       throw new StorageException("cannot create job", e);
     }
@@ -216,18 +274,23 @@ public final class JobStore {
 
   /** Queued or running jobs of one token (the per-token concurrency limit counts these). */
   public long active(String ownerTokenId) {
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT COUNT(*) FROM jobs WHERE owner_token_id = ? AND state IN ('queued',"
-                    + " 'running')")) {
+    try (Connection c = db.getConnection()) {
+      return active(c, ownerTokenId);
+    } catch (SQLException e) {
+      throw new StorageException("cannot count jobs", e);
+    }
+  }
+
+  private static long active(Connection c, String ownerTokenId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM jobs WHERE owner_token_id = ? AND state IN ('queued',"
+                + " 'running')")) {
       ps.setString(1, ownerTokenId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }
-    } catch (SQLException e) {
-      throw new StorageException("cannot count jobs", e);
     }
   }
 

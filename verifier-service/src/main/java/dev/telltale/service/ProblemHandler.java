@@ -66,6 +66,20 @@ final class ProblemHandler implements Handler<RoutingContext> {
     write(ctx, p);
   }
 
+  /** The 404 of a path no route knows (any method). */
+  static ProblemException notFound(RoutingContext ctx) {
+    return new ProblemException(
+        404,
+        "not-found",
+        "Not found",
+        "no route " + ctx.request().method() + " " + ctx.normalizedPath());
+  }
+
+  /** The 405 of a known path asked with a method it does not accept. */
+  static ProblemException methodNotAllowed(String detail) {
+    return new ProblemException(405, "method-not-allowed", "Method not allowed", detail);
+  }
+
   /** Writes {@code p} unless a response is already on its way (e.g. after a timeout). */
   void write(RoutingContext ctx, ProblemException p) {
     if (ctx.response().ended() || ctx.response().headWritten()) {

@@ -44,6 +44,17 @@ public final class RequestSchema {
     this.schema = schema;
   }
 
+  /** The body parsed strictly and checked against this schema; a 400 problem otherwise. */
+  public JsonNode validated(io.vertx.core.buffer.Buffer raw) {
+    JsonNode n = JsonBody.parse(raw);
+    violation(n)
+        .ifPresent(
+            v -> {
+              throw ProblemException.badRequest("schema-violation", v);
+            });
+    return n;
+  }
+
   /** The first violation, as a one-line message naming the JSON path; empty when valid. */
   public Optional<String> violation(JsonNode value) {
     return check(schema, value, "$");
@@ -83,12 +94,17 @@ public final class RequestSchema {
         return Optional.of(path + " must be one of " + s.get("enum"));
       }
     }
-    if (v.isTextual()) {
-      int len = v.asText().codePointCount(0, v.asText().length());
-      if (s.has("minLength") && len < s.get("minLength").asInt()) {
+    if (v.isTextual() && (s.has("minLength") || s.has("maxLength"))) {
+      String text = v.asText();
+      // Code points number between length/2 and length: count them only when that decides.
+      boolean decided =
+          (!s.has("minLength") || text.length() / 2 >= s.get("minLength").asInt())
+              && (!s.has("maxLength") || text.length() <= s.get("maxLength").asInt());
+      int len = decided ? -1 : text.codePointCount(0, text.length());
+      if (!decided && s.has("minLength") && len < s.get("minLength").asInt()) {
         return Optional.of(path + " must have at least " + s.get("minLength") + " characters");
       }
-      if (s.has("maxLength") && len > s.get("maxLength").asInt()) {
+      if (!decided && s.has("maxLength") && len > s.get("maxLength").asInt()) {
         return Optional.of(path + " must have at most " + s.get("maxLength") + " characters");
       }
     }

@@ -221,8 +221,11 @@ public final class ScanJobs implements AutoCloseable {
             }
           };
       String digest = row.inputSha256().orElse("");
-      try (DocumentSource source =
-          DocumentSource.files(List.of(Path.of(row.inputRef())), p.field())) {
+      Path input = Path.of(row.inputRef());
+      DocumentSource files = DocumentSource.files(List.of(input), p.field());
+      // An upload lives in the job's folder; a server-side path was named by the client itself.
+      boolean uploaded = input.startsWith(jobDir(config, id));
+      try (DocumentSource source = uploaded ? new UploadNames(files, row.inputRef()) : files) {
         ScanResult r = CorpusScan.of(set, tokenizer, options).run(source, work, listener);
         ObjectNode json = ScanJson.of(r);
         AuditLog.Entry audit =

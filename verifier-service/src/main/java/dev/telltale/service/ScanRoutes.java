@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.key.KeySet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,10 +23,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
- * The scan-job routes. {@code POST /v1/scans} streams an upload to {@code data/scans/ID/} (never
- * held in memory, bounded by {@code limits.upload_bytes}) or names a server-side file inside a
- * folder of {@code scans.allowed_paths}; {@link ScanJobs} runs the job. A job is visible to the
- * token that created it and to auditors and admins; to any other token it does not exist (404).
+ * {@code POST /v1/scans}: streams an upload to {@code data/scans/ID/} (never held in memory,
+ * bounded by {@code limits.upload_bytes}) or names a server-side file inside a folder of {@code
+ * scans.allowed_paths}, and queues the job within the token's job limit; {@link ScanJobs} runs it
+ * and {@link ScanJobRoutes} shows, lists and cancels it.
  */
 final class ScanRoutes {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,7 +35,7 @@ final class ScanRoutes {
   private final ServiceConfig config;
   private final JobStore jobs;
   private final KeySet keys;
-  private final WorkerExecutor worker;
+  private final Blocking blocking;
   private final RequestSchema pathSchema;
 
   ScanRoutes(
@@ -45,18 +43,36 @@ final class ScanRoutes {
       ServiceConfig config,
       JobStore jobs,
       KeySet keys,
-      WorkerExecutor worker,
+      Blocking blocking,
       RequestSchema pathSchema) {
     this.vertx = vertx;
     this.config = config;
     this.jobs = jobs;
     this.keys = keys;
-    this.worker = worker;
+    this.blocking = blocking;
     this.pathSchema = pathSchema;
   }
 
   private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
-    return worker.executeBlocking(work, false).onFailure(ctx::fail);
+    return blocking.run(ctx, work);
+  }
+
+  /**
+   * Pauses the upload until the token and the job limit are checked. A refusal (401, 403, 413, 429
+   * ...) then drains the unread body, discarding it, so the client, still sending, reads the answer
+   * instead of a reset connection.
+   */
+  static void pauseUpload(RoutingContext ctx) {
+    ctx.request().pause();
+    ctx.addHeadersEndHandler(
+        v -> {
+          if (!ctx.request().isEnded()) {
+            ctx.request().handler(b -> {});
+            ctx.request().endHandler(e -> {});
+            ctx.request().resume();
+          }
+        });
+    ctx.next();
   }
 
   /** {@code POST /v1/scans}: the request is paused until the token and limits are checked. */
@@ -132,17 +148,39 @@ final class ScanRoutes {
     return new Params(f, q, k);
   }
 
+  /**
+   * Refuses early, before an upload is read, when the token's job slots are full. Only a courtesy:
+   * concurrent requests can all pass it, so {@link #createJob} checks again atomically.
+   */
   private boolean checkConcurrency(TokenStore.ApiToken t) {
     if (jobs.active(t.id()) >= config.scanConcurrentPerToken()) {
-      throw new ProblemException(
-          429,
-          "too-many-jobs",
-          "Too many requests",
-          "this token already has "
-              + config.scanConcurrentPerToken()
-              + " queued or running scans; wait for one to end or cancel it");
+      throw tooManyJobs();
     }
     return true;
+  }
+
+  /** Queues the job if the token still has a free slot (counted and inserted atomically). */
+  private void createJob(String id, TokenStore.ApiToken t, Path file, String digest, Params p) {
+    if (!jobs.createWithinLimit(
+        id,
+        ScanJobs.KIND,
+        t.id(),
+        file.toString(),
+        digest,
+        jobParams(p),
+        config.scanConcurrentPerToken())) {
+      throw tooManyJobs();
+    }
+  }
+
+  private ProblemException tooManyJobs() {
+    return new ProblemException(
+        429,
+        "too-many-jobs",
+        "Too many requests",
+        "this token already has "
+            + config.scanConcurrentPerToken()
+            + " queued or running scans; wait for one to end or cancel it");
   }
 
   private static ProblemException tooLarge(long limit) {
@@ -221,13 +259,7 @@ final class ScanRoutes {
                                 blocking(
                                     ctx,
                                     () -> {
-                                      jobs.create(
-                                          id,
-                                          ScanJobs.KIND,
-                                          t.id(),
-                                          file.toString(),
-                                          digest,
-                                          jobParams(p));
+                                      createJob(id, t, file, digest, p);
                                       return id;
                                     }))
                         .onFailure(x -> deleteQuietly(dir))
@@ -256,66 +288,13 @@ final class ScanRoutes {
                       n.has("key_id")
                           ? java.util.List.of(n.get("key_id").asText())
                           : q.keyId().map(java.util.List::of).orElse(java.util.List.of()));
-              Path file = allowedFile(n.get("path").asText());
-              String digest = digest(file);
+              Path file = AllowedPaths.resolve(config.scanRoots(), n.get("path").asText());
+              String digest = AllowedPaths.sha256(file);
               String id = UUID.randomUUID().toString();
-              jobs.create(id, ScanJobs.KIND, t.id(), file.toString(), digest, jobParams(p));
+              createJob(id, t, file, digest, p);
               return new String[] {id, digest, Long.toString(Files.size(file))};
             })
         .onSuccess(r -> accepted(ctx, r[0], r[1], Long.parseLong(r[2])));
-  }
-
-  /**
-   * The real path of {@code requested} if it is a regular file inside an allowed folder (symbolic
-   * links resolved first, so neither {@code ..} nor a link leads out); a problem otherwise.
-   */
-  private Path allowedFile(String requested) {
-    if (config.scanRoots().isEmpty()) {
-      throw new ProblemException(
-          403,
-          "paths-not-allowed",
-          "Forbidden",
-          "this service reads no server-side paths (scans.allowed_paths is empty); upload the"
-              + " corpus instead");
-    }
-    Path real;
-    try {
-      Path p = Path.of(requested);
-      if (!p.isAbsolute()) {
-        throw ProblemException.badRequest("bad-path", "path must be absolute");
-      }
-      real = p.toRealPath();
-    } catch (IOException | java.nio.file.InvalidPathException e) {
-      throw ProblemException.badRequest("bad-path", "no such file");
-    }
-    for (Path root : config.scanRoots()) {
-      Path r;
-      try {
-        r = root.toRealPath();
-      } catch (IOException e) {
-        continue;
-      }
-      if (real.startsWith(r)) {
-        if (!Files.isRegularFile(real)) {
-          throw ProblemException.badRequest("bad-path", "path must name a regular file");
-        }
-        return real;
-      }
-    }
-    throw new ProblemException(
-        403, "path-not-allowed", "Forbidden", "path is outside the folders scans may read");
-  }
-
-  private static String digest(Path file) throws IOException {
-    MessageDigest sha = sha256();
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
   }
 
   private static String jobParams(Params p) {
@@ -331,103 +310,6 @@ final class ScanRoutes {
     o.put("location", "/v1/scans/" + id);
     ctx.response().putHeader("Location", "/v1/scans/" + id);
     JsonBody.write(ctx, 202, o);
-  }
-
-  /** The job if this token may see it; a 404 problem otherwise (its existence is not revealed). */
-  private JobStore.ScanRow visible(RoutingContext ctx, String id) {
-    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
-    Optional<JobStore.ScanRow> row = id.length() == 36 ? jobs.scan(id) : Optional.empty();
-    if (row.isEmpty()
-        || (t.role() == Role.INVESTIGATOR && !row.get().ownerTokenId().equals(t.id()))) {
-      throw ProblemException.notFound("unknown-scan", "no scan with this id");
-    }
-    return row.get();
-  }
-
-  static String publicState(String stored) {
-    return "succeeded".equals(stored) ? "done" : stored;
-  }
-
-  void get(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    blocking(ctx, () -> visible(ctx, id))
-        .onSuccess(
-            row -> {
-              ObjectNode o = MAPPER.createObjectNode();
-              o.put("id", row.id());
-              o.put("state", publicState(row.state()));
-              o.put("input_sha256", row.inputSha256().orElse(""));
-              ObjectNode prog = o.putObject("progress");
-              prog.put("documents", row.documentsDone());
-              prog.put("bytes", row.bytesDone());
-              if (row.cancelRequested() && "running".equals(row.state())) {
-                o.put("cancel_requested", true);
-              }
-              row.checkpoint()
-                  .ifPresent(
-                      c -> {
-                        try {
-                          o.set("checkpoint", MAPPER.readTree(c));
-                        } catch (IOException e) {
-                          // A checkpoint row is written by this service; never unreadable.
-                        }
-                      });
-              row.error().ifPresent(e -> o.put("error", e));
-              if (row.result().isPresent()) {
-                try {
-                  o.set("result", MAPPER.readTree(row.result().get()));
-                } catch (IOException e) {
-                  ctx.fail(e);
-                  return;
-                }
-                o.put("documents", "/v1/scans/" + id + "/documents");
-              }
-              JsonBody.write(ctx, 200, o);
-            });
-  }
-
-  void documents(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    blocking(ctx, () -> visible(ctx, id))
-        .onSuccess(
-            row -> {
-              if (!"succeeded".equals(row.state())) {
-                ctx.fail(
-                    new ProblemException(
-                        409, "scan-not-done", "Conflict", "the scan is " + row.state()));
-                return;
-              }
-              Path f = ScanJobs.jobDir(config, id).resolve("work").resolve("documents.jsonl");
-              ctx.response().putHeader("Content-Type", "application/x-ndjson");
-              ctx.response().sendFile(f.toString()).onFailure(ctx::fail);
-            });
-  }
-
-  void cancel(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
-    blocking(
-            ctx,
-            () -> {
-              JobStore.ScanRow row = visible(ctx, id);
-              if (t.role() == Role.AUDITOR) {
-                throw new ProblemException(
-                    403, "forbidden", "Forbidden", "auditors may read scans, not cancel them");
-              }
-              if (!jobs.cancel(id)) {
-                throw new ProblemException(
-                    409, "scan-ended", "Conflict", "the scan is " + publicState(row.state()));
-              }
-              return jobs.scan(id).orElseThrow();
-            })
-        .onSuccess(
-            row -> {
-              ObjectNode o = MAPPER.createObjectNode();
-              o.put("id", row.id());
-              o.put("state", publicState(row.state()));
-              o.put("cancel_requested", true);
-              JsonBody.write(ctx, 202, o);
-            });
   }
 
   private static MessageDigest sha256() {

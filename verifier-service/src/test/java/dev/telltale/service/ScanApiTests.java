@@ -1,6 +1,7 @@
 package dev.telltale.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * {@code /v1/scans} over real HTTP, run against each database by the subclasses: every finished
  * job's summary equals core's {@link CorpusScan} of the same corpus, value for value.
  */
-abstract class ScanApiTests extends ServiceTestBase {
+abstract class ScanApiTests extends EvidenceApiTests {
 
   /** The scan corpus as JSONL, one {@code {"id", "text"}} object a line. */
   static byte[] corpusJsonl() throws Exception {
@@ -200,5 +201,88 @@ abstract class ScanApiTests extends ServiceTestBase {
     assertProblem(get("/v1/scans/" + java.util.UUID.randomUUID(), inv), 404, "unknown-scan");
     assertProblem(get("/v1/scans/nope", inv), 404, "unknown-scan");
     assertProblem(get("/v1/scans/" + id, null), 401, "unauthorized");
+  }
+
+  /**
+   * Uploaded documents are named after the upload, never after the file the service stored it in:
+   * {@code upload:LINE} for JSONL lines without an id (and for malformed lines), {@code upload} for
+   * a plain-text upload, so no result reveals the server's data path.
+   */
+  @Test
+  void uploadedDocumentsAreNamedWithoutTheServersDataPath() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    StringBuilder sb = new StringBuilder();
+    List<String> texts = Fixtures.scanTexts();
+    for (int i = 0; i < 4; i++) {
+      sb.append(MAPPER.writeValueAsString(MAPPER.createObjectNode().put("text", texts.get(i))));
+      sb.append('\n');
+    }
+    sb.append("{not json\n");
+    HttpResponse<Buffer> created =
+        upload("", inv, "application/x-ndjson", sb.toString().getBytes(StandardCharsets.UTF_8));
+    assertEquals(202, created.statusCode(), created::bodyAsString);
+    JsonNode done = awaitEnd(json(created).get("id").asText(), inv);
+    assertEquals("done", done.get("state").asText(), done::toString);
+    String docs = get(done.get("documents").asText(), inv).bodyAsString();
+    List<String> ids = new java.util.ArrayList<>();
+    for (String line : docs.split("\n")) {
+      ids.add(MAPPER.readTree(line).get("id").asText());
+    }
+    assertEquals(List.of("upload:1", "upload:2", "upload:3", "upload:4"), ids);
+    JsonNode malformed = done.get("result").get("malformed_lines");
+    assertEquals(1, malformed.get("count").asInt(), malformed::toString);
+    assertTrue(malformed.toString().contains("upload"), malformed::toString);
+    List<String> suspects = new java.util.ArrayList<>();
+    done.get("result").get("suspect_documents").get("ids").forEach(x -> suspects.add(x.asText()));
+    assertTrue(suspects.contains("upload:1"), done::toString);
+
+    HttpResponse<Buffer> plain = upload("", inv, "text/plain", texts.get(0).getBytes());
+    JsonNode one = awaitEnd(json(plain).get("id").asText(), inv);
+    String oneDocs = get(one.get("documents").asText(), inv).bodyAsString();
+    assertEquals("upload", MAPPER.readTree(oneDocs.split("\n")[0]).get("id").asText());
+    for (String body : List.of(done.toString(), docs, one.toString(), oneDocs)) {
+      assertFalse(body.contains(dir.toString()), body);
+      assertFalse(body.contains("corpus."), body);
+    }
+  }
+
+  /**
+   * The per-token job limit holds exactly under concurrent creates: 16 threads racing to queue jobs
+   * for one token with a limit of 3 get exactly 3 slots.
+   */
+  @Test
+  void theJobLimitHoldsExactlyUnderConcurrentCreates() throws Exception {
+    String tokenId = newToken(Role.INVESTIGATOR).substring(3, 19);
+    JobStore store = new JobStore(service.database().dataSource());
+    int threads = 16;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.createWithinLimit(
+                      java.util.UUID.randomUUID().toString(),
+                      "limit-test",
+                      tokenId,
+                      "upload:x",
+                      null,
+                      "{}",
+                      3);
+                }));
+      }
+      int created = 0;
+      for (var f : results) {
+        created += f.get() ? 1 : 0;
+      }
+      assertEquals(3, created);
+      assertEquals(3, store.active(tokenId));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -3,10 +3,13 @@ package dev.telltale.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +89,35 @@ class ScanQueueTest extends ServiceTestBase {
               && row.get("token_id").asText().equals(inv.substring(3, 19));
     }
     assertTrue(audited, "the cancelled scan has its audit row");
+  }
+
+  /**
+   * Concurrent {@code POST /v1/scans} of one token can all pass the early check before any job
+   * exists; the atomic create still admits exactly the limit (2) and answers the rest 429.
+   */
+  @Test
+  void concurrentCreatesOfOneTokenGetExactlyTheLimit() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      sent.add(
+          client
+              .post(service.port(), "127.0.0.1", "/v1/scans")
+              .putHeader("Authorization", "Bearer " + inv)
+              .putHeader("Content-Type", "text/plain")
+              .sendBuffer(Buffer.buffer(Fixtures.HUMAN)));
+    }
+    int accepted = 0;
+    for (Future<HttpResponse<Buffer>> f : sent) {
+      HttpResponse<Buffer> r = Fixtures.await(f);
+      bodies.add(r.bodyAsString());
+      if (r.statusCode() == 202) {
+        accepted++;
+      } else {
+        assertProblem(r, 429, "too-many-jobs");
+      }
+    }
+    assertEquals(2, accepted);
+    assertEquals(2, new JobStore(service.database().dataSource()).active(inv.substring(3, 19)));
   }
 }

@@ -1,0 +1,76 @@
+package dev.telltale.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Server-side corpus files a scan may read: only regular files inside the folders of {@code
+ * scans.allowed_paths}, checked on real paths so that neither {@code ..} nor a symbolic link leads
+ * out.
+ */
+final class AllowedPaths {
+  private AllowedPaths() {}
+
+  /**
+   * The real path of {@code requested} if it is a regular file inside an allowed folder (symbolic
+   * links resolved first, so neither {@code ..} nor a link leads out); a problem otherwise.
+   */
+  static Path resolve(List<Path> roots, String requested) {
+    if (roots.isEmpty()) {
+      throw new ProblemException(
+          403,
+          "paths-not-allowed",
+          "Forbidden",
+          "this service reads no server-side paths (scans.allowed_paths is empty); upload the"
+              + " corpus instead");
+    }
+    Path real;
+    try {
+      Path p = Path.of(requested);
+      if (!p.isAbsolute()) {
+        throw ProblemException.badRequest("bad-path", "path must be absolute");
+      }
+      real = p.toRealPath();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw ProblemException.badRequest("bad-path", "no such file");
+    }
+    for (Path root : roots) {
+      Path r;
+      try {
+        r = root.toRealPath();
+      } catch (IOException e) {
+        continue;
+      }
+      if (real.startsWith(r)) {
+        if (!Files.isRegularFile(real)) {
+          throw ProblemException.badRequest("bad-path", "path must name a regular file");
+        }
+        return real;
+      }
+    }
+    throw new ProblemException(
+        403, "path-not-allowed", "Forbidden", "path is outside the folders scans may read");
+  }
+
+  static String sha256(Path file) throws IOException {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+}

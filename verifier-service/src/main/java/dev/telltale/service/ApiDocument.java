@@ -1,0 +1,46 @@
+package dev.telltale.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The bundled OpenAPI document: served as is at {@code /openapi.json}, and the source of the
+ * request schemas that validate bodies, so the document and the validation cannot drift apart.
+ */
+final class ApiDocument {
+  private final byte[] bytes;
+  private final JsonNode schemas;
+
+  private ApiDocument(byte[] bytes, JsonNode schemas) {
+    this.bytes = bytes;
+    this.schemas = schemas;
+  }
+
+  static ApiDocument bundled() {
+    try (InputStream in = ApiDocument.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource /openapi.json");
+      }
+      byte[] b = in.readAllBytes();
+      return new ApiDocument(b, new ObjectMapper().readTree(b).path("components").path("schemas"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
+    }
+  }
+
+  byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** The request schema named {@code name} under {@code components.schemas}. */
+  RequestSchema schema(String name) {
+    JsonNode s = schemas.get(name);
+    if (s == null) {
+      throw new IllegalStateException("the OpenAPI document has no schema " + name);
+    }
+    return new RequestSchema(s);
+  }
+}
