@@ -204,21 +204,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     PrintWriter o = spec.commandLine().getOut();
     ObjectNode resultJson = ScanJson.of(r);
-    if (evidence.requested()) {
-      ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-      dedup.put("enabled", true);
-      dedup.put("scope", "corpus");
-      dedup.put("unit", "context window and token");
-      evidence.write(
-          spec,
-          set,
-          EvidenceKind.SCAN,
-          r.best().scheme(),
-          EvidenceOption.fileSubjects(paths),
-          set.keys(),
-          dedup,
-          resultJson);
-    }
+    writeEvidence(set, r.best().scheme(), resultJson);
     if (json) {
       o.println(resultJson.toString());
     } else {
@@ -235,6 +221,26 @@ final class ScanCommand implements Callable<Integer> {
     return r.pooled().log10PValue() <= Math.log10(alpha) ? ExitCode.OK : ExitCode.NOT_DETECTED;
   }
 
+  /** The signed statement of the scan, when --evidence asks for it (either engine). */
+  private void writeEvidence(KeySet set, String scheme, ObjectNode resultJson) {
+    if (!evidence.requested()) {
+      return;
+    }
+    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+    dedup.put("enabled", true);
+    dedup.put("scope", "corpus");
+    dedup.put("unit", "context window and token");
+    evidence.write(
+        spec,
+        set,
+        EvidenceKind.SCAN,
+        scheme,
+        EvidenceOption.fileSubjects(paths),
+        set.keys(),
+        dedup,
+        resultJson);
+  }
+
   /** The Spark engine: the same summary, output and exit codes, computed by the spark-scan job. */
   private Integer spark() throws IOException {
     if (work != null || threads != null) {
@@ -242,7 +248,8 @@ final class ScanCommand implements Callable<Integer> {
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     // Read the key set here too: a bad key file is bad input before any JVM starts.
-    KeysCommand.load(keys);
+    KeySet set = KeysCommand.load(keys);
+    evidence.checkCanSign(set);
     Path layout = SparkEngine.layout(sparkLib);
     List<String> args = new java.util.ArrayList<>();
     args.addAll(
@@ -286,6 +293,9 @@ final class ScanCommand implements Callable<Integer> {
       return ExitCode.INTERNAL;
     }
     JsonNode j = r.summary().get();
+    if (j instanceof ObjectNode summary) {
+      writeEvidence(set, summary.path("scheme").asText(), summary);
+    }
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(j.toString());

@@ -72,6 +72,7 @@ class SparkScanCliTest {
             corpus.toString());
     assertEquals(ExitCode.OK, local.exitCode(), local.err());
     Path sparkOut = dir.resolve("spark-out");
+    Path evidence = dir.resolve("spark-evidence.json");
     CliRun spark =
         CliRun.run(
             spark(
@@ -80,10 +81,34 @@ class SparkScanCliTest {
                 "--json",
                 "--out",
                 sparkOut.toString(),
+                "--evidence",
+                evidence.toString(),
                 corpus.toString()));
     assertEquals(ExitCode.OK, spark.exitCode(), spark.err());
     JsonNode expected = JSON.readTree(local.out());
     assertEquals(expected, JSON.readTree(spark.out()));
+
+    // The Spark scan's signed statement verifies and records the same result.
+    CliRun pub = CliRun.run("keys", "public", "--keys", keys.toString());
+    assertEquals(ExitCode.OK, pub.exitCode(), pub.err());
+    Path pubFile = dir.resolve("keys.public.json");
+    Files.writeString(pubFile, pub.out());
+    CliRun verified =
+        CliRun.run(
+            "evidence",
+            "verify",
+            evidence.toString(),
+            "--public",
+            pubFile.toString(),
+            "--subject",
+            corpus.toString());
+    assertEquals(ExitCode.OK, verified.exitCode(), verified.err() + verified.out());
+    JsonNode statement =
+        JSON.readTree(
+            dev.telltale.evidence.EnvelopeReader.parse(Files.readAllBytes(evidence)).payload());
+    assertEquals(
+        dev.telltale.evidence.CanonicalJson.string(expected),
+        dev.telltale.evidence.CanonicalJson.string(statement.path("predicate").path("result")));
     assertEquals(4, expected.path("suspect_documents").path("count").asLong());
     assertTrue(spark.err().contains("skipped 1 malformed JSONL lines"), spark.err());
     List<String> parts = new ArrayList<>();
