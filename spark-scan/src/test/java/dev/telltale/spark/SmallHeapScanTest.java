@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * mode): the job must stream documents, persist and shuffle fingerprints on disk, and still equal
  * the single-machine scan exactly.
  *
- * <p>Tagged {@code large}: it scans 144 MB twice (Spark, then the single-machine reference),
- * minutes on two shared cores, so the default build skips it; run it with {@code
- * -Dspark.excludedGroups=}.
+ * <p>Tagged {@code large}: it scans 144 MB twice (Spark, then the single-machine reference), a
+ * minute or more on two cores. It runs in every build; skip it while iterating with {@code
+ * -Dspark.excludedGroups=large}.
  */
 @Tag("large")
 class SmallHeapScanTest {
