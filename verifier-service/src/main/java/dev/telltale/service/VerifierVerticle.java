@@ -130,7 +130,7 @@ public final class VerifierVerticle extends VerticleBase {
     ScanJobRoutes scanJobRoutes = new ScanJobRoutes(config, jobs, blocking);
     AdminRoutes admin = new AdminRoutes(tokens, auth, api.schema("CreateTokenRequest"), blocking);
     AuditRoutes auditing = new AuditRoutes(audit, blocking);
-    EvidenceRoutes evidence = new EvidenceRoutes(evidenceLog, blocking);
+    EvidenceRoutes evidence = new EvidenceRoutes(evidenceLog, keys, blocking);
 
     Router r = Router.router(vertx);
     r.route().handler(this::observe);
@@ -180,6 +180,9 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/v1/evidence/:id")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
         .handler(evidence::get);
+    route(r, HttpMethod.GET, "/v1/evidence/:id/report")
+        .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
+        .handler(evidence::report);
     // Public like the keys: sizes, hashes and signatures only.
     route(r, HttpMethod.GET, "/v1/log/tree-head").handler(evidence::treeHead);
     route(r, HttpMethod.GET, "/v1/log/proof").handler(evidence::proof);
