@@ -15,6 +15,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +80,8 @@ public final class VerifierVerticle extends VerticleBase {
                 TimeUnit.MILLISECONDS));
     auth = new Auth(tokens, blocking.executor(), config.authCacheSeconds());
     auditWriter = new AuditWriter(db.dataSource(), AUDIT_QUEUE, AUDIT_BATCH);
-    scanJobs = new ScanJobs(config, jobs, keys);
+    scanJobs =
+        new ScanJobs(config, jobs, keys, Optional.of(new EvidenceLog(db.dataSource(), keys)));
     scanJobs.start();
     return vertx
         .createHttpServer()
@@ -126,7 +128,8 @@ public final class VerifierVerticle extends VerticleBase {
             api,
             blocking);
     ScanRoutes scans =
-        new ScanRoutes(vertx, config, jobs, keys, blocking, api.schema("ScanPathRequest"));
+        new ScanRoutes(
+            vertx, config, jobs, keys, evidenceLog, blocking, api.schema("ScanPathRequest"));
     ScanJobRoutes scanJobRoutes = new ScanJobRoutes(config, jobs, blocking);
     AdminRoutes admin = new AdminRoutes(tokens, auth, api.schema("CreateTokenRequest"), blocking);
     AuditRoutes auditing = new AuditRoutes(audit, blocking);
