@@ -264,10 +264,14 @@ public final class VerifierVerticle extends VerticleBase {
                 ctx.fail(ProblemHandler.notFound(ctx));
                 return;
               }
+              // Scripts only from this origin. Inline styles are allowed for the finding reports
+              // the page opens from blob: URLs: such a document inherits this policy, and the
+              // report's styles are inline (it is one self-contained file).
               ctx.response()
                   .putHeader(
                       "Content-Security-Policy",
-                      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+                      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                          + " frame-ancestors 'none'");
               ctx.next();
             })
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
