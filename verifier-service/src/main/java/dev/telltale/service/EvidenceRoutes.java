@@ -66,14 +66,14 @@ final class EvidenceRoutes {
         .run(
             ctx,
             () -> {
-              Optional<EvidenceLog.Stored> s = Optional.of(visible(ctx, id));
-              LogProof proof = log.proof(s.get().logIndex(), Optional.empty());
+              EvidenceLog.Stored s = visible(ctx, id);
+              LogProof proof = log.proof(s.logIndex(), Optional.empty());
               ObjectNode o = JsonNodeFactory.instance.objectNode();
-              o.put("id", s.get().id());
-              o.put("route", s.get().route());
-              o.put("created", s.get().created().toString());
-              o.put("log_index", s.get().logIndex());
-              o.set("envelope", s.get().envelope());
+              o.put("id", s.id());
+              o.put("route", s.route());
+              o.put("created", s.created().toString());
+              o.put("log_index", s.logIndex());
+              o.set("envelope", s.envelope());
               o.set("proof", proof.toJson());
               return o;
             })
