@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  * the lease and records progress; every checkpoint the scan writes is recorded in the job row. A
  * restarted (or other) instance that claims the job runs the scan on the same work folder, which
  * resumes from the checkpoint, so the result equals an uninterrupted run. The job ends with its
- * audit row in one transaction.
+ * audit row and, when it asked for evidence, its signed finding in one transaction.
  */
 public final class ScanJobs implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ScanJobs.class.getName());
