@@ -10,12 +10,13 @@
     $('signin-section').hidden = signedIn;
     $('detect-section').hidden = !signedIn;
     $('provenance-section').hidden = !signedIn;
+    $('scan-section').hidden = !signedIn;
   }
 
-  async function api(path, options) {
+  async function api(path, options, contentType) {
     const resp = await fetch(path, Object.assign({}, options, {
       headers: Object.assign({ 'Authorization': 'Bearer ' + token() },
-        options && options.body ? { 'Content-Type': 'application/json' } : {}),
+        options && options.body ? { 'Content-Type': contentType || 'application/json' } : {}),
     }));
     let body = null;
     try { body = await resp.json(); } catch (e) { body = null; }
@@ -44,8 +45,18 @@
     return 'about 1 in 10^' + Math.floor(n);
   }
 
+  // The text of the last check, so that "Sign as evidence" signs exactly what was shown.
+  let lastCheck = null;
+
   function render(d) {
     $('result').hidden = false;
+    $('evidence').hidden = !d.evidence;
+    $('sign').hidden = !!d.evidence;
+    if (d.evidence) {
+      $('evidence-id').textContent = d.evidence.id;
+      $('evidence-index').textContent = String(d.evidence.log_index);
+      $('open-report').dataset.id = d.evidence.id;
+    }
     const v = $('verdict');
     v.className = d.verdict;
     v.textContent = d.verdict === 'watermarked'
@@ -151,31 +162,128 @@
     sessionStorage.removeItem(KEY);
     $('result').hidden = true;
     $('prov-result').hidden = true;
+    $('scan-result').hidden = true;
     show(false);
   });
 
-  $('detect-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
+  function refused(err, where) {
+    if (err.status === 401) {
+      sessionStorage.removeItem(KEY);
+      show(false);
+      $('signin-status').textContent = 'The token was refused: ' + err.message;
+    } else {
+      $(where).textContent = err.message;
+    }
+  }
+
+  async function check(request, evidence) {
     $('error').textContent = '';
-    const text = $('text').value;
-    if (!text.trim()) { $('error').textContent = 'Paste a text first.'; return; }
     $('check').disabled = true;
+    $('sign').disabled = true;
     try {
-      render(await api('/v1/detect', {
+      render(await api('/v1/detect' + (evidence ? '?evidence=true' : ''), {
         method: 'POST',
-        body: JSON.stringify({ text: text, explain: true, window: $('window').checked }),
+        body: JSON.stringify(request),
       }));
+      lastCheck = request;
     } catch (err) {
       $('result').hidden = true;
-      if (err.status === 401) {
-        sessionStorage.removeItem(KEY);
-        show(false);
-        $('signin-status').textContent = 'The token was refused: ' + err.message;
-      } else {
-        $('error').textContent = err.message;
-      }
+      refused(err, 'error');
     } finally {
       $('check').disabled = false;
+      $('sign').disabled = false;
+    }
+  }
+
+  $('detect-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = $('text').value;
+    if (!text.trim()) { $('error').textContent = 'Paste a text first.'; return; }
+    check({ text: text, explain: true, window: $('window').checked }, false);
+  });
+
+  $('sign').addEventListener('click', () => {
+    if (lastCheck) { check(lastCheck, true); }
+  });
+
+  // The report is fetched with the token in a header (never in a URL) and opened from a blob: URL,
+  // which only this tab can read; it is self-contained, so it loads nothing else.
+  async function openReport(id, where) {
+    $(where).textContent = '';
+    try {
+      const resp = await fetch('/v1/evidence/' + encodeURIComponent(id) + '/report', {
+        headers: { 'Authorization': 'Bearer ' + token() },
+      });
+      if (!resp.ok) {
+        let detail = 'HTTP ' + resp.status;
+        try { detail = (await resp.json()).detail || detail; } catch (e) { /* not JSON */ }
+        const err = new Error(detail);
+        err.status = resp.status;
+        throw err;
+      }
+      const html = await resp.blob();
+      const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+      if (!window.open(url, '_blank')) {
+        $(where).textContent = 'The browser blocked the new tab; allow pop-ups for this page.';
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (err) {
+      refused(err, where);
+    }
+  }
+
+  $('open-report').addEventListener('click', () => openReport($('open-report').dataset.id, 'error'));
+  $('scan-report').addEventListener('click', () => openReport($('scan-report').dataset.id, 'scan-error'));
+
+  function renderScan(j) {
+    $('scan-result').hidden = false;
+    const docs = j.progress ? j.progress.documents : 0;
+    $('scan-state').textContent = j.state === 'done'
+      ? 'Done: ' + docs + ' documents scanned.'
+      : j.state.charAt(0).toUpperCase() + j.state.slice(1) + ': ' + docs + ' documents so far.';
+    $('scan-state').className = j.state;
+    if (j.result) {
+      const r = j.result;
+      const suspects = r.suspect_documents ? r.suspect_documents.count : 0;
+      $('scan-summary').textContent = 'Pooled p-value ' + formatP(r.pooled_p_value, r.log10_pooled_p_value) +
+        ' (' + oneIn(r.log10_pooled_p_value) + ' by chance); ' + suspects + ' suspect documents.';
+    } else {
+      $('scan-summary').textContent = j.error ? 'Error: ' + j.error : '';
+    }
+    $('scan-evidence-line').hidden = !j.evidence;
+    if (j.evidence) {
+      $('scan-evidence-id').textContent = j.evidence.id;
+      $('scan-report').dataset.id = j.evidence.id;
+    }
+  }
+
+  async function watchScan(id) {
+    for (;;) {
+      const j = await api('/v1/scans/' + encodeURIComponent(id));
+      renderScan(j);
+      if (j.state !== 'queued' && j.state !== 'running') { return; }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  $('scan-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('scan-error').textContent = '';
+    const file = $('scan-file').files[0];
+    if (!file) { $('scan-error').textContent = 'Choose a corpus file first.'; return; }
+    const jsonl = /\.(jsonl|ndjson)$/i.test(file.name);
+    const q = new URLSearchParams({ field: $('scan-field').value || 'text' });
+    if ($('scan-evidence').checked) { q.set('evidence', 'true'); }
+    $('scan-start').disabled = true;
+    try {
+      const job = await api('/v1/scans?' + q.toString(), { method: 'POST', body: file },
+        jsonl ? 'application/x-ndjson' : 'text/plain');
+      renderScan({ state: 'queued', progress: { documents: 0 } });
+      await watchScan(job.id);
+    } catch (err) {
+      refused(err, 'scan-error');
+    } finally {
+      $('scan-start').disabled = false;
     }
   });
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real {@code telltale serve} process is killed with SIGKILL in the middle of a scan job and
  * started again on the same data directory: the job resumes from its checkpoint and ends with the
- * result of an uninterrupted core scan, and no audit row is lost.
+ * result of an uninterrupted core scan, no audit row is lost, and the scan's signed finding is
+ * issued exactly once.
  */
 class ScanJobKillTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -173,7 +174,7 @@ class ScanJobKillTest {
           send(
               first.port(),
               "POST",
-              "/v1/scans",
+              "/v1/scans?evidence=true",
               inv,
               HttpRequest.BodyPublishers.ofFile(file),
               "application/x-ndjson");
@@ -256,6 +257,55 @@ class ScanJobKillTest {
       }
       assertEquals(1, detections, "the detection's audit row survived the kill");
       assertEquals(1, scans, "exactly one audit row for the scan");
+
+      // The resumed job signed its result once: the log holds exactly that one finding, and it
+      // verifies against the published keys and the uploaded file.
+      HttpResponse<String> head =
+          send(
+              second.port(),
+              "GET",
+              "/v1/log/tree-head",
+              null,
+              HttpRequest.BodyPublishers.noBody(),
+              null);
+      assertEquals(200, head.statusCode(), head.body());
+      assertEquals(1, MAPPER.readTree(head.body()).get("tree_size").asLong(), head.body());
+      HttpResponse<String> finding =
+          send(
+              second.port(),
+              "GET",
+              j.get("evidence").get("location").asText(),
+              inv,
+              HttpRequest.BodyPublishers.noBody(),
+              null);
+      assertEquals(200, finding.statusCode(), finding.body());
+      HttpResponse<String> keys =
+          send(
+              second.port(),
+              "GET",
+              "/.well-known/telltale-keys",
+              null,
+              HttpRequest.BodyPublishers.noBody(),
+              null);
+      dev.telltale.evidence.Envelope env =
+          dev.telltale.evidence.EnvelopeReader.parse(
+              MAPPER.writeValueAsBytes(MAPPER.readTree(finding.body()).get("envelope")));
+      assertEquals(
+          dev.telltale.evidence.EvidenceVerification.Reason.VALID,
+          dev.telltale.evidence.EnvelopeVerifier.of(
+                  dev.telltale.provenance.PublicKeySet.parse(
+                      keys.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+              .verify(
+                  env,
+                  List.of(
+                      dev.telltale.evidence.Subject.of("upload.jsonl", Files.readAllBytes(file))))
+              .reason());
+      assertEquals(
+          expected.get("pooled_p_value").asDouble(),
+          dev.telltale.evidence.EnvelopeReader.statement(env)
+              .result()
+              .get("pooled_p_value")
+              .asDouble());
     } finally {
       second.process().destroy();
       if (!second.process().waitFor(30, TimeUnit.SECONDS)) {

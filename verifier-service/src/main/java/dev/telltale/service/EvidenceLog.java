@@ -75,20 +75,12 @@ final class EvidenceLog {
   /** Signs {@code statement}, appends it to the log and stores it for {@code tokenId}. */
   Issued issue(String tokenId, String route, EvidenceStatement statement, Optional<Double> p) {
     checkCanSign();
-    EnvelopeSigner s = signer.get();
-    Envelope env = s.sign(statement);
-    byte[] leaf = EnvelopeWriter.canonicalBytes(env);
-    String id = UUID.randomUUID().toString();
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try {
-        JdbcLogStore.lock(c);
-        MerkleLog log = MerkleLog.over(JdbcLogStore.inTransaction(c));
-        long index = log.append(leaf);
-        SignedTreeHead head = log.signTreeHead(s, Instant.now());
-        insertFinding(c, id, tokenId, route, statement, env, index, p);
+        Issued issued = issueIn(c, tokenId, route, statement, p, Optional.empty());
         c.commit();
-        return new Issued(id, env, index, head);
+        return issued;
       } catch (SQLException | IOException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -100,6 +92,33 @@ final class EvidenceLog {
     }
   }
 
+  /**
+   * The same inside the caller's transaction on {@code c} (not committed here), the finding tied to
+   * {@code jobId} when a job produced it: a scan job issues its evidence in the transaction that
+   * ends it, so a crash leaves both or neither, and the unique index on {@code findings.job_id}
+   * refuses a second finding for one job.
+   */
+  Issued issueIn(
+      Connection c,
+      String tokenId,
+      String route,
+      EvidenceStatement statement,
+      Optional<Double> p,
+      Optional<String> jobId)
+      throws SQLException, IOException {
+    checkCanSign();
+    EnvelopeSigner s = signer.get();
+    Envelope env = s.sign(statement);
+    byte[] leaf = EnvelopeWriter.canonicalBytes(env);
+    String id = UUID.randomUUID().toString();
+    JdbcLogStore.lock(c);
+    MerkleLog log = MerkleLog.over(JdbcLogStore.inTransaction(c));
+    long index = log.append(leaf);
+    SignedTreeHead head = log.signTreeHead(s, Instant.now());
+    insertFinding(c, id, tokenId, route, statement, env, index, p, jobId);
+    return new Issued(id, env, index, head);
+  }
+
   private static void insertFinding(
       Connection c,
       String id,
@@ -108,13 +127,14 @@ final class EvidenceLog {
       EvidenceStatement st,
       Envelope env,
       long index,
-      Optional<Double> p)
+      Optional<Double> p,
+      Optional<String> jobId)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO findings (id, created_at, kind, subject_sha256, key_id, p_value,"
-                + " statement, envelope, log_index, owner_token_id, route) VALUES (?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?)")) {
+                + " statement, envelope, log_index, owner_token_id, route, job_id) VALUES (?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, id);
       ps.setObject(2, OffsetDateTime.ofInstant(st.time(), ZoneOffset.UTC));
       ps.setString(3, st.kind().label());
@@ -130,6 +150,7 @@ final class EvidenceLog {
       ps.setLong(9, index);
       ps.setString(10, tokenId);
       ps.setString(11, route);
+      ps.setString(12, jobId.orElse(null));
       ps.executeUpdate();
     }
   }

@@ -149,6 +149,47 @@ final class FindingStatements {
         .build();
   }
 
+  /**
+   * A corpus scan ({@code telltale scan --evidence}): subject the corpus file (a server-side path
+   * as named, an upload as {@code upload.jsonl} or {@code upload.txt}) with the SHA-256 the job
+   * recorded, method the best key's scheme, deduplication over the corpus, every key tested.
+   */
+  static EvidenceStatement scan(
+      KeySet keys,
+      KeySet tested,
+      ScanJobs.Params p,
+      String subject,
+      String sha256,
+      dev.telltale.forensics.ScanResult.PooledKey best,
+      ObjectNode result) {
+    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
+    dedup.put("enabled", true);
+    dedup.put("scope", "corpus");
+    dedup.put("unit", "context window and token");
+    return EvidenceStatement.builder(EvidenceKind.SCAN)
+        .subject(new Subject(subject, sha256))
+        .method(best.scheme())
+        .command(
+            List.of(
+                "telltale",
+                "scan",
+                "--json",
+                "--field",
+                p.field(),
+                "--fdr",
+                Double.toString(p.fdr()),
+                "--tokenizer",
+                dev.telltale.text.Tokenizers.CL100K_BASE,
+                subject))
+        .key(KeyCommitment.of(keys.get(best.keyId()).orElseThrow()))
+        .keysTested(tested.keys().stream().map(KeyCommitment::of).toList())
+        .dedup(dedup)
+        .result(result)
+        .softwareVersion(VERSION)
+        .time(Instant.now())
+        .build();
+  }
+
   private static String version() {
     Properties p = new Properties();
     try (InputStream in = FindingStatements.class.getResourceAsStream("version.properties")) {

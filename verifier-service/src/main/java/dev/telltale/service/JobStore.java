@@ -156,15 +156,17 @@ public final class JobStore {
       Optional<String> checkpoint,
       Optional<String> result,
       Optional<String> error,
-      boolean cancelRequested) {}
+      boolean cancelRequested,
+      Optional<String> evidenceId) {}
 
   public Optional<ScanRow> scan(String id) {
     try (Connection c = db.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT id, state, owner_token_id, input_ref, input_sha256, params, progress_done,"
-                    + " progress_bytes, checkpoint, result, error, cancel_requested FROM jobs"
-                    + " WHERE id = ? AND kind = 'scan'")) {
+                    + " progress_bytes, checkpoint, result, error, cancel_requested, (SELECT f.id FROM"
+                    + " findings f WHERE f.job_id = jobs.id) FROM jobs WHERE id = ? AND kind ="
+                    + " 'scan'")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -183,7 +185,8 @@ public final class JobStore {
                 Optional.ofNullable(rs.getString(9)),
                 Optional.ofNullable(rs.getString(10)),
                 Optional.ofNullable(rs.getString(11)),
-                rs.getBoolean(12)));
+                rs.getBoolean(12),
+                Optional.ofNullable(rs.getString(13))));
       }
     } catch (SQLException e) {
       throw new StorageException("cannot read job", e);
@@ -373,6 +376,29 @@ public final class JobStore {
       Optional<String> result,
       Optional<String> error,
       Optional<AuditLog.Entry> audit) {
+    return finish(id, worker, state, result, error, audit, c -> {});
+  }
+
+  /**
+   * Work that joins the transaction ending a job, after the job's row and audit row are written.
+   */
+  @FunctionalInterface
+  interface EndWork {
+    void run(Connection c) throws SQLException, java.io.IOException;
+  }
+
+  /**
+   * {@link #finish} with {@code more} in the same transaction (a scan's evidence): all of it is
+   * committed or none, and nothing runs when the lease was lost.
+   */
+  boolean finish(
+      String id,
+      String worker,
+      String state,
+      Optional<String> result,
+      Optional<String> error,
+      Optional<AuditLog.Entry> audit,
+      EndWork more) {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps =
@@ -393,15 +419,16 @@ public final class JobStore {
         if (audit.isPresent()) {
           AuditLog.insert(c, audit.get());
         }
+        more.run(c);
         c.commit();
         return true;
-      } catch (SQLException e) {
+      } catch (SQLException | java.io.IOException | RuntimeException e) {
         c.rollback();
         throw e;
       } finally {
         c.setAutoCommit(true);
       }
-    } catch (SQLException e) {
+    } catch (SQLException | java.io.IOException e) {
       throw new StorageException("cannot finish job", e);
     }
   }

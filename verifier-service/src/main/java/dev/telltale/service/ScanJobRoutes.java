@@ -81,6 +81,14 @@ final class ScanJobRoutes {
                 }
                 o.put("documents", "/v1/scans/" + id + "/documents");
               }
+              row.evidenceId()
+                  .ifPresent(
+                      e -> {
+                        ObjectNode ev = o.putObject("evidence");
+                        ev.put("id", e);
+                        ev.put("location", "/v1/evidence/" + e);
+                        ev.put("report", "/v1/evidence/" + e + "/report");
+                      });
               JsonBody.write(ctx, 200, o);
             });
   }

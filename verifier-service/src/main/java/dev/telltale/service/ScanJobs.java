@@ -3,6 +3,7 @@ package dev.telltale.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.forensics.CorpusInputException;
 import dev.telltale.forensics.CorpusScan;
 import dev.telltale.forensics.DocumentSource;
@@ -39,7 +40,7 @@ import java.util.logging.Logger;
  * the lease and records progress; every checkpoint the scan writes is recorded in the job row. A
  * restarted (or other) instance that claims the job runs the scan on the same work folder, which
  * resumes from the checkpoint, so the result equals an uninterrupted run. The job ends with its
- * audit row in one transaction.
+ * audit row and, when it asked for evidence, its signed finding in one transaction.
  */
 public final class ScanJobs implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ScanJobs.class.getName());
@@ -49,6 +50,7 @@ public final class ScanJobs implements AutoCloseable {
   private final ServiceConfig config;
   private final JobStore store;
   private final KeySet keys;
+  private final Optional<EvidenceLog> evidence;
   private final Tokenizer tokenizer = Tokenizers.byName(Tokenizers.CL100K_BASE);
   private final String worker = "instance-" + UUID.randomUUID();
   private final Duration lease;
@@ -67,9 +69,15 @@ public final class ScanJobs implements AutoCloseable {
   }
 
   public ScanJobs(ServiceConfig config, JobStore store, KeySet keys) {
+    this(config, store, keys, Optional.empty());
+  }
+
+  /** A runner that signs the evidence of jobs that asked for it into {@code evidence}'s log. */
+  ScanJobs(ServiceConfig config, JobStore store, KeySet keys, Optional<EvidenceLog> evidence) {
     this.config = config;
     this.store = store;
     this.keys = keys;
+    this.evidence = evidence;
     this.lease = Duration.ofSeconds(config.scanLeaseSeconds());
   }
 
@@ -118,12 +126,15 @@ public final class ScanJobs implements AutoCloseable {
   }
 
   /** Parameters of a scan job, stored as JSON in the row. */
-  record Params(String field, double fdr, Optional<String> keyId) {
+  record Params(String field, double fdr, Optional<String> keyId, boolean evidence) {
     String toJson() {
       ObjectNode o = MAPPER.createObjectNode();
       o.put("field", field);
       o.put("fdr", fdr);
       keyId.ifPresent(k -> o.put("key_id", k));
+      if (evidence) {
+        o.put("evidence", true);
+      }
       return o.toString();
     }
 
@@ -133,7 +144,8 @@ public final class ScanJobs implements AutoCloseable {
         return new Params(
             n.get("field").asText(),
             n.get("fdr").asDouble(),
-            n.hasNonNull("key_id") ? Optional.of(n.get("key_id").asText()) : Optional.empty());
+            n.hasNonNull("key_id") ? Optional.of(n.get("key_id").asText()) : Optional.empty(),
+            n.path("evidence").asBoolean(false));
       } catch (java.io.IOException e) {
         throw new IllegalStateException("unreadable job parameters", e);
       }
@@ -240,13 +252,33 @@ public final class ScanJobs implements AutoCloseable {
                 Optional.of(r.suspectCount() > 0 ? "suspects" : "no-suspects"),
                 Optional.of(r.pooled().pValue()),
                 Optional.of(r.pooled().log10PValue()));
+        Optional<EvidenceStatement> statement =
+            p.evidence()
+                ? Optional.of(
+                    FindingStatements.scan(
+                        keys, set, p, subjectName(row, uploaded), digest, r.best(), json))
+                : Optional.empty();
         store.finish(
             id,
             worker,
             "succeeded",
             Optional.of(json.toString()),
             Optional.empty(),
-            Optional.of(audit));
+            Optional.of(audit),
+            c -> {
+              // In the transaction that ends the job: a job resumed after a crash issues it once.
+              if (statement.isPresent()) {
+                evidence
+                    .orElseThrow(() -> new IllegalStateException("this runner cannot sign"))
+                    .issueIn(
+                        c,
+                        row.ownerTokenId(),
+                        "/v1/scans",
+                        statement.get(),
+                        Optional.of(r.pooled().pValue()),
+                        Optional.of(id));
+              }
+            });
       } catch (LeaseLostException e) {
         LOG.warning("scan job " + id + " lost its lease; another worker continues it");
       } catch (ScanCancelledException e) {
@@ -286,6 +318,18 @@ public final class ScanJobs implements AutoCloseable {
     } finally {
       running.remove(id);
     }
+  }
+
+  /**
+   * The subject name of a scan's input: a server-side path as stored, an upload as {@code
+   * upload.jsonl} or {@code upload.txt} (the service's data path is never shown).
+   */
+  static String subjectName(JobStore.ScanRow row, boolean uploaded) {
+    if (!uploaded) {
+      return row.inputRef();
+    }
+    String f = Path.of(row.inputRef()).getFileName().toString();
+    return UploadNames.NAME + f.substring(f.indexOf('.'));
   }
 
   private static AuditLog.Entry auditWithout(JobStore.ScanRow row, String digest, String verdict) {

@@ -35,6 +35,7 @@ final class ScanRoutes {
   private final ServiceConfig config;
   private final JobStore jobs;
   private final KeySet keys;
+  private final EvidenceLog evidence;
   private final Blocking blocking;
   private final RequestSchema pathSchema;
 
@@ -43,12 +44,14 @@ final class ScanRoutes {
       ServiceConfig config,
       JobStore jobs,
       KeySet keys,
+      EvidenceLog evidence,
       Blocking blocking,
       RequestSchema pathSchema) {
     this.vertx = vertx;
     this.config = config;
     this.jobs = jobs;
     this.keys = keys;
+    this.evidence = evidence;
     this.blocking = blocking;
     this.pathSchema = pathSchema;
   }
@@ -106,7 +109,12 @@ final class ScanRoutes {
     }
     Params p;
     try {
-      p = params(ctx.queryParam("field"), ctx.queryParam("fdr"), ctx.queryParam("key_id"));
+      p =
+          params(
+              ctx.queryParam("field"),
+              ctx.queryParam("fdr"),
+              ctx.queryParam("key_id"),
+              evidenceRequested(ctx.queryParam("evidence")));
     } catch (ProblemException e) {
       ctx.fail(e);
       return;
@@ -122,10 +130,28 @@ final class ScanRoutes {
             });
   }
 
-  private record Params(String field, double fdr, Optional<String> keyId) {}
+  private record Params(String field, double fdr, Optional<String> keyId, boolean evidence) {}
+
+  /** {@code ?evidence=true|false}; anything else is a 400. */
+  private static boolean evidenceRequested(java.util.List<String> v) {
+    if (v.isEmpty() || v.get(0).equals("false")) {
+      return false;
+    }
+    if (v.get(0).equals("true")) {
+      return true;
+    }
+    throw ProblemException.badRequest("bad-parameter", "evidence must be true or false");
+  }
 
   private Params params(
-      java.util.List<String> field, java.util.List<String> fdr, java.util.List<String> keyId) {
+      java.util.List<String> field,
+      java.util.List<String> fdr,
+      java.util.List<String> keyId,
+      boolean withEvidence) {
+    if (withEvidence) {
+      // Refused before the upload is read, not when the job ends.
+      evidence.checkCanSign();
+    }
     String f = field.isEmpty() ? "text" : field.get(0);
     if (f.isEmpty() || f.length() > 200) {
       throw ProblemException.badRequest("bad-parameter", "field must be 1..200 characters");
@@ -145,7 +171,7 @@ final class ScanRoutes {
     if (ScanJobs.keysFor(keys, k).isEmpty()) {
       throw ProblemException.badRequest("unknown-key", "the service has no key with this id");
     }
-    return new Params(f, q, k);
+    return new Params(f, q, k, withEvidence);
   }
 
   /**
@@ -287,7 +313,8 @@ final class ScanRoutes {
                           n.has("fdr") ? n.get("fdr").asText() : Double.toString(q.fdr())),
                       n.has("key_id")
                           ? java.util.List.of(n.get("key_id").asText())
-                          : q.keyId().map(java.util.List::of).orElse(java.util.List.of()));
+                          : q.keyId().map(java.util.List::of).orElse(java.util.List.of()),
+                      n.has("evidence") ? n.get("evidence").asBoolean() : q.evidence());
               Path file = AllowedPaths.resolve(config.scanRoots(), n.get("path").asText());
               String digest = AllowedPaths.sha256(file);
               String id = UUID.randomUUID().toString();
@@ -298,7 +325,7 @@ final class ScanRoutes {
   }
 
   private static String jobParams(Params p) {
-    return new ScanJobs.Params(p.field(), p.fdr(), p.keyId()).toJson();
+    return new ScanJobs.Params(p.field(), p.fdr(), p.keyId(), p.evidence()).toJson();
   }
 
   private void accepted(RoutingContext ctx, String id, String digest, long bytes) {

@@ -15,6 +15,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +80,8 @@ public final class VerifierVerticle extends VerticleBase {
                 TimeUnit.MILLISECONDS));
     auth = new Auth(tokens, blocking.executor(), config.authCacheSeconds());
     auditWriter = new AuditWriter(db.dataSource(), AUDIT_QUEUE, AUDIT_BATCH);
-    scanJobs = new ScanJobs(config, jobs, keys);
+    scanJobs =
+        new ScanJobs(config, jobs, keys, Optional.of(new EvidenceLog(db.dataSource(), keys)));
     scanJobs.start();
     return vertx
         .createHttpServer()
@@ -126,11 +128,12 @@ public final class VerifierVerticle extends VerticleBase {
             api,
             blocking);
     ScanRoutes scans =
-        new ScanRoutes(vertx, config, jobs, keys, blocking, api.schema("ScanPathRequest"));
+        new ScanRoutes(
+            vertx, config, jobs, keys, evidenceLog, blocking, api.schema("ScanPathRequest"));
     ScanJobRoutes scanJobRoutes = new ScanJobRoutes(config, jobs, blocking);
     AdminRoutes admin = new AdminRoutes(tokens, auth, api.schema("CreateTokenRequest"), blocking);
     AuditRoutes auditing = new AuditRoutes(audit, blocking);
-    EvidenceRoutes evidence = new EvidenceRoutes(evidenceLog, blocking);
+    EvidenceRoutes evidence = new EvidenceRoutes(evidenceLog, keys, blocking);
 
     Router r = Router.router(vertx);
     r.route().handler(this::observe);
@@ -180,6 +183,9 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/v1/evidence/:id")
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
         .handler(evidence::get);
+    route(r, HttpMethod.GET, "/v1/evidence/:id/report")
+        .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
+        .handler(evidence::report);
     // Public like the keys: sizes, hashes and signatures only.
     route(r, HttpMethod.GET, "/v1/log/tree-head").handler(evidence::treeHead);
     route(r, HttpMethod.GET, "/v1/log/proof").handler(evidence::proof);
@@ -258,10 +264,14 @@ public final class VerifierVerticle extends VerticleBase {
                 ctx.fail(ProblemHandler.notFound(ctx));
                 return;
               }
+              // Scripts only from this origin. Inline styles are allowed for the finding reports
+              // the page opens from blob: URLs: such a document inherits this policy, and the
+              // report's styles are inline (it is one self-contained file).
               ctx.response()
                   .putHeader(
                       "Content-Security-Policy",
-                      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+                      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                          + " frame-ancestors 'none'");
               ctx.next();
             })
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));

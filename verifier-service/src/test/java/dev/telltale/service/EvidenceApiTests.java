@@ -125,6 +125,67 @@ abstract class EvidenceApiTests extends ServiceTestBase {
     assertProblem(get("/v1/evidence/" + id, newToken(Role.INVESTIGATOR)), 404, "unknown-evidence");
   }
 
+  /**
+   * {@code GET /v1/evidence/{id}/report}: core's report of the stored envelope, its signature
+   * checked against the service's keys, under a policy that forbids every external load.
+   */
+  @Test
+  void evidenceReportIsSelfContainedHtmlWithTheVerdictHeatMapAndValidSignature() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    ObjectNode req =
+        MAPPER.createObjectNode().put("text", Fixtures.watermarkedText()).put("explain", true);
+    HttpResponse<Buffer> r = post("/v1/detect?evidence=true", inv, req);
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    String id = json(r).get("evidence").get("id").asText();
+
+    HttpResponse<Buffer> report = get("/v1/evidence/" + id + "/report", inv);
+    assertEquals(200, report.statusCode(), report::bodyAsString);
+    assertEquals("text/html; charset=utf-8", report.getHeader("Content-Type"));
+    assertEquals("nosniff", report.getHeader("X-Content-Type-Options"));
+    String csp = report.getHeader("Content-Security-Policy");
+    assertTrue(csp.startsWith("default-src 'none';"), csp);
+    for (String allowed : csp.split(";")) {
+      assertFalse(allowed.contains("'self'") && !allowed.contains("frame-ancestors"), csp);
+      assertFalse(allowed.contains("http") || allowed.contains("*"), csp);
+    }
+    String html = report.bodyAsString();
+    assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+    assertTrue(html.contains("<span id=\"signature\" class=\"sig VALID\">VALID</span>"), html);
+    assertTrue(html.contains("<div id=\"heatmap\""), html);
+    assertTrue(html.contains("class=\"verdict positive\""), html);
+    assertTrue(
+        html.contains(
+            "telltale evidence verify finding-"
+                + id
+                + ".dsse.json --public telltale-keys.json --proof finding-"
+                + id
+                + ".proof.json --subject text"),
+        html);
+    // Self-contained: nothing to load, nothing to run.
+    for (String external : List.of("<script", "<link", " src=", "href=\"http", "url(")) {
+      assertFalse(html.contains(external), external);
+    }
+    // The digest of the tested text is shown; the text's key material never is.
+    String digest =
+        Subject.of("text", Fixtures.watermarkedText().getBytes(StandardCharsets.UTF_8)).sha256();
+    assertTrue(html.contains(digest));
+    for (String secret : Fixtures.secretForms()) {
+      assertFalse(html.contains(secret), "the report contains key material");
+    }
+
+    assertEquals(200, get("/v1/evidence/" + id + "/report", newToken(Role.AUDITOR)).statusCode());
+    assertProblem(get("/v1/evidence/" + id + "/report", null), 401, "unauthorized");
+    assertProblem(get("/v1/evidence/" + id + "/report", "not-a-token"), 401, "unauthorized");
+    assertProblem(get("/v1/evidence/" + id + "/report", admin), 403, "forbidden");
+    assertProblem(
+        get("/v1/evidence/" + id + "/report", newToken(Role.INVESTIGATOR)),
+        404,
+        "unknown-evidence");
+    assertProblem(
+        get("/v1/evidence/" + UUID.randomUUID() + "/report", inv), 404, "unknown-evidence");
+    assertProblem(get("/v1/evidence/nope/report", inv), 404, "unknown-evidence");
+  }
+
   @Test
   void radioactivityEvidenceVerifiesAgainstTheBodyAsSent() throws Exception {
     String inv = newToken(Role.INVESTIGATOR);

@@ -60,4 +60,18 @@ class NoSigningKeyServiceTest extends ServiceTestBase {
     assertTrue(json(r).get("type").asText().endsWith("/no-payload-layer"), r::bodyAsString);
     assertTrue(json(r).get("detail").asText().contains("no key with an account payload"));
   }
+
+  @Test
+  void scanEvidenceIsRefusedBeforeTheUploadWhenTheKeySetCannotSign() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    assertProblem(
+        upload("?evidence=true", inv, "text/plain", Fixtures.HUMAN.getBytes()),
+        409,
+        "no-signing-key");
+    assertProblem(
+        post("/v1/scans", inv, Map.of("path", dir.resolve("x.txt").toString(), "evidence", true)),
+        409,
+        "no-signing-key");
+    assertEquals(0L, new JobStore(service.database().dataSource()).active(inv.substring(3, 19)));
+  }
 }

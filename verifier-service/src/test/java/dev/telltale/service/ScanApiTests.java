@@ -123,6 +123,149 @@ abstract class ScanApiTests extends EvidenceApiTests {
     assertTrue(metrics.contains("telltale_jobs{state=\"succeeded\"}"), metrics);
   }
 
+  /**
+   * {@code ?evidence=true}: the finished job issues one signed finding (the statement {@code
+   * telltale scan --evidence} builds) in the transaction that ends it; it verifies against the
+   * uploaded bytes and the published keys, is proved in the log, and a second finding for the same
+   * job (a resumed job finishing again) is refused by the database.
+   */
+  @Test
+  void aScanWithEvidenceIssuesExactlyOneSignedFindingWhenDone() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    byte[] corpus = corpusJsonl();
+    assertProblem(
+        upload("?evidence=maybe", inv, "application/x-ndjson", corpus), 400, "bad-parameter");
+    HttpResponse<Buffer> created =
+        upload("?field=body&evidence=true", inv, "application/x-ndjson", corpus);
+    assertEquals(202, created.statusCode(), created::bodyAsString);
+    String id = json(created).get("id").asText();
+    JsonNode done = awaitEnd(id, inv);
+    assertEquals("done", done.get("state").asText(), done::toString);
+    JsonNode ev = done.get("evidence");
+    assertTrue(ev != null && ev.has("id"), done::toString);
+    String evId = ev.get("id").asText();
+    assertEquals("/v1/evidence/" + evId + "/report", ev.get("report").asText());
+
+    HttpResponse<Buffer> stored = get(ev.get("location").asText(), inv);
+    assertEquals(200, stored.statusCode(), stored::bodyAsString);
+    JsonNode s = json(stored);
+    assertEquals("/v1/scans", s.get("route").asText());
+    dev.telltale.evidence.Envelope env =
+        dev.telltale.evidence.EnvelopeReader.parse(MAPPER.writeValueAsBytes(s.get("envelope")));
+    dev.telltale.provenance.PublicKeySet pub = publishedKeys();
+    dev.telltale.evidence.Subject upload = dev.telltale.evidence.Subject.of("upload.jsonl", corpus);
+    assertEquals(
+        dev.telltale.evidence.EvidenceVerification.Reason.VALID,
+        dev.telltale.evidence.EnvelopeVerifier.of(pub).verify(env, List.of(upload)).reason());
+    assertEquals(
+        dev.telltale.evidence.EvidenceVerification.Reason.DIGEST_MISMATCH,
+        dev.telltale.evidence.EnvelopeVerifier.of(pub)
+            .verify(env, List.of(dev.telltale.evidence.Subject.of("x", new byte[] {1})))
+            .reason());
+    dev.telltale.evidence.EvidenceStatement st =
+        dev.telltale.evidence.EnvelopeReader.statement(env);
+    assertEquals("scan", st.kind().label());
+    assertEquals(List.of(upload), st.subjects());
+    assertEquals(
+        List.of(
+            "telltale",
+            "scan",
+            "--json",
+            "--field",
+            "body",
+            "--fdr",
+            "0.01",
+            "--tokenizer",
+            "cl100k_base",
+            "upload.jsonl"),
+        st.command());
+    // The signed result is the job's result (canonical JSON writes 49.0 as 49: equal as numbers).
+    assertTrue(
+        done.get("result")
+            .equals(
+                (x, y) ->
+                    x.isNumber() && y.isNumber()
+                        ? Double.compare(x.doubleValue(), y.doubleValue())
+                        : x.equals(y) ? 0 : 1,
+                st.result()),
+        () -> done.get("result") + " vs " + st.result());
+    dev.telltale.evidence.LogProof proof =
+        dev.telltale.evidence.LogProof.parse(MAPPER.writeValueAsBytes(s.get("proof")));
+    assertEquals(
+        dev.telltale.evidence.EvidenceVerification.Reason.VALID,
+        dev.telltale.evidence.LogVerifier.of(pub).verifyInclusion(env, proof).reason());
+    String report = get(ev.get("report").asText(), inv).bodyAsString();
+    assertTrue(report.contains("class=\"sig VALID\""), report);
+    assertTrue(report.contains("--subject upload.jsonl"), report);
+
+    // Exactly one finding for the job, and the database refuses a second (a resumed job).
+    javax.sql.DataSource ds = service.database().dataSource();
+    assertEquals(1, findingsOfJob(ds, id));
+    long size =
+        dev.telltale.evidence.SignedTreeHead.fromJson(json(get("/v1/log/tree-head", null)))
+            .treeSize();
+    EvidenceLog log = new EvidenceLog(ds, keySet());
+    try (java.sql.Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          java.sql.SQLException.class,
+          () ->
+              log.issueIn(
+                  c,
+                  inv.substring(3, 19),
+                  "/v1/scans",
+                  st,
+                  java.util.Optional.empty(),
+                  java.util.Optional.of(id)));
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    assertEquals(1, findingsOfJob(ds, id));
+    assertEquals(
+        size,
+        dev.telltale.evidence.SignedTreeHead.fromJson(json(get("/v1/log/tree-head", null)))
+            .treeSize(),
+        "the refused finding left nothing in the log");
+
+    // A server-side path names its file; a scan without evidence has none.
+    Path file = Files.write(dir.resolve("allowed").resolve("evidence.jsonl"), corpus);
+    HttpResponse<Buffer> byPath =
+        post(
+            "/v1/scans",
+            inv,
+            MAPPER
+                .createObjectNode()
+                .put("path", file.toString())
+                .put("field", "body")
+                .put("evidence", true));
+    assertEquals(202, byPath.statusCode(), byPath::bodyAsString);
+    JsonNode pathDone = awaitEnd(json(byPath).get("id").asText(), inv);
+    JsonNode pathEnv = json(get(pathDone.get("evidence").get("location").asText(), inv));
+    dev.telltale.evidence.EvidenceStatement pathSt =
+        dev.telltale.evidence.EnvelopeReader.statement(
+            dev.telltale.evidence.EnvelopeReader.parse(
+                MAPPER.writeValueAsBytes(pathEnv.get("envelope"))));
+    assertEquals(
+        List.of(dev.telltale.evidence.Subject.of(file.toRealPath().toString(), corpus)),
+        pathSt.subjects());
+    HttpResponse<Buffer> plain = upload("?field=body", inv, "application/x-ndjson", corpus);
+    JsonNode plainDone = awaitEnd(json(plain).get("id").asText(), inv);
+    assertFalse(plainDone.has("evidence"), plainDone::toString);
+    assertEquals(0, findingsOfJob(ds, plainDone.get("id").asText()));
+  }
+
+  static int findingsOfJob(javax.sql.DataSource ds, String job) throws Exception {
+    try (java.sql.Connection c = ds.getConnection();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM findings WHERE job_id = ?")) {
+      ps.setString(1, job);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   @Test
   void aServerSidePathScansOnlyInsideAnAllowedFolder() throws Exception {
     String inv = newToken(Role.INVESTIGATOR);

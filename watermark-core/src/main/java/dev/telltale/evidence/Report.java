@@ -191,10 +191,15 @@ public final class Report {
     h.raw("<section id=\"reverify\">\n<h2>How to re-verify</h2>\n");
     List<String> argv = command(in);
     if (in.statement().isPresent()) {
+      in.reverifyFiles()
+          .ifPresent(f -> h.raw("<p id=\"reverify-files\">").text(f.fetch()).raw("</p>\n"));
       h.raw("<p>Check the signature and the subject digests against the files, and re-run the")
           .raw(" recorded command with the watermark key; the statistics must come out the")
           .raw(" same:</p>\n<pre id=\"verify-command\"><code>")
-          .text(verifyCommand(in.source(), in.statement().get()))
+          .text(
+              in.reverifyFiles().isPresent()
+                  ? verifyCommand(in.reverifyFiles().get(), in.statement().get())
+                  : verifyCommand(in.source(), in.statement().get()))
           .raw("</code></pre>\n");
       if (!argv.isEmpty()) {
         h.raw("<p>The recorded command:</p>\n<pre id=\"recorded-command\"><code>")
@@ -212,8 +217,15 @@ public final class Report {
 
   /** {@code telltale evidence verify} with the subjects to check and the re-run. */
   static String verifyCommand(String envelope, EvidenceStatement s) {
+    return verifyCommand(
+        new ReverifyFiles(envelope, "PUBLIC-KEYS.json", java.util.Optional.empty(), ""), s);
+  }
+
+  /** The same with the fetched files' names, and the inclusion proof when there is one. */
+  static String verifyCommand(ReverifyFiles f, EvidenceStatement s) {
     StringBuilder b = new StringBuilder("telltale evidence verify ");
-    b.append(shell(envelope)).append(" --public PUBLIC-KEYS.json");
+    b.append(shell(f.envelope())).append(" --public ").append(shell(f.publicKeys()));
+    f.proof().ifPresent(p -> b.append(" --proof ").append(shell(p)));
     for (Subject sub : s.subjects()) {
       b.append(" --subject ").append(shell(sub.name()));
     }

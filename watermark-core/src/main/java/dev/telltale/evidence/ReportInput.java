@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param signature the envelope's signature status
  * @param explain per-token marks recomputed from the text and key, when the result has none
  * @param source the input file's name as the user gave it
+ * @param reverifyFiles the files the re-verify command names, when they are not {@code source} and
+ *     {@code PUBLIC-KEYS.json} (a finding served by the verifier service)
  */
 public record ReportInput(
     EvidenceKind kind,
@@ -20,7 +22,8 @@ public record ReportInput(
     Optional<EvidenceStatement> statement,
     SignatureStatus signature,
     Optional<JsonNode> explain,
-    String source) {
+    String source,
+    Optional<ReverifyFiles> reverifyFiles) {
   public ReportInput {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(result, "result");
@@ -28,12 +31,19 @@ public record ReportInput(
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(explain, "explain");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(reverifyFiles, "reverifyFiles");
   }
 
   /** A bare result JSON: unsigned, no statement. */
   public static ReportInput ofResult(EvidenceKind kind, JsonNode result, String source) {
     return new ReportInput(
-        kind, result, Optional.empty(), SignatureStatus.unsigned(), Optional.empty(), source);
+        kind,
+        result,
+        Optional.empty(),
+        SignatureStatus.unsigned(),
+        Optional.empty(),
+        source,
+        Optional.empty());
   }
 
   /** The statement of an envelope read from {@code source}, with its signature status. */
@@ -45,11 +55,18 @@ public record ReportInput(
         Optional.of(statement),
         signature,
         Optional.empty(),
-        source);
+        source,
+        Optional.empty());
   }
 
   public ReportInput withExplain(JsonNode marks) {
-    return new ReportInput(kind, result, statement, signature, Optional.of(marks), source);
+    return new ReportInput(
+        kind, result, statement, signature, Optional.of(marks), source, reverifyFiles);
+  }
+
+  /** The same report, telling the reader to re-verify with {@code files}. */
+  public ReportInput withReverifyFiles(ReverifyFiles files) {
+    return new ReportInput(kind, result, statement, signature, explain, source, Optional.of(files));
   }
 
   /** The per-token marks: the result's own {@code explain}, else the recomputed ones. */

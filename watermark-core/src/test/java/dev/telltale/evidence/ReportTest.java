@@ -325,6 +325,27 @@ class ReportTest {
   }
 
   @Test
+  void fetchedFilesNameTheKeysAndProofInTheReverifyCommand() throws Exception {
+    String html =
+        Report.render(
+            envelopeInput()
+                .withReverifyFiles(
+                    new ReverifyFiles(
+                        "finding-1.dsse.json",
+                        "telltale-keys.json",
+                        Optional.of("finding-1.proof.json"),
+                        "Fetch <these> files.")));
+    assertTrue(html.contains("<p id=\"reverify-files\">Fetch &lt;these&gt; files.</p>"), html);
+    assertTrue(
+        html.contains(
+            "telltale evidence verify finding-1.dsse.json --public telltale-keys.json --proof"
+                + " finding-1.proof.json --subject &#39;corpus/&lt;b&gt;.txt&#39; --rerun --keys"
+                + " KEYS.json"),
+        html);
+    assertFalse(html.contains("PUBLIC-KEYS.json"));
+  }
+
+  @Test
   void radioactivityReportShowsShareAgainstGammaAndSettings() throws Exception {
     String html =
         Report.render(ReportInput.ofResult(EvidenceKind.RADIOACTIVITY, radioactivityResult(), "r"));
