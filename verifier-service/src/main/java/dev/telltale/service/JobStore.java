@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +27,9 @@ public final class JobStore {
   /** Job states, as stored. */
   public static final List<String> STATES =
       List.of("queued", "running", "succeeded", "failed", "cancelled");
+
+  /** Serializes {@link #createWithinLimit} on the (single-process) embedded H2 database. */
+  private static final ReentrantLock H2_CREATE = new ReentrantLock();
 
   private final DataSource db;
 
@@ -246,32 +250,59 @@ public final class JobStore {
       String params,
       int limit) {
     try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
+      // The embedded H2 database admits one process, so a process-wide lock serializes the count
+      // and the insert completely; H2's row lock of a SELECT … FOR UPDATE alone once let 3 of 12
+      // concurrent creates through a limit of 2. PostgreSQL relies on its row lock (several
+      // instances share it).
+      boolean h2 = "H2".equals(c.getMetaData().getDatabaseProductName());
+      if (h2) {
+        H2_CREATE.lock();
+      }
       try {
-        try (PreparedStatement ps =
-            c.prepareStatement("SELECT id FROM api_tokens WHERE id = ? FOR UPDATE")) {
-          ps.setString(1, ownerTokenId);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              throw new StorageException("no token " + ownerTokenId + " owns this job", null);
-            }
-          }
-        }
-        if (active(c, ownerTokenId) >= limit) {
-          c.rollback();
-          return false;
-        }
-        insert(c, id, kind, ownerTokenId, inputRef, sha256, params);
-        c.commit();
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+        return createWithinLimit(c, id, kind, ownerTokenId, inputRef, sha256, params, limit);
       } finally {
-        c.setAutoCommit(true);
+        if (h2) {
+          H2_CREATE.unlock();
+        }
       }
     } catch (SQLException e) {
       throw new StorageException("cannot create job", e);
+    }
+  }
+
+  private boolean createWithinLimit(
+      Connection c,
+      String id,
+      String kind,
+      String ownerTokenId,
+      String inputRef,
+      String sha256,
+      String params,
+      int limit)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT id FROM api_tokens WHERE id = ? FOR UPDATE")) {
+        ps.setString(1, ownerTokenId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new StorageException("no token " + ownerTokenId + " owns this job", null);
+          }
+        }
+      }
+      if (active(c, ownerTokenId) >= limit) {
+        c.rollback();
+        return false;
+      }
+      insert(c, id, kind, ownerTokenId, inputRef, sha256, params);
+      c.commit();
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 
