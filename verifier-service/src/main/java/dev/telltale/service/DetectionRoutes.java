@@ -1,5 +1,7 @@
 package dev.telltale.service;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.key.KeySet;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -94,19 +96,14 @@ final class DetectionRoutes {
           DetectionEngine.Request req =
               DetectionEngine.Request.fromJson(detectSchema.validated(raw));
           req.text().ifPresent(this::checkTextLength);
-          if (!withEvidence) {
-            return engine.detect(req);
-          }
-          evidence.checkCanSign();
-          DetectionEngine.Outcome out = engine.detect(req);
-          EvidenceLog.Issued issued =
-              evidence.issue(
-                  t.id(),
-                  "/v1/detect",
-                  FindingStatements.detection(keys, req, out),
-                  Optional.of(out.result().best().pValue()));
-          out.json().set("evidence", issued.toJson());
-          return out;
+          return signedIfAsked(
+              withEvidence,
+              t,
+              "/v1/detect",
+              () -> engine.detect(req),
+              out -> FindingStatements.detection(keys, req, out),
+              out -> Optional.of(out.result().best().pValue()),
+              DetectionEngine.Outcome::json);
         },
         out ->
             new AuditLog.Entry(
@@ -135,20 +132,16 @@ final class DetectionRoutes {
         () -> {
           AttributionCheck.Request req =
               AttributionCheck.Request.fromJson(attributionSchema.validated(raw));
-          if (!withEvidence) {
-            return attribution.attribute(req);
-          }
-          evidence.checkCanSign();
-          AttributionCheck.Outcome out = attribution.attribute(req);
-          EvidenceLog.Issued issued =
-              evidence.issue(
-                  t.id(),
-                  "/v1/attribution",
+          return signedIfAsked(
+              withEvidence,
+              t,
+              "/v1/attribution",
+              () -> attribution.attribute(req),
+              out ->
                   FindingStatements.attribution(
                       keys, attribution.payloadKeys(req.keyId()), req, out),
-                  out.strongest().map(f -> f.pValue().pValue()));
-          out.json().set("evidence", issued.toJson());
-          return out;
+              out -> out.strongest().map(f -> f.pValue().pValue()),
+              AttributionCheck.Outcome::json);
         },
         // The row keeps the digest, the strongest named account (or none), never the text.
         out ->
@@ -178,20 +171,16 @@ final class DetectionRoutes {
         () -> {
           RadioactivityCheck.Request req =
               RadioactivityCheck.Request.fromJson(radioactivitySchema.validated(raw));
-          if (!withEvidence) {
-            return radioactivity.test(req);
-          }
-          evidence.checkCanSign();
-          RadioactivityCheck.Outcome out = radioactivity.test(req);
-          EvidenceLog.Issued issued =
-              evidence.issue(
-                  t.id(),
-                  "/v1/radioactivity",
+          return signedIfAsked(
+              withEvidence,
+              t,
+              "/v1/radioactivity",
+              () -> radioactivity.test(req),
+              out ->
                   FindingStatements.radioactivity(
                       keys, req, out, DetectionEngine.sha256Hex(raw.getBytes())),
-                  Optional.of(out.strongest().p().pValue()));
-          out.json().set("evidence", issued.toJson());
-          return out;
+              out -> Optional.of(out.strongest().p().pValue()),
+              RadioactivityCheck.Outcome::json);
         },
         // The row keeps the body's digest, the verdict and the strongest key's p, never text.
         out ->
@@ -246,6 +235,31 @@ final class DetectionRoutes {
    * Runs {@code work} off the event loop, queues its audit row and answers only once the row is
    * committed ({@link AuditWriter}): no answered request without its audit row.
    */
+  /**
+   * Runs a check and, when the request asked for evidence ({@code ?evidence=true}), signs its
+   * finding into the log and adds it to the answer as {@code evidence}. A key set that cannot sign
+   * is refused before the check runs.
+   */
+  private <O> O signedIfAsked(
+      boolean asked,
+      TokenStore.ApiToken t,
+      String route,
+      Callable<O> check,
+      Function<O, EvidenceStatement> statement,
+      Function<O, Optional<Double>> pValue,
+      Function<O, ObjectNode> answer)
+      throws Exception {
+    if (!asked) {
+      return check.call();
+    }
+    evidence.checkCanSign();
+    O out = check.call();
+    EvidenceLog.Issued issued =
+        evidence.issue(t.id(), route, statement.apply(out), pValue.apply(out));
+    answer.apply(out).set("evidence", issued.toJson());
+    return out;
+  }
+
   private <T> void audited(
       RoutingContext ctx, Callable<T> work, Function<T, AuditLog.Entry> row, Consumer<T> answer) {
     Context context = ctx.vertx().getOrCreateContext();
