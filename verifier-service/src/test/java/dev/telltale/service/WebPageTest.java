@@ -133,21 +133,7 @@ class WebPageTest extends ServiceTestBase {
             Playwright.create(
                 new Playwright.CreateOptions()
                     .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        Browser browser =
-            pw.chromium()
-                .launch(
-                    new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(
-                            List.of(
-                                "--headless",
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")))) {
+        Browser browser = launch(pw)) {
       Page page = browser.newPage();
       page.navigate("http://127.0.0.1:" + service.port() + "/");
       page.fill("#token", bearer);
