@@ -3,10 +3,7 @@ package dev.telltale.cli;
 import dev.telltale.provenance.CarrierExtraction;
 import dev.telltale.provenance.ProvenanceToken;
 import dev.telltale.provenance.TextCarrier;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.Callable;
@@ -98,13 +95,10 @@ final class CarrierCommand {
     public Integer call() {
       String encoded = token.value;
       if (encoded == null) {
-        try {
-          encoded = Files.readString(token.file);
-        } catch (NoSuchFileException e) {
-          throw new BadInputException("token file '" + token.file + "' does not exist");
-        } catch (IOException e) {
-          throw new BadInputException("cannot read token file '" + token.file + "'");
-        }
+        encoded =
+            InputText.decodeUtf8(
+                BoundedFile.read(token.file, TextCarrier.MAX_TOKEN_BYTES * 2L, "token file"),
+                "token file '" + token.file + "'");
       }
       byte[] bytes =
           ProvenanceToken.decodeBase64Url(encoded)

@@ -6,7 +6,6 @@ import dev.telltale.evidence.LogCorruptedException;
 import dev.telltale.evidence.MerkleLog;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reading envelope, proof and log files for the evidence and log commands. */
@@ -14,19 +13,7 @@ final class EvidenceFiles {
   private EvidenceFiles() {}
 
   static byte[] read(Path path, String what) {
-    try {
-      if (Files.isDirectory(path)) {
-        throw new BadInputException(what + " '" + path + "' is a directory");
-      }
-      if (Files.size(path) > EnvelopeReader.MAX_BYTES) {
-        throw new BadInputException(what + " '" + path + "' is too large");
-      }
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(what + " '" + path + "' does not exist");
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + what + " '" + path + "': " + e.getMessage(), e);
-    }
+    return BoundedFile.read(path, EnvelopeReader.MAX_BYTES, what);
   }
 
   static void write(Path path, byte[] bytes, String what) {

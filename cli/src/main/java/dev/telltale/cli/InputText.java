@@ -1,6 +1,5 @@
 package dev.telltale.cli;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,8 +7,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reads a text argument ({@code FILE} or {@code -} for standard input) as strict UTF-8. */
@@ -19,35 +16,33 @@ final class InputText {
 
   private InputText() {}
 
-  static String read(String source, InputStream stdin) {
+  static String read(String source, InputStream in) {
+    boolean stdin = source == null || source.equals("-");
+    String name = stdin ? "standard input" : "'" + source + "'";
     byte[] bytes;
-    String name = source == null || source.equals("-") ? "standard input" : "'" + source + "'";
-    try {
-      if (source == null || source.equals("-")) {
-        bytes = stdin.readNBytes(MAX_BYTES + 1);
-      } else {
-        Path p = Path.of(source);
-        if (Files.isDirectory(p)) {
-          throw new BadInputException(name + " is a directory, not a text file");
-        }
-        if (Files.size(p) > MAX_BYTES) {
-          throw new BadInputException(name + " is larger than " + (MAX_BYTES >> 20) + " MiB");
-        }
-        bytes = Files.readAllBytes(p);
+    if (stdin) {
+      bytes = BoundedFile.read(stdin(in), MAX_BYTES, name);
+    } else {
+      try {
+        bytes = BoundedFile.read(Path.of(source), MAX_BYTES, "text file");
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new BadInputException(name + " is not a valid path");
       }
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(name + " does not exist");
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + name + ": " + e.getMessage(), e);
-    }
-    if (bytes.length > MAX_BYTES) {
-      throw new BadInputException(name + " is larger than " + (MAX_BYTES >> 20) + " MiB");
     }
     String text = decodeUtf8(bytes, name);
     if (text.isBlank()) {
       throw new BadInputException(name + " is empty");
     }
     return text;
+  }
+
+  /**
+   * Where "-" reads from: {@code in}, unless a re-run ({@link Rerun}) feeds a recorded input in its
+   * place.
+   */
+  private static InputStream stdin(InputStream in) {
+    InputStream fed = Rerun.FED_STDIN.get();
+    return fed != null ? fed : in;
   }
 
   static String decodeUtf8(byte[] bytes, String name) {

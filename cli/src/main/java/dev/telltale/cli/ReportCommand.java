@@ -136,9 +136,7 @@ final class ReportCommand implements Callable<Integer> {
 
   static PublicKeySet loadPublicKeys(Path p) {
     try {
-      return PublicKeySet.parse(Files.readAllBytes(p));
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
+      return PublicKeySet.parse(BoundedFile.read(p, PublicKeySet.MAX_BYTES, "public key set"));
     } catch (PublicKeySetException e) {
       throw new BadInputException(p + ": " + e.getMessage(), e);
     }
@@ -161,11 +159,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private static byte[] read(Path p) {
-    try {
-      return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
-    }
+    return BoundedFile.read(p, EnvelopeReader.MAX_BYTES, "finding");
   }
 
   private JsonNode parseObject(byte[] bytes) {

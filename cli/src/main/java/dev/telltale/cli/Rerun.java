@@ -35,6 +35,9 @@ final class Rerun {
           EvidenceKind.RADIOACTIVITY, "radioactivity",
           EvidenceKind.ATTRIBUTION, "attribute");
 
+  /** A recorded standard input fed to the re-run command in place of the real one. */
+  static final ThreadLocal<java.io.InputStream> FED_STDIN = new ThreadLocal<>();
+
   private Rerun() {}
 
   static EvidenceVerification check(EvidenceStatement st, Path keysFile) {

@@ -185,6 +185,9 @@ final class ScanCommand implements Callable<Integer> {
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
     evidence.checkCanSign(set);
+    if (work != null && Files.exists(work) && !Files.isDirectory(work)) {
+      throw new BadInputException("--work '" + work + "' is a file, not a folder");
+    }
     Path workDir = work != null ? work : Files.createTempDirectory("telltale-scan");
     ScanResult r;
     ProgressBar bar = ProgressBar.ifTerminal();

@@ -61,6 +61,18 @@ public final class Telltale implements Runnable {
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Telltale());
     cl.setExecutionExceptionHandler(Telltale::handle);
+    // picocli passes Errors (OutOfMemoryError, StackOverflowError) through; the JVM would then
+    // print a trace and exit 1, which scripts read as "not detected". Map them like any failure.
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    cl.setExecutionStrategy(
+        parseResult -> {
+          try {
+            return run.execute(parseResult);
+          } catch (Error e) {
+            throw new CommandLine.ExecutionException(
+                parseResult.commandSpec().commandLine(), "internal error", e);
+          }
+        });
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           PrintWriter err = ex.getCommandLine().getErr();
@@ -75,8 +87,12 @@ public final class Telltale implements Runnable {
     return cl;
   }
 
-  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+  private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
     PrintWriter err = cl.getErr();
+    Throwable e =
+        ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof Error
+            ? ex.getCause()
+            : ex;
     boolean verbose = parseResult.originalArgs().contains("--verbose");
     if (e instanceof BadInputException) {
       err.println("telltale: " + e.getMessage());

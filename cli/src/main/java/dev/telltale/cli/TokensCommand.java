@@ -91,11 +91,38 @@ final class TokensCommand {
             t.role().label(),
             t.created(),
             t.revoked().map(Object::toString).orElse("-"),
-            t.label());
+            printable(t.label()));
       }
       out.flush();
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * A label as one row can show it: control characters (ANSI escapes, CR, LF, tabs), line and
+   * paragraph separators, bidirectional and other format characters are written as Java-style
+   * backslash-u escapes and a backslash is doubled, so a label cannot forge a row, move the cursor
+   * or hide text.
+   */
+  static String printable(String label) {
+    StringBuilder b = new StringBuilder(label.length());
+    label
+        .codePoints()
+        .forEach(
+            cp -> {
+              if (cp == '\\') {
+                b.append("\\\\");
+              } else if (Character.isISOControl(cp)
+                  || cp == 0x2028
+                  || cp == 0x2029
+                  || Character.getType(cp) == Character.FORMAT
+                  || Character.getType(cp) == Character.SURROGATE) {
+                b.append(String.format("\\u%04x", cp));
+              } else {
+                b.appendCodePoint(cp);
+              }
+            });
+    return b.toString();
   }
 
   /** {@code tokens revoke ID}. */

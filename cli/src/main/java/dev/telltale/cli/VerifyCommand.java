@@ -7,10 +7,7 @@ import dev.telltale.provenance.TokenVerifier;
 import dev.telltale.provenance.Verification;
 import dev.telltale.provenance.VerificationJson;
 import dev.telltale.provenance.VerificationPolicy;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -92,28 +89,14 @@ final class VerifyCommand implements Callable<Integer> {
     if (token.value != null) {
       return token.value;
     }
-    try {
-      if (Files.size(token.file) > TokenVerifier.MAX_TOKEN_BYTES * 2L) {
-        throw new BadInputException("token file '" + token.file + "' is too large for a token");
-      }
-      return Files.readString(token.file);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException("token file '" + token.file + "' does not exist");
-    } catch (IOException e) {
-      throw new BadInputException("cannot read token file '" + token.file + "': " + e.getMessage());
-    }
+    return InputText.decodeUtf8(
+        BoundedFile.read(token.file, TokenVerifier.MAX_TOKEN_BYTES * 2L, "token file"),
+        "token file '" + token.file + "'");
   }
 
   static PublicKeySet readPublicKeys(Path path) {
     try {
-      if (Files.size(path) > PublicKeySet.MAX_BYTES) {
-        throw new BadInputException("public key set '" + path + "' is larger than 1 MiB");
-      }
-      return PublicKeySet.parse(Files.readAllBytes(path));
-    } catch (NoSuchFileException e) {
-      throw new BadInputException("public key set '" + path + "' does not exist");
-    } catch (IOException e) {
-      throw new BadInputException("cannot read public key set '" + path + "': " + e.getMessage());
+      return PublicKeySet.parse(BoundedFile.read(path, PublicKeySet.MAX_BYTES, "public key set"));
     } catch (PublicKeySetException e) {
       throw new BadInputException("'" + path + "': " + e.getMessage());
     }

@@ -40,6 +40,13 @@ public record Subject(String name, String sha256) {
 
   /** SHA-256 of a file's bytes, streamed, lowercase hex. */
   public static String sha256Hex(Path path) throws IOException {
+    // A device (/dev/zero) or a pipe never ends: only regular files are digested.
+    if (!Files.isRegularFile(path)) {
+      if (!Files.exists(path)) {
+        throw new java.nio.file.NoSuchFileException(path.toString());
+      }
+      throw new IOException("'" + path + "' is not a regular file");
+    }
     MessageDigest md = newSha256();
     byte[] buf = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(path)) {

@@ -3,7 +3,6 @@ package dev.telltale.forensics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -33,7 +32,16 @@ final class CorpusFiles implements DocumentSource {
   /** A plain-text file is one document held in memory; larger ones must be split (or JSONL). */
   static final long MAX_PLAIN_DOCUMENT_BYTES = 64L << 20;
 
+  /**
+   * Longest JSONL line kept, in characters: a longer line (a file without newlines, say) is skipped
+   * without being held in memory and counted as malformed.
+   */
+  static final int MAX_LINE_CHARS = 16 << 20;
+
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What {@link #readLine} returns for a line longer than the limit (compared by identity). */
+  private static final String TOO_LONG = new String("line too long");
 
   /** Opens a corpus file by name: the local file system, or another one (the Spark job's). */
   interface Opener {
@@ -46,9 +54,14 @@ final class CorpusFiles implements DocumentSource {
   private final List<MalformedLine> malformed = new ArrayList<>();
   private long malformedCount;
   private int nextFile;
-  private BufferedReader jsonl;
+  private java.io.Reader jsonl;
+  private final char[] buf = new char[1 << 16];
+  private int pos;
+  private int lim;
+  private boolean skipLf;
   private String jsonlName;
   private long lineNumber;
+  int maxLineChars = MAX_LINE_CHARS;
 
   CorpusFiles(List<Path> roots, String field) {
     if (field == null || field.isEmpty()) {
@@ -119,7 +132,10 @@ final class CorpusFiles implements DocumentSource {
       boolean gz = name.endsWith(".gz");
       String base = gz ? name.substring(0, name.length() - 3) : name;
       if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) {
-        jsonl = new BufferedReader(new InputStreamReader(open(file, gz), strictUtf8()), 1 << 16);
+        jsonl = new InputStreamReader(open(file, gz), strictUtf8());
+        pos = 0;
+        lim = 0;
+        skipLf = false;
         jsonlName = file;
         lineNumber = 0;
       } else {
@@ -132,6 +148,10 @@ final class CorpusFiles implements DocumentSource {
     String line;
     while ((line = readLine()) != null) {
       lineNumber++;
+      if (line == TOO_LONG) {
+        malformed("longer than " + maxLineChars + " characters");
+        continue;
+      }
       if (line.isBlank()) {
         continue;
       }
@@ -168,11 +188,70 @@ final class CorpusFiles implements DocumentSource {
 
   private String readLine() throws IOException {
     try {
-      return jsonl.readLine();
+      return boundedLine();
     } catch (CharacterCodingException e) {
       throw notText(jsonlName);
     } catch (ZipException | java.io.EOFException e) {
       throw new CorpusInputException(jsonlName + " is not valid gzip: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The next line without its terminator ({@code \n}, {@code \r\n} or {@code \r}, as {@link
+   * java.io.BufferedReader#readLine}), null at the end, or {@link #TOO_LONG} after skipping a line
+   * longer than {@link #maxLineChars}: at most that many characters are ever held. A NUL character
+   * stops the read at once (a binary file, such as a sparse one, is refused without reading it
+   * all).
+   */
+  private String boundedLine() throws IOException {
+    StringBuilder line = null;
+    boolean tooLong = false;
+    boolean any = false;
+    while (true) {
+      if (pos >= lim) {
+        int n = jsonl.read(buf, 0, buf.length);
+        pos = 0;
+        lim = Math.max(n, 0);
+        if (n <= 0) {
+          if (!any) {
+            return null;
+          }
+          return tooLong ? TOO_LONG : line == null ? "" : line.toString();
+        }
+      }
+      if (skipLf) {
+        skipLf = false;
+        if (buf[pos] == '\n') {
+          pos++;
+          continue;
+        }
+      }
+      any = true;
+      int start = pos;
+      char c = 0;
+      while (pos < lim && (c = buf[pos]) != '\n' && c != '\r' && c != '\u0000') {
+        pos++;
+      }
+      if (pos < lim && c == '\u0000') {
+        throw notText(jsonlName);
+      }
+      int n = pos - start;
+      if (!tooLong) {
+        if ((line == null ? 0 : line.length()) + (long) n > maxLineChars) {
+          tooLong = true;
+          line = null;
+        } else if (n > 0) {
+          if (line == null) {
+            line = new StringBuilder(Math.max(n, 64));
+          }
+          line.append(buf, start, n);
+        }
+      }
+      if (pos < lim) {
+        pos++;
+        skipLf = c == '\r';
+        return tooLong ? TOO_LONG : line == null ? "" : line.toString();
+      }
     }
   }
 
