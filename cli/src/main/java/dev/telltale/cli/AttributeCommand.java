@@ -71,18 +71,22 @@ final class AttributeCommand implements Callable<Integer> {
   String tokenizer;
 
   @Parameters(
-      arity = "0..1",
+      arity = "0..*",
       paramLabel = "FILE|DIR",
-      description = "Text file, folder of text files, or - for stdin.")
-  String input;
+      description =
+          "Text file, folder of text files, or - for stdin; several files are documents in the"
+              + " order given.")
+  List<String> inputs = new ArrayList<>();
 
   @Mixin EvidenceOption evidence;
+
+  @Mixin KeyIdOption keyId;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    KeySet set = KeysCommand.load(keys);
+    KeySet set = keyId.select(KeysCommand.load(keys));
     evidence.checkCanSign(set);
     List<WatermarkKey> payloadKeys = KeySetAttribution.payloadKeys(set);
     if (payloadKeys.isEmpty()) {
@@ -133,6 +137,18 @@ final class AttributeCommand implements Callable<Integer> {
   }
 
   private List<Path> documents() {
+    if (inputs.size() > 1) {
+      List<Path> files = new ArrayList<>();
+      for (String f : inputs) {
+        if (f.equals("-") || Files.isDirectory(Path.of(f))) {
+          throw new BadInputException(
+              "several inputs must all be files ('" + f + "' is not); give a folder alone");
+        }
+        files.add(Path.of(f));
+      }
+      return files;
+    }
+    String input = inputs.isEmpty() ? null : inputs.get(0);
     if (input == null || input.equals("-")) {
       return java.util.Collections.singletonList(null);
     }

@@ -63,6 +63,8 @@ final class DetectCommand implements Callable<Integer> {
 
   @Mixin EvidenceOption evidence;
 
+  @Mixin KeyIdOption keyId;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -74,7 +76,7 @@ final class DetectCommand implements Callable<Integer> {
       throw new BadInputException("--alpha: " + e.getMessage());
     }
     Tokenizer tok = tokenizer(tokenizer);
-    KeySet set = KeysCommand.load(keys);
+    KeySet set = keyId.select(KeysCommand.load(keys));
     evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     int[] ids = tok.encode(TextNormalizer.normalize(text));

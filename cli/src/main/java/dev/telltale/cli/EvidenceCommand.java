@@ -208,7 +208,7 @@ final class EvidenceCommand {
                 : v.with(inLog.reason(), inLog.detail());
       }
       if (v.isValid() && rerun) {
-        EvidenceVerification r = Rerun.check(v.statement().orElseThrow(), keys);
+        EvidenceVerification r = Rerun.check(v.statement().orElseThrow(), keys, subjects);
         v =
             r.isValid()
                 ? v.with(Reason.VALID, v.detail() + "; " + r.detail())

@@ -7,6 +7,7 @@ import dev.telltale.evidence.EnvelopeWriter;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.evidence.KeyCommitment;
+import dev.telltale.evidence.RerunCommand;
 import dev.telltale.evidence.Subject;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.SigningKey;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 final class EvidenceOption {
   /** Options dropped from the recorded command: they write files and do not change the result. */
-  static final Set<String> NOT_RECORDED = Set.of("--evidence", "--out", "--work");
+  static final Set<String> NOT_RECORDED = RerunCommand.WRITES_FILES;
 
   @Option(
       names = "--evidence",
@@ -115,29 +116,7 @@ final class EvidenceOption {
   static List<String> recordedCommand(CommandSpec spec) {
     List<String> original = spec.commandLine().getParseResult().originalArgs();
     int start = original.indexOf(spec.name());
-    List<String> out = new ArrayList<>();
-    out.add("telltale");
-    out.add(spec.name());
-    boolean json = false;
-    for (int i = start + 1; i < original.size(); i++) {
-      String a = original.get(i);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      if (NOT_RECORDED.contains(name)) {
-        if (!a.contains("=")) {
-          i++;
-        }
-        continue;
-      }
-      if (a.equals("--verbose")) {
-        continue;
-      }
-      json |= a.equals("--json");
-      out.add(a);
-    }
-    if (!json) {
-      out.add(2, "--json");
-    }
-    return out;
+    return RerunCommand.typed(spec.name(), original.subList(start + 1, original.size()));
   }
 
   /** The subject for text read from {@code source} (a path, or {@code -} / null for stdin). */

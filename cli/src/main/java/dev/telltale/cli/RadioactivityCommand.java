@@ -99,6 +99,8 @@ final class RadioactivityCommand implements Callable<Integer> {
 
   @Mixin EvidenceOption evidence;
 
+  @Mixin KeyIdOption keyId;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -125,7 +127,7 @@ final class RadioactivityCommand implements Callable<Integer> {
                   "--prompt-filter must be own, all or none, got " + promptFilter);
         };
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
-    KeySet set = KeysCommand.load(keys);
+    KeySet set = keyId.select(KeysCommand.load(keys));
     evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     List<RadioactivityTest.Exchange> exchanges = new ArrayList<>();

@@ -3,21 +3,22 @@ package dev.telltale.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.evidence.CanonicalJson;
-import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.evidence.EvidenceVerification;
 import dev.telltale.evidence.EvidenceVerification.Reason;
 import dev.telltale.evidence.KeyCommitment;
+import dev.telltale.evidence.RerunCommand;
 import dev.telltale.evidence.Subject;
 import dev.telltale.key.KeySet;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -25,22 +26,21 @@ import picocli.CommandLine;
  * the key set must hold every key the statement commits to (KEY_MISMATCH), each recorded input must
  * be at its recorded path with its recorded digest (DIGEST_MISMATCH), and the command's {@code
  * --json} output must equal the recorded result in canonical form (RERUN_MISMATCH). Only the
- * subcommand of the statement's kind runs, and never with options that write files.
+ * subcommand of the statement's kind runs, and never with options that write files ({@link
+ * RerunCommand#arguments}). An input the finding read from standard input ({@code -}) is fed from
+ * the {@code --subject} file with its digest.
  */
 final class Rerun {
-  private static final Map<EvidenceKind, String> SUBCOMMAND =
-      Map.of(
-          EvidenceKind.DETECTION, "detect",
-          EvidenceKind.SCAN, "scan",
-          EvidenceKind.RADIOACTIVITY, "radioactivity",
-          EvidenceKind.ATTRIBUTION, "attribute");
-
   /** A recorded standard input fed to the re-run command in place of the real one. */
-  static final ThreadLocal<java.io.InputStream> FED_STDIN = new ThreadLocal<>();
+  static final ThreadLocal<InputStream> FED_STDIN = new ThreadLocal<>();
 
   private Rerun() {}
 
   static EvidenceVerification check(EvidenceStatement st, Path keysFile) {
+    return check(st, keysFile, List.of());
+  }
+
+  static EvidenceVerification check(EvidenceStatement st, Path keysFile, List<Path> given) {
     KeySet keys = KeysCommand.load(keysFile);
     for (KeyCommitment c : st.keysTested()) {
       if (keys.keys().stream().noneMatch(c::matches)) {
@@ -49,10 +49,16 @@ final class Rerun {
             "the key set has no key matching the commitment to '" + c.keyId() + "'");
       }
     }
+    byte[] stdin = null;
     for (Subject s : st.subjects()) {
       if (s.name().equals("-")) {
-        throw new BadInputException(
-            "the finding read standard input; --rerun needs its inputs as files");
+        Path from = fromGiven(s, given);
+        stdin = BoundedFile.read(from, InputText.MAX_BYTES, "--subject");
+        if (!Subject.of("-", stdin).sha256().equals(s.sha256())) {
+          return EvidenceVerification.of(
+              Reason.DIGEST_MISMATCH, "--subject '" + from + "' changed while it was read");
+        }
+        continue;
       }
       Path p = Path.of(s.name());
       if (!Files.isRegularFile(p)) {
@@ -74,7 +80,13 @@ final class Rerun {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args.toArray(String[]::new));
+    int code;
+    FED_STDIN.set(stdin == null ? null : new ByteArrayInputStream(stdin));
+    try {
+      code = cl.execute(args.toArray(String[]::new));
+    } finally {
+      FED_STDIN.remove();
+    }
     if (code != ExitCode.OK && code != ExitCode.NOT_DETECTED) {
       return EvidenceVerification.of(
           Reason.RERUN_MISMATCH, "the re-run failed: " + err.toString().strip());
@@ -92,34 +104,31 @@ final class Rerun {
     return EvidenceVerification.of(Reason.VALID, "re-running it gave the same result");
   }
 
+  /** The {@code --subject} file whose digest is the recorded standard input's. */
+  private static Path fromGiven(Subject s, List<Path> given) {
+    Optional<Path> match =
+        given.stream()
+            .filter(
+                p -> {
+                  try {
+                    return Subject.sha256Hex(p).equals(s.sha256());
+                  } catch (IOException e) {
+                    return false;
+                  }
+                })
+            .findFirst();
+    return match.orElseThrow(
+        () ->
+            new BadInputException(
+                "the finding read standard input; give that input with --subject FILE"));
+  }
+
   /** The recorded command with --keys pointing at {@code keysFile}; refuses anything else. */
   static List<String> arguments(EvidenceStatement st, Path keysFile) {
-    List<String> cmd = st.command();
-    String sub = SUBCOMMAND.get(st.kind());
-    if (cmd.size() < 2 || !cmd.get(0).equals("telltale") || !cmd.get(1).equals(sub)) {
-      throw new BadInputException(
-          "the recorded command is not 'telltale " + sub + " …'; refusing to run it");
+    try {
+      return RerunCommand.arguments(st.kind(), st.command(), keysFile.toString());
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
     }
-    List<String> out = new ArrayList<>(cmd.subList(1, cmd.size()));
-    boolean keys = false;
-    for (int i = 0; i < out.size(); i++) {
-      String a = out.get(i);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      if (EvidenceOption.NOT_RECORDED.contains(name)) {
-        throw new BadInputException("the recorded command writes files (" + name + "); refusing");
-      }
-      if (name.equals("--keys")) {
-        keys = true;
-        if (a.contains("=")) {
-          out.set(i, "--keys=" + keysFile);
-        } else if (i + 1 < out.size()) {
-          out.set(++i, keysFile.toString());
-        }
-      }
-    }
-    if (!keys) {
-      throw new BadInputException("the recorded command has no --keys option");
-    }
-    return out;
   }
 }

@@ -148,6 +148,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin EvidenceOption evidence;
 
+  @Mixin KeyIdOption keyId;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -183,7 +185,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new BadInputException(e.getMessage());
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
-    KeySet set = KeysCommand.load(keys);
+    KeySet set = keyId.select(KeysCommand.load(keys));
     evidence.checkCanSign(set);
     if (work != null && Files.exists(work) && !Files.isDirectory(work)) {
       throw new BadInputException("--work '" + work + "' is a file, not a folder");
@@ -246,12 +248,12 @@ final class ScanCommand implements Callable<Integer> {
 
   /** The Spark engine: the same summary, output and exit codes, computed by the spark-scan job. */
   private Integer spark() throws IOException {
-    if (work != null || threads != null) {
-      throw new BadInputException("--work and --threads apply to --engine local only");
+    if (work != null || threads != null || keyId.keyId != null) {
+      throw new BadInputException("--work, --threads and --key-id apply to --engine local only");
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     // Read the key set here too: a bad key file is bad input before any JVM starts.
-    KeySet set = KeysCommand.load(keys);
+    KeySet set = keyId.select(KeysCommand.load(keys));
     evidence.checkCanSign(set);
     Path layout = SparkEngine.layout(sparkLib);
     List<String> args = new java.util.ArrayList<>();

@@ -176,9 +176,7 @@ final class DetectionRoutes {
               t,
               "/v1/radioactivity",
               () -> radioactivity.test(req),
-              out ->
-                  FindingStatements.radioactivity(
-                      keys, req, out, DetectionEngine.sha256Hex(raw.getBytes())),
+              out -> FindingStatements.radioactivity(keys, req, out),
               out -> Optional.of(out.strongest().p().pValue()),
               RadioactivityCheck.Outcome::json);
         },

@@ -2,10 +2,11 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.evidence.EvidenceStatement;
+import dev.telltale.evidence.ExchangesFile;
 import dev.telltale.evidence.KeyCommitment;
+import dev.telltale.evidence.RerunCommand;
 import dev.telltale.evidence.Subject;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
@@ -13,7 +14,6 @@ import dev.telltale.key.WatermarkKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -21,8 +21,9 @@ import java.util.Properties;
  * The in-toto statements of the service's findings, built as the CLI's {@code --evidence} builds
  * them. A detection ({@link #detection}): subject the SHA-256 of the submitted text (or token ids),
  * the result exactly as answered, commitments to the best key and every key tested (one when the
- * request named {@code key_id}), and the {@code telltale detect} options that re-run it on the same
- * text (the key set, which the service holds, is not named).
+ * request named {@code key_id}), and the {@code telltale detect} command that re-runs it on the
+ * same text ({@link RerunCommand}: the key set is {@code KEYS.json}, the re-verifier's, and the
+ * input is the file named after the subject).
  */
 final class FindingStatements {
   static final String VERSION = version();
@@ -36,22 +37,22 @@ final class FindingStatements {
             ? List.of(keys.get(KeyId.of(req.keyId().get())).orElseThrow())
             : keys.keys();
     WatermarkKey best = keys.get(out.result().best().keyId()).orElseThrow();
-    List<String> command = new ArrayList<>(List.of("telltale", "detect", "--json"));
-    if (req.window()) {
-      command.add("--window");
-    }
-    if (req.alpha() != DetectionPolicy.DEFAULT_ALPHA) {
-      command.addAll(List.of("--alpha", Double.toString(req.alpha())));
-    }
-    command.addAll(List.of("--tokenizer", req.tokenizer()));
+    RerunCommand.Builder command =
+        RerunCommand.builder(EvidenceKind.DETECTION)
+            .keyId(req.keyId())
+            .flag("--window", req.window())
+            .flag("--explain", req.explain())
+            .option("--alpha", Double.toString(req.alpha()))
+            .option("--tokenizer", req.tokenizer());
+    String subject = req.text().isPresent() ? "text" : "token-ids";
     ObjectNode dedup = JsonNodeFactory.instance.objectNode();
     dedup.put("enabled", true);
     dedup.put("scope", "text");
     dedup.put("unit", "context window and token");
     return EvidenceStatement.builder(EvidenceKind.DETECTION)
-        .subject(new Subject(req.text().isPresent() ? "text" : "token-ids", out.inputSha256()))
+        .subject(new Subject(subject, out.inputSha256()))
         .method(out.result().best().scheme())
-        .command(command)
+        .command(command.input(subject).build())
         .key(KeyCommitment.of(best))
         .keysTested(tested.stream().map(KeyCommitment::of).toList())
         .dedup(dedup)
@@ -62,15 +63,14 @@ final class FindingStatements {
   }
 
   /**
-   * A radioactivity test ({@code telltale radioactivity --evidence}): subject {@code answers}, the
-   * SHA-256 of the request body as sent (the digest the audit row keeps), method scheme/mode of the
-   * most significant key, deduplication over the run with the prompt filter, every key tested.
+   * A radioactivity test ({@code telltale radioactivity --evidence}): subject {@code
+   * answers.jsonl}, the SHA-256 of the request's exchanges written as the JSONL file the recorded
+   * command reads ({@link ExchangesFile}), method scheme/mode of the most significant key,
+   * deduplication over the run with the prompt filter, the keys tested (the named one alone for a
+   * {@code key_id}).
    */
   static EvidenceStatement radioactivity(
-      KeySet keys,
-      RadioactivityCheck.Request req,
-      RadioactivityCheck.Outcome out,
-      String bodySha256) {
+      KeySet keys, RadioactivityCheck.Request req, RadioactivityCheck.Outcome out) {
     List<WatermarkKey> tested =
         req.keyId().isPresent()
             ? List.of(keys.get(KeyId.of(req.keyId().get())).orElseThrow())
@@ -82,19 +82,16 @@ final class FindingStatements {
     dedup.put("unit", "context window and token");
     dedup.put("prompt_filter", req.promptFilter());
     return EvidenceStatement.builder(EvidenceKind.RADIOACTIVITY)
-        .subject(new Subject("answers", bodySha256))
+        .subject(Subject.of(ExchangesFile.NAME, ExchangesFile.bytes(exchanges(req))))
         .method(out.strongest().scheme() + "/" + out.strongest().mode())
         .command(
-            List.of(
-                "telltale",
-                "radioactivity",
-                "--json",
-                "--prompt-filter",
-                req.promptFilter(),
-                "--alpha",
-                Double.toString(req.alpha()),
-                "--tokenizer",
-                req.tokenizer()))
+            RerunCommand.builder(EvidenceKind.RADIOACTIVITY)
+                .keyId(req.keyId())
+                .option("--prompt-filter", req.promptFilter())
+                .option("--alpha", Double.toString(req.alpha()))
+                .option("--tokenizer", req.tokenizer())
+                .input(ExchangesFile.NAME)
+                .build())
         .key(KeyCommitment.of(best))
         .keysTested(tested.stream().map(KeyCommitment::of).toList())
         .dedup(dedup)
@@ -102,6 +99,12 @@ final class FindingStatements {
         .softwareVersion(VERSION)
         .time(Instant.now())
         .build();
+  }
+
+  private static List<ExchangesFile.Exchange> exchanges(RadioactivityCheck.Request req) {
+    return req.answers().stream()
+        .map(a -> new ExchangesFile.Exchange(a.prompt(), a.answer()))
+        .toList();
   }
 
   /**
@@ -127,19 +130,7 @@ final class FindingStatements {
                             d.id(), d.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .toList())
         .method("kgw-payload")
-        .command(
-            List.of(
-                "telltale",
-                "attribute",
-                "--json",
-                "--alpha",
-                Double.toString(req.alpha()),
-                "--detect-alpha",
-                Double.toString(req.detectAlpha()),
-                "--top",
-                Integer.toString(req.top()),
-                "--tokenizer",
-                req.tokenizer()))
+        .command(attributeCommand(req))
         .key(KeyCommitment.of(keys.get(KeyId.of(out.keyId())).orElseThrow()))
         .keysTested(tested.stream().map(KeyCommitment::of).toList())
         .dedup(dedup)
@@ -147,6 +138,23 @@ final class FindingStatements {
         .softwareVersion(VERSION)
         .time(Instant.now())
         .build();
+  }
+
+  /**
+   * {@code telltale attribute} with the request's options and one input per document, named by its
+   * id, in the request's order; a lone {@code text} is standard input ({@code -}), as its name in
+   * the answer says.
+   */
+  private static List<String> attributeCommand(AttributionCheck.Request req) {
+    RerunCommand.Builder b =
+        RerunCommand.builder(EvidenceKind.ATTRIBUTION)
+            .keyId(req.keyId())
+            .option("--alpha", Double.toString(req.alpha()))
+            .option("--detect-alpha", Double.toString(req.detectAlpha()))
+            .option("--top", Integer.toString(req.top()))
+            .option("--tokenizer", req.tokenizer());
+    req.documents().forEach(d -> b.input(d.id()));
+    return b.build();
   }
 
   /**
@@ -170,17 +178,13 @@ final class FindingStatements {
         .subject(new Subject(subject, sha256))
         .method(best.scheme())
         .command(
-            List.of(
-                "telltale",
-                "scan",
-                "--json",
-                "--field",
-                p.field(),
-                "--fdr",
-                Double.toString(p.fdr()),
-                "--tokenizer",
-                dev.telltale.text.Tokenizers.CL100K_BASE,
-                subject))
+            RerunCommand.builder(EvidenceKind.SCAN)
+                .keyId(p.keyId())
+                .option("--field", p.field())
+                .option("--fdr", Double.toString(p.fdr()))
+                .option("--tokenizer", dev.telltale.text.Tokenizers.CL100K_BASE)
+                .input(subject)
+                .build())
         .key(KeyCommitment.of(keys.get(best.keyId()).orElseThrow()))
         .keysTested(tested.keys().stream().map(KeyCommitment::of).toList())
         .dedup(dedup)

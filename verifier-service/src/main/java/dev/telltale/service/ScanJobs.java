@@ -237,7 +237,8 @@ public final class ScanJobs implements AutoCloseable {
       DocumentSource files = DocumentSource.files(List.of(input), p.field());
       // An upload lives in the job's folder; a server-side path was named by the client itself.
       boolean uploaded = input.startsWith(jobDir(config, id));
-      try (DocumentSource source = uploaded ? new UploadNames(files, row.inputRef()) : files) {
+      try (DocumentSource source =
+          uploaded ? new UploadNames(files, row.inputRef(), subjectName(row, true)) : files) {
         ScanResult r = CorpusScan.of(set, tokenizer, options).run(source, work, listener);
         ObjectNode json = ScanJson.of(r);
         AuditLog.Entry audit =

@@ -10,19 +10,23 @@ import java.util.Optional;
 /**
  * An uploaded corpus as its uploader knows it: core names a document without a JSONL {@code id}
  * after its file ({@code /data/scans/ID/corpus.jsonl:12}), which would show the server's data path
- * in results, the documents list and malformed-line reports. Here that file is called {@code
- * upload} ({@code upload:12} for line 12, {@code upload} for a plain-text upload); ids from the
- * JSONL {@code id} field are kept. Deterministic, so a resumed scan names documents as before.
+ * in results, the documents list and malformed-line reports. Here that file is called by the name
+ * its scan finding gives the upload ({@code upload.jsonl:12} for line 12, {@code upload.txt} for a
+ * plain-text upload), so {@code telltale scan} on a file of that name names documents alike; ids
+ * from the JSONL {@code id} field are kept. Deterministic, so a resumed scan names documents as
+ * before.
  */
 final class UploadNames implements DocumentSource {
   static final String NAME = "upload";
 
   private final DocumentSource source;
   private final String file;
+  private final String name;
 
-  UploadNames(DocumentSource source, String file) {
+  UploadNames(DocumentSource source, String file, String name) {
     this.source = source;
     this.file = file;
+    this.name = name;
   }
 
   @Override
@@ -49,10 +53,10 @@ final class UploadNames implements DocumentSource {
 
   private String rename(String id) {
     if (id.equals(file)) {
-      return NAME;
+      return name;
     }
     if (id.startsWith(file + ":")) {
-      return NAME + id.substring(file.length());
+      return name + id.substring(file.length());
     }
     return id;
   }

@@ -187,7 +187,7 @@ abstract class EvidenceApiTests extends ServiceTestBase {
   }
 
   @Test
-  void radioactivityEvidenceVerifiesAgainstTheBodyAsSent() throws Exception {
+  void radioactivityEvidenceVerifiesAgainstTheExchangesFile() throws Exception {
     String inv = newToken(Role.INVESTIGATOR);
     byte[] body =
         MAPPER.writeValueAsBytes(
@@ -201,14 +201,18 @@ abstract class EvidenceApiTests extends ServiceTestBase {
     assertEquals(plain, answer, "evidence only adds the evidence member");
     Envelope env = EnvelopeReader.parse(MAPPER.writeValueAsBytes(ev.get("envelope")));
     PublicKeySet pub = publishedKeys();
+    // The subject is the JSONL file the recorded command reads, not the JSON body.
+    byte[] jsonl =
+        dev.telltale.evidence.ExchangesFile.bytes(
+            Fixtures.radioactiveAnswers().stream()
+                .map(a -> new dev.telltale.evidence.ExchangesFile.Exchange(a[0], a[1]))
+                .toList());
     assertEquals(
         Reason.VALID,
-        EnvelopeVerifier.of(pub).verify(env, List.of(Subject.of("answers", body))).reason());
+        EnvelopeVerifier.of(pub).verify(env, List.of(Subject.of("answers.jsonl", jsonl))).reason());
     assertEquals(
         Reason.DIGEST_MISMATCH,
-        EnvelopeVerifier.of(pub)
-            .verify(env, List.of(Subject.of("answers", "{}".getBytes(StandardCharsets.UTF_8))))
-            .reason());
+        EnvelopeVerifier.of(pub).verify(env, List.of(Subject.of("answers", body))).reason());
     EvidenceStatement st = EnvelopeReader.statement(env);
     assertEquals("radioactivity", st.kind().label());
     JsonNode stored = json(get("/v1/evidence/" + ev.get("id").asText(), inv));

@@ -171,12 +171,15 @@ abstract class ScanApiTests extends EvidenceApiTests {
             "telltale",
             "scan",
             "--json",
+            "--keys",
+            "KEYS.json",
             "--field",
             "body",
             "--fdr",
             "0.01",
             "--tokenizer",
             "cl100k_base",
+            "--",
             "upload.jsonl"),
         st.command());
     // The signed result is the job's result (canonical JSON writes 49.0 as 49: equal as numbers).
@@ -348,8 +351,9 @@ abstract class ScanApiTests extends EvidenceApiTests {
 
   /**
    * Uploaded documents are named after the upload, never after the file the service stored it in:
-   * {@code upload:LINE} for JSONL lines without an id (and for malformed lines), {@code upload} for
-   * a plain-text upload, so no result reveals the server's data path.
+   * {@code upload.jsonl:LINE} for JSONL lines without an id (and for malformed lines), {@code
+   * upload.txt} for a plain-text upload (the names of its scan finding's subject), so no result
+   * reveals the server's data path.
    */
   @Test
   void uploadedDocumentsAreNamedWithoutTheServersDataPath() throws Exception {
@@ -371,18 +375,19 @@ abstract class ScanApiTests extends EvidenceApiTests {
     for (String line : docs.split("\n")) {
       ids.add(MAPPER.readTree(line).get("id").asText());
     }
-    assertEquals(List.of("upload:1", "upload:2", "upload:3", "upload:4"), ids);
+    assertEquals(
+        List.of("upload.jsonl:1", "upload.jsonl:2", "upload.jsonl:3", "upload.jsonl:4"), ids);
     JsonNode malformed = done.get("result").get("malformed_lines");
     assertEquals(1, malformed.get("count").asInt(), malformed::toString);
     assertTrue(malformed.toString().contains("upload"), malformed::toString);
     List<String> suspects = new java.util.ArrayList<>();
     done.get("result").get("suspect_documents").get("ids").forEach(x -> suspects.add(x.asText()));
-    assertTrue(suspects.contains("upload:1"), done::toString);
+    assertTrue(suspects.contains("upload.jsonl:1"), done::toString);
 
     HttpResponse<Buffer> plain = upload("", inv, "text/plain", texts.get(0).getBytes());
     JsonNode one = awaitEnd(json(plain).get("id").asText(), inv);
     String oneDocs = get(one.get("documents").asText(), inv).bodyAsString();
-    assertEquals("upload", MAPPER.readTree(oneDocs.split("\n")[0]).get("id").asText());
+    assertEquals("upload.txt", MAPPER.readTree(oneDocs.split("\n")[0]).get("id").asText());
     for (String body : List.of(done.toString(), docs, one.toString(), oneDocs)) {
       assertFalse(body.contains(dir.toString()), body);
       assertFalse(body.contains("corpus."), body);
