@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 final class TokensCommand {
   static <T> T withStore(ServiceOptions options, Function<TokenStore, T> work) {
     ServiceConfig config = options.resolve(Map.of());
+    QuietLibraries.apply();
     try (Database db = Database.open(config)) {
       return work.apply(new TokenStore(db.dataSource()));
     } catch (StorageException e) {

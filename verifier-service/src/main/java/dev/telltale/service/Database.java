@@ -21,6 +21,16 @@ public final class Database implements AutoCloseable {
     this.product = product;
   }
 
+  static {
+    // The embedded database runs in H2's mixed mode (AUTO_SERVER=TRUE in the default URL): the
+    // process that opens it first serves it to later ones (telltale tokens while telltale serve
+    // runs) over TCP, guarded by a random key in the lock file. Bind that server to the loopback
+    // address, never to every interface. Read once when H2 loads, so set before any connection.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+  }
+
   /** Opens the configured database, creating the data directory and migrating the schema. */
   public static Database open(ServiceConfig config) {
     String url = config.jdbcUrl();

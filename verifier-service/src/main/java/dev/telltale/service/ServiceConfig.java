@@ -221,7 +221,7 @@ public record ServiceConfig(
     return dbUrl.isEmpty()
         ? "jdbc:h2:file:"
             + dataDir.toAbsolutePath().resolve("telltale")
-            + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0"
+            + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0;AUTO_SERVER=TRUE"
         : dbUrl;
   }
 
