@@ -27,7 +27,7 @@ final class BoundedFile {
     try (InputStream in = Files.newInputStream(path)) {
       bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
     } catch (NoSuchFileException e) {
-      throw new BadInputException(name + " does not exist");
+      throw new BadInputException("cannot read " + name + ": it does not exist");
     } catch (IOException e) {
       throw new BadInputException("cannot read " + name + ": " + e.getMessage(), e);
     }

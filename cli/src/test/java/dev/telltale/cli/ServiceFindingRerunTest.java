@@ -135,58 +135,91 @@ class ServiceFindingRerunTest {
     return send(path, "application/json", JSON.writeValueAsBytes(body), 200);
   }
 
+  /** A finding to re-verify: its envelope and its inputs by subject name. */
+  private record Finding(String name, JsonNode envelope, Map<String, byte[]> inputs) {}
+
+  private final List<Finding> findings = new ArrayList<>();
+
+  private void rerunsAsRecorded(String name, JsonNode envelope, Map<String, byte[]> inputs) {
+    findings.add(new Finding(name, envelope, inputs));
+  }
+
   /**
-   * Writes the envelope and the inputs (by subject name; {@code -} as a file of its own) into a
-   * fresh folder and runs the printed re-verify command there in a new process.
+   * Writes the envelopes and the inputs (by subject name; {@code -} as a file of its own) into one
+   * fresh folder and runs each printed re-verify command there, in a new process.
    */
-  private static void rerunsAsRecorded(String name, JsonNode envelope, Map<String, byte[]> inputs)
-      throws Exception {
-    Path folder = Files.createDirectories(dir.resolve(name));
-    Path env = folder.resolve("finding.dsse.json");
-    Files.writeString(env, envelope.toString());
-    EvidenceStatement st = EnvelopeReader.statement(EnvelopeReader.parse(Files.readAllBytes(env)));
-    List<String> cmd = new ArrayList<>();
-    cmd.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.telltale.cli.Telltale",
-            "evidence",
-            "verify",
-            env.toString(),
-            "--public",
-            pub.toString(),
-            "--json"));
-    for (Subject s : st.subjects()) {
-      byte[] bytes = inputs.get(s.name());
-      assertTrue(bytes != null, name + ": no input for subject " + s.name());
-      Path f = folder.resolve(s.name().equals("-") ? "stdin.txt" : s.name());
-      Files.createDirectories(f.getParent());
-      Files.write(f, bytes);
-      cmd.addAll(List.of("--subject", folder.relativize(f).toString()));
+  private void runAll() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("rerun"));
+    List<String> lines = new ArrayList<>();
+    List<EvidenceStatement> statements = new ArrayList<>();
+    for (Finding f : findings) {
+      Path env = folder.resolve(f.name() + ".dsse.json");
+      Files.writeString(env, f.envelope().toString());
+      EvidenceStatement st =
+          EnvelopeReader.statement(EnvelopeReader.parse(Files.readAllBytes(env)));
+      statements.add(st);
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "evidence",
+                  "verify",
+                  folder.relativize(env).toString(),
+                  "--public",
+                  pub.toString(),
+                  "--json"));
+      for (Subject s : st.subjects()) {
+        byte[] bytes = f.inputs().get(s.name());
+        assertTrue(bytes != null, f.name() + ": no input for subject " + s.name());
+        Path file = folder.resolve(s.name().equals("-") ? "stdin.txt" : s.name());
+        Files.write(file, bytes);
+        cmd.addAll(List.of("--subject", folder.relativize(file).toString()));
+      }
+      cmd.addAll(List.of("--rerun", "--keys", keys.toString()));
+      lines.add(JSON.writeValueAsString(cmd));
     }
-    cmd.addAll(List.of("--rerun", "--keys", keys.toString()));
+    Path commands = Files.write(dir.resolve("commands.jsonl"), lines);
     Process p =
-        new ProcessBuilder(cmd)
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.telltale.cli.RerunDriver",
+                commands.toString())
             .directory(folder.toFile())
             .redirectError(ProcessBuilder.Redirect.PIPE)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), name + ": re-verify did not end");
-    assertEquals(0, p.exitValue(), name + ": " + String.join(" ", st.command()) + "\n" + out + err);
-    assertEquals("VALID", JSON.readTree(out).get("status").asText(), out);
-    assertTrue(JSON.readTree(out).get("detail").asText().contains("same result"), out);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the re-verify process did not end");
+    assertEquals(0, p.exitValue(), err);
+    List<String> results = out.lines().toList();
+    assertEquals(findings.size(), results.size(), out + err);
+    for (int i = 0; i < findings.size(); i++) {
+      JsonNode r = JSON.readTree(results.get(i));
+      String what = findings.get(i).name() + ": " + String.join(" ", statements.get(i).command());
+      assertEquals(ExitCode.OK, r.get("exit").asInt(), what + "\n" + r);
+      JsonNode v = JSON.readTree(r.get("out").asText());
+      assertEquals("VALID", v.get("status").asText(), what + "\n" + v);
+      assertTrue(v.get("detail").asText().contains("same result"), v.toString());
+    }
+  }
+
+  @Test
+  void everyKindOfServiceFindingRerunsAsPrinted() throws Exception {
+    detectionFindings();
+    attributionFindings();
+    radioactivityFindings();
+    scanFindings();
+    assertEquals(8, findings.size());
+    runAll();
   }
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  @Test
-  void detectionFindingsRerun() throws Exception {
+  private void detectionFindings() throws Exception {
     JsonNode all = post("/v1/detect?evidence=true", Map.of("text", marked, "window", true));
     rerunsAsRecorded("detect", all.get("evidence").get("envelope"), Map.of("text", utf8(marked)));
     JsonNode one =
@@ -197,8 +230,7 @@ class ServiceFindingRerunTest {
         "detect-key-id", one.get("evidence").get("envelope"), Map.of("text", utf8(marked)));
   }
 
-  @Test
-  void attributionFindingsRerun() throws Exception {
+  private void attributionFindings() throws Exception {
     JsonNode single = post("/v1/attribution?evidence=true", Map.of("text", marked));
     rerunsAsRecorded(
         "attribute-text", single.get("evidence").get("envelope"), Map.of("-", utf8(marked)));
@@ -216,8 +248,7 @@ class ServiceFindingRerunTest {
         Map.of("doc-b", utf8(other), "-doc-a", utf8(marked)));
   }
 
-  @Test
-  void radioactivityFindingsRerun() throws Exception {
+  private void radioactivityFindings() throws Exception {
     List<Map<String, String>> answers = new ArrayList<>();
     String[] parts = marked.split("(?<=\\.) ");
     for (int i = 0; i < parts.length; i++) {
@@ -242,8 +273,7 @@ class ServiceFindingRerunTest {
         Map.of("answers.jsonl", utf8(jsonl.toString())));
   }
 
-  @Test
-  void scanFindingsRerun() throws Exception {
+  private void scanFindings() throws Exception {
     StringBuilder corpus = new StringBuilder();
     corpus.append(JSON.writeValueAsString(Map.of("text", marked))).append('\n');
     corpus.append(JSON.writeValueAsString(Map.of("text", other, "id", "named"))).append('\n');
