@@ -37,7 +37,11 @@ final class ConnectionGuard {
 
   /** The server options with the read-idle timeout set. */
   HttpServerOptions options() {
+    // Without cleartext HTTP/2 the connection exists (and is counted and timed) from the accept:
+    // with it, Vert.x waits for the first bytes to tell HTTP/1 from h2c, so a silent connection
+    // would be seen by nothing.
     return new HttpServerOptions()
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutMs()));
   }

@@ -1,6 +1,7 @@
 package dev.telltale.service;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
@@ -35,14 +36,34 @@ final class JsonBodyGate implements Handler<RoutingContext> {
     ctx.request().pause();
     ctx.addHeadersEndHandler(
         v -> {
-          if (!ctx.request().isEnded()) {
-            ctx.request().handler(b -> {});
-            ctx.request().endHandler(e -> {});
-            ctx.request().resume();
+          HttpServerRequest req = ctx.request();
+          if (!req.isEnded()) {
+            // Discard at most SWALLOW_BYTES of a refused body (what a small request sends along
+            // with its headers), then close: an attacker's stalled megabytes are never read.
+            String length = req.getHeader("Content-Length");
+            if (length == null
+                || !length.matches("\\d{1,18}")
+                || Long.parseLong(length) > SWALLOW_BYTES) {
+              ctx.response().putHeader("Connection", "close");
+            }
+            long[] seen = {0};
+            req.handler(
+                b -> {
+                  seen[0] += b.length();
+                  if (seen[0] > SWALLOW_BYTES) {
+                    req.handler(null);
+                    req.connection().close();
+                  }
+                });
+            req.endHandler(e -> {});
+            req.resume();
           }
         });
     ctx.next();
   }
+
+  /** Most bytes of a refused body read (and discarded) before the connection is closed. */
+  static final long SWALLOW_BYTES = 128 * 1024;
 
   /** Bytes reserved by bodies being read now. */
   long reserved() {
