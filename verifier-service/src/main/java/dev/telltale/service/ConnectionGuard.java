@@ -29,6 +29,8 @@ final class ConnectionGuard {
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Long> headerTimers = new ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong accepted =
+      new java.util.concurrent.atomic.AtomicLong();
 
   ConnectionGuard(Vertx vertx, ServerLimits limits) {
     this.vertx = vertx;
@@ -56,8 +58,14 @@ final class ConnectionGuard {
     return refused.get();
   }
 
+  /** Connections taken in since start (refused ones included). */
+  long accepted() {
+    return accepted.get();
+  }
+
   /** Counts a new connection, closing it when a cap is reached, and starts its header timer. */
   void accept(HttpConnection conn) {
+    accepted.incrementAndGet();
     String address = address(conn.remoteAddress());
     AtomicInteger mine = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
     int all = total.incrementAndGet();

@@ -37,32 +37,31 @@ final class JsonBodyGate implements Handler<RoutingContext> {
     ctx.addHeadersEndHandler(
         v -> {
           HttpServerRequest req = ctx.request();
-          if (!req.isEnded()) {
-            // Discard at most SWALLOW_BYTES of a refused body (what a small request sends along
-            // with its headers), then close: an attacker's stalled megabytes are never read.
-            String length = req.getHeader("Content-Length");
-            if (length == null
-                || !length.matches("\\d{1,18}")
-                || Long.parseLong(length) > SWALLOW_BYTES) {
-              ctx.response().putHeader("Connection", "close");
-            }
-            long[] seen = {0};
-            req.handler(
-                b -> {
-                  seen[0] += b.length();
-                  if (seen[0] > SWALLOW_BYTES) {
-                    req.handler(null);
-                    req.connection().close();
-                  }
-                });
-            req.endHandler(e -> {});
-            req.resume();
+          if (req.isEnded()) {
+            return;
           }
+          String length = req.getHeader("Content-Length");
+          boolean small =
+              length != null
+                  && length.matches("\\d{1,18}")
+                  && Long.parseLong(length) <= SWALLOW_BYTES;
+          if (!small) {
+            // A large refused body is never read: the answer goes out, then the connection is
+            // closed, so an attacker's stalled megabytes cost neither memory nor event-loop time.
+            ctx.response().putHeader("Connection", "close");
+            ctx.addEndHandler(e -> req.connection().close());
+            return;
+          }
+          // What a small request sends along with its headers is read and discarded, so that
+          // the client reads the answer rather than a reset connection.
+          req.handler(b -> {});
+          req.endHandler(e -> {});
+          req.resume();
         });
     ctx.next();
   }
 
-  /** Most bytes of a refused body read (and discarded) before the connection is closed. */
+  /** Largest refused body that is read (and discarded) rather than left unread. */
   static final long SWALLOW_BYTES = 128 * 1024;
 
   /** Bytes reserved by bodies being read now. */

@@ -76,6 +76,11 @@ public final class VerifierService {
     return verticle.port();
   }
 
+  /** Connections the server has taken in since start (for tests and diagnostics). */
+  long connectionsAccepted() {
+    return verticle.connections().accepted();
+  }
+
   public Database database() {
     return db;
   }

@@ -69,6 +69,11 @@ public final class VerifierVerticle extends VerticleBase {
     this.problems = new ProblemHandler(config);
   }
 
+  /** The connection caps and timeouts (after start). */
+  ConnectionGuard connections() {
+    return connections;
+  }
+
   /** The port the server listens on (after start). */
   public int port() {
     return server.actualPort();
