@@ -28,9 +28,10 @@ final class JsonBodyGate implements Handler<RoutingContext> {
   }
 
   /**
-   * The first handler of a route with a body: holds the body unread until the checks are done; when
-   * the answer is sent before it was read (a refusal), the rest is discarded as it arrives, so the
-   * client reads the answer rather than a reset connection (the body timeout bounds how long).
+   * The first handler of a route with a body: holds the body unread until the checks are done. When
+   * the answer is sent before the body was read (a refusal), a body of at most {@link
+   * #SWALLOW_BYTES} is discarded as it arrives (the body timeout bounds how long); a larger or
+   * unannounced one is never read, and the connection is closed after the answer.
    */
   static void pause(RoutingContext ctx) {
     ctx.request().pause();
