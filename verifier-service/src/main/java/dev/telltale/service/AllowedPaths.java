@@ -29,14 +29,29 @@ final class AllowedPaths {
           "this service reads no server-side paths (scans.allowed_paths is empty); upload the"
               + " corpus instead");
     }
-    Path real;
+    Path lexical;
     try {
       Path p = Path.of(requested);
       if (!p.isAbsolute()) {
         throw ProblemException.badRequest("bad-path", "path must be absolute");
       }
-      real = p.toRealPath();
-    } catch (IOException | java.nio.file.InvalidPathException e) {
+      lexical = p.normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw ProblemException.badRequest("bad-path", "path is not a valid path");
+    }
+    // Outside every allowed folder the answer is the same whether the file exists or not: the
+    // check is on the path as written first, before the file system is asked anything.
+    boolean inside = false;
+    for (Path root : roots) {
+      inside |= lexical.startsWith(root) || lexical.startsWith(realOrSelf(root));
+    }
+    if (!inside) {
+      throw outside();
+    }
+    Path real;
+    try {
+      real = lexical.toRealPath();
+    } catch (IOException e) {
       throw ProblemException.badRequest("bad-path", "no such file");
     }
     for (Path root : roots) {
@@ -53,7 +68,19 @@ final class AllowedPaths {
         return real;
       }
     }
-    throw new ProblemException(
+    throw outside();
+  }
+
+  private static Path realOrSelf(Path root) {
+    try {
+      return root.toRealPath();
+    } catch (IOException e) {
+      return root;
+    }
+  }
+
+  private static ProblemException outside() {
+    return new ProblemException(
         403, "path-not-allowed", "Forbidden", "path is outside the folders scans may read");
   }
 

@@ -36,6 +36,8 @@ final class DetectionRoutes {
   private final RequestSchema attributionSchema;
   private final RequestSchema radioactivitySchema;
   private final RequestSchema provenanceSchema;
+  private final Optional<SharedRateLimiter> sharedLimiter;
+  private final FairScoring scoring;
 
   DetectionRoutes(
       ServiceConfig config,
@@ -48,7 +50,11 @@ final class DetectionRoutes {
       KeySet keys,
       Metrics metrics,
       ApiDocument api,
-      Blocking blocking) {
+      Blocking blocking,
+      Optional<SharedRateLimiter> sharedLimiter,
+      FairScoring scoring) {
+    this.sharedLimiter = sharedLimiter;
+    this.scoring = scoring;
     this.config = config;
     this.engine = engine;
     this.attribution = attribution;
@@ -69,7 +75,18 @@ final class DetectionRoutes {
   /** Takes one unit from the token's detection bucket, or answers 429 with Retry-After. */
   void rateLimit(RoutingContext ctx) {
     TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
-    RateLimiter.Decision d = limiter.acquire(t.id());
+    if (sharedLimiter.isPresent()) {
+      // PostgreSQL: one bucket for every instance on the database.
+      blocking
+          .call(() -> sharedLimiter.get().acquire(t.id()))
+          .onSuccess(d -> decide(ctx, d))
+          .onFailure(ctx::fail);
+    } else {
+      decide(ctx, limiter.acquire(t.id()));
+    }
+  }
+
+  private void decide(RoutingContext ctx, RateLimiter.Decision d) {
     if (!d.allowed()) {
       metrics.rateLimited();
       ctx.put(ProblemHandler.RETRY_AFTER, d.retryAfterSeconds());
@@ -94,7 +111,7 @@ final class DetectionRoutes {
         ctx,
         () -> {
           DetectionEngine.Request req =
-              DetectionEngine.Request.fromJson(detectSchema.validated(raw));
+              DetectionEngine.Request.fromJson(scorable(detectSchema.validated(raw)));
           req.text().ifPresent(this::checkTextLength);
           return signedIfAsked(
               withEvidence,
@@ -131,7 +148,7 @@ final class DetectionRoutes {
         ctx,
         () -> {
           AttributionCheck.Request req =
-              AttributionCheck.Request.fromJson(attributionSchema.validated(raw));
+              AttributionCheck.Request.fromJson(scorable(attributionSchema.validated(raw)));
           return signedIfAsked(
               withEvidence,
               t,
@@ -170,7 +187,7 @@ final class DetectionRoutes {
         ctx,
         () -> {
           RadioactivityCheck.Request req =
-              RadioactivityCheck.Request.fromJson(radioactivitySchema.validated(raw));
+              RadioactivityCheck.Request.fromJson(scorable(radioactivitySchema.validated(raw)));
           return signedIfAsked(
               withEvidence,
               t,
@@ -263,9 +280,10 @@ final class DetectionRoutes {
     Context context = ctx.vertx().getOrCreateContext();
     // Off the event loop even for small texts: scoring a 1k-token text inline measured faster
     // for one client but 2-3x slower at 8 concurrent clients (an event loop busy scoring cannot
-    // read or write its other connections).
-    blocking
-        .call(work)
+    // read or write its other connections). The scoring threads are shared fairly by token.
+    TokenStore.ApiToken t = ctx.get(Auth.TOKEN);
+    scoring
+        .submit(t.id(), work, () -> ctx.response().ended())
         .compose(out -> Future.fromCompletionStage(audit.append(row.apply(out)), context).map(out))
         .onSuccess(answer::accept)
         .onFailure(ctx::fail);
@@ -281,6 +299,13 @@ final class DetectionRoutes {
       return true;
     }
     throw ProblemException.badRequest("bad-parameter", "evidence must be true or false");
+  }
+
+  /** The cheap checks before tokenising ({@link TextChecks}): key id form, surrogates, runs. */
+  private com.fasterxml.jackson.databind.JsonNode scorable(
+      com.fasterxml.jackson.databind.JsonNode n) {
+    TextChecks.forScoring(n, config.limits().maxRunChars());
+    return n;
   }
 
   private void checkTextLength(String text) {

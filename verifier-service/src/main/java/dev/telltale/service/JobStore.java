@@ -328,6 +328,66 @@ public final class JobStore {
     }
   }
 
+  /**
+   * {@link #claim} unless the job was already claimed {@code maxAttempts} times: a job whose worker
+   * dies each time (a poison input) is not taken again.
+   */
+  public boolean claim(String id, String worker, Duration lease, int maxAttempts) {
+    OffsetDateTime now = now();
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?,"
+                    + " attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts < ? AND"
+                    + " (state = 'queued' OR (state = 'running' AND lease_expires_at < ?))")) {
+      ps.setString(1, worker);
+      ps.setObject(2, now.plus(lease));
+      ps.setObject(3, now);
+      ps.setString(4, id);
+      ps.setInt(5, maxAttempts);
+      ps.setObject(6, now);
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StorageException("cannot claim job", e);
+    }
+  }
+
+  /**
+   * Fails every job of {@code kind} that was claimed {@code maxAttempts} times and whose last lease
+   * expired (its worker died again) with {@code reason}; the number failed.
+   */
+  public int failExhausted(String kind, int maxAttempts, String reason) {
+    OffsetDateTime now = now();
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE jobs SET state = 'failed', error = ?, lease_owner = NULL,"
+                    + " lease_expires_at = NULL, updated_at = ? WHERE kind = ? AND attempts >= ?"
+                    + " AND state = 'running' AND lease_expires_at < ?")) {
+      ps.setString(1, reason);
+      ps.setObject(2, now);
+      ps.setString(3, kind);
+      ps.setInt(4, maxAttempts);
+      ps.setObject(5, now);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StorageException("cannot fail exhausted jobs", e);
+    }
+  }
+
+  /** The state of job {@code id}, empty when there is no such job. */
+  public Optional<String> state(String id) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT state FROM jobs WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot read job state", e);
+    }
+  }
+
   /** Ids of jobs of {@code kind} a worker could claim now, oldest first. */
   public List<String> runnable(String kind, int limit) {
     try (Connection c = db.getConnection();

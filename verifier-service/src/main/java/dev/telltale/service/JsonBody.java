@@ -43,6 +43,7 @@ final class JsonBody {
       if (n == null || n.isMissingNode()) {
         throw ProblemException.badRequest("malformed-json", "the request body is empty");
       }
+      TextChecks.noLoneSurrogates(n);
       return n;
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();

@@ -32,6 +32,14 @@ final class ProblemHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable f = ctx.failure();
     ProblemException p;
+    if (f != null && FatalErrors.check(f)) {
+      return;
+    }
+    if (f != null && clientGone(f)) {
+      // The client closed the connection mid-request: nothing to answer, no incident.
+      LOG.fine("client disconnected during " + ctx.request().method() + " " + ctx.normalizedPath());
+      return;
+    }
     if (f instanceof ProblemException pe) {
       p = pe;
     } else if (ctx.statusCode() == 413) {
@@ -64,6 +72,26 @@ final class ProblemHandler implements Handler<RoutingContext> {
               "an internal error occurred; incident " + incident);
     }
     write(ctx, p);
+  }
+
+  /** True when {@code f} says the connection was closed by the client (reset, closed, gone). */
+  static boolean clientGone(Throwable f) {
+    for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.core.http.HttpClosedException
+          || t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+      String m = t.getMessage();
+      if (t instanceof java.io.IOException
+          && m != null
+          && (m.contains("Connection reset") || m.contains("Broken pipe"))) {
+        return true;
+      }
+      if (m != null && m.equals("Connection was closed")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The 404 of a path no route knows (any method). */

@@ -106,6 +106,7 @@ final class ScanJobRoutes {
               }
               Path f = ScanJobs.jobDir(config, id).resolve("work").resolve("documents.jsonl");
               ctx.response().putHeader("Content-Type", "application/x-ndjson");
+              ctx.response().putHeader("Cache-Control", "no-store");
               ctx.response().sendFile(f.toString()).onFailure(ctx::fail);
             });
   }

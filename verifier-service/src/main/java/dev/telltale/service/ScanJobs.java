@@ -93,6 +93,22 @@ public final class ScanJobs implements AutoCloseable {
     }
     long heartbeatMs = Math.max(200, lease.toMillis() / 3);
     poller.scheduleWithFixedDelay(this::poll, 0, Math.min(500, heartbeatMs), TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(this::sweep, 0, SWEEP_EVERY_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** How often upload folders left without a job, and ended jobs' uploads, are removed. */
+  private static final long SWEEP_EVERY_MS = 60_000;
+
+  /**
+   * Removes orphan upload folders (no job row, not written for twice the idle timeout, so never an
+   * upload in progress) and, unless uploads are retained, the uploads of ended jobs.
+   */
+  void sweep() {
+    ScanFiles.sweep(
+        config.dataDir().resolve("scans"),
+        store,
+        config.limits().retainUploads(),
+        2 * config.limits().idleTimeoutMs());
   }
 
   private void poll() {
@@ -110,11 +126,19 @@ public final class ScanJobs implements AutoCloseable {
       if (running.size() >= config.scanRunners()) {
         return;
       }
+      int attempts = config.limits().scanMaxAttempts();
+      store.failExhausted(
+          KIND,
+          attempts,
+          "the scan stopped without finishing "
+              + attempts
+              + " times (its worker ran out of memory, crashed or lost its lease); it is not"
+              + " retried (scans.max_attempts)");
       for (String id : store.runnable(KIND, config.scanRunners())) {
         if (running.size() >= config.scanRunners() || running.containsKey(id)) {
           continue;
         }
-        if (store.claim(id, worker, lease)) {
+        if (store.claim(id, worker, lease, config.limits().scanMaxAttempts())) {
           running.put(id, new Running());
           runners.submit(() -> run(id));
         }
@@ -234,7 +258,12 @@ public final class ScanJobs implements AutoCloseable {
           };
       String digest = row.inputSha256().orElse("");
       Path input = Path.of(row.inputRef());
-      DocumentSource files = DocumentSource.files(List.of(input), p.field());
+      long maxLine = config.limits().scanLineBytes();
+      DocumentSource files =
+          DocumentSource.named(
+              DocumentSource.listFiles(List.of(input)).stream().map(Path::toString).toList(),
+              name -> ScanFiles.open(name, maxLine),
+              p.field());
       // An upload lives in the job's folder; a server-side path was named by the client itself.
       boolean uploaded = input.startsWith(jobDir(config, id));
       try (DocumentSource source =
@@ -303,6 +332,10 @@ public final class ScanJobs implements AutoCloseable {
             Optional.of(msg),
             Optional.of(auditWithout(row, digest, "failed")));
       }
+    } catch (VirtualMachineError e) {
+      // Out of memory: end the process (a supervisor restarts it); the job's lease expires and
+      // scans.max_attempts bounds how often it is tried again.
+      FatalErrors.check(e);
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "scan job " + id + " failed", e);
       try {
@@ -318,6 +351,25 @@ public final class ScanJobs implements AutoCloseable {
       }
     } finally {
       running.remove(id);
+      dropUploadIfEnded(id);
+    }
+  }
+
+  /** Unless uploads are retained, deletes an ended job's uploaded corpus (its digest stays). */
+  private void dropUploadIfEnded(String id) {
+    if (config.limits().retainUploads()) {
+      return;
+    }
+    try {
+      Optional<String> state = store.state(id);
+      if (state.isPresent() && !state.get().equals("running") && !state.get().equals("queued")) {
+        Path dir = jobDir(config, id);
+        for (String suffix : List.of("jsonl", "txt")) {
+          ScanFiles.deleteUpload(dir.resolve("corpus." + suffix));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.fine("cannot check an ended scan's upload: " + e.getMessage());
     }
   }
 

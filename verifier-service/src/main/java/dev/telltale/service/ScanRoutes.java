@@ -39,6 +39,10 @@ final class ScanRoutes {
   private final Blocking blocking;
   private final RequestSchema pathSchema;
 
+  /** Requests of each token whose upload is being received on this instance. */
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> receiving =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   ScanRoutes(
       Vertx vertx,
       ServiceConfig config,
@@ -119,7 +123,18 @@ final class ScanRoutes {
       ctx.fail(e);
       return;
     }
-    blocking(ctx, () -> checkConcurrency(t))
+    // Uploads being received count against the token's job limit before any byte is read, so
+    // parallel uploads cannot all pass the check and stream to disk.
+    java.util.concurrent.atomic.AtomicInteger mine =
+        receiving.computeIfAbsent(t.id(), k -> new java.util.concurrent.atomic.AtomicInteger());
+    int others = mine.getAndIncrement();
+    ctx.addEndHandler(
+        v -> {
+          if (mine.decrementAndGet() == 0) {
+            receiving.remove(t.id(), mine);
+          }
+        });
+    blocking(ctx, () -> checkConcurrency(t, others))
         .onSuccess(
             ok -> {
               if (suffix == null) {
@@ -178,8 +193,8 @@ final class ScanRoutes {
    * Refuses early, before an upload is read, when the token's job slots are full. Only a courtesy:
    * concurrent requests can all pass it, so {@link #createJob} checks again atomically.
    */
-  private boolean checkConcurrency(TokenStore.ApiToken t) {
-    if (jobs.active(t.id()) >= config.scanConcurrentPerToken()) {
+  private boolean checkConcurrency(TokenStore.ApiToken t, int receiving) {
+    if (jobs.active(t.id()) + receiving >= config.scanConcurrentPerToken()) {
       throw tooManyJobs();
     }
     return true;
@@ -243,12 +258,44 @@ final class ScanRoutes {
     HttpServerRequest req = ctx.request();
     MessageDigest sha = sha256();
     long[] size = {0};
-    blocking(ctx, () -> Files.createDirectories(dir))
-        .compose(v -> vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true)))
+    boolean[] failed = {false};
+    boolean[] done = {false};
+    AsyncFile[] open = {null};
+    // However the request ends without its job (refused, timed out, the client gone), the partial
+    // upload goes with it.
+    ctx.addEndHandler(
+        v -> {
+          if (!done[0]) {
+            failed[0] = true;
+            if (open[0] != null) {
+              open[0].close();
+            }
+            blocking.call(
+                () -> {
+                  ScanRoutes.deleteQuietly(dir);
+                  return null;
+                });
+          }
+        });
+    blocking(
+            ctx,
+            () -> {
+              ScanFiles.createOwnerOnly(dir);
+              return null;
+            })
+        .compose(
+            v ->
+                vertx
+                    .fileSystem()
+                    .open(file.toString(), new OpenOptions().setWrite(true).setPerms("rw-------")))
         .onFailure(ctx::fail)
         .onSuccess(
             (AsyncFile f) -> {
-              boolean[] failed = {false};
+              if (failed[0]) {
+                f.close();
+                return;
+              }
+              open[0] = f;
               req.handler(
                   b -> {
                     if (failed[0]) {
@@ -286,6 +333,7 @@ final class ScanRoutes {
                                     ctx,
                                     () -> {
                                       createJob(id, t, file, digest, p);
+                                      done[0] = true;
                                       return id;
                                     }))
                         .onFailure(x -> deleteQuietly(dir))

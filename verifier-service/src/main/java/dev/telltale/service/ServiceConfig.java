@@ -46,6 +46,7 @@ import java.util.Properties;
  * @param scanLeaseSeconds a scan job's lease; another instance takes the job over once it expires
  * @param scanThreads scoring threads of each running scan
  * @param scanRunners scans this instance runs at once; 0: it only queues them (an API-only node)
+ * @param limits the defences against hostile clients ({@link ServerLimits})
  */
 public record ServiceConfig(
     String host,
@@ -71,7 +72,8 @@ public record ServiceConfig(
     long scanCheckpointEvery,
     int scanLeaseSeconds,
     int scanThreads,
-    int scanRunners) {
+    int scanRunners,
+    ServerLimits limits) {
 
   /** Every setting name with its default, in README order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -102,6 +104,7 @@ public record ServiceConfig(
     m.put("scans.lease_seconds", "30");
     m.put("scans.threads", "2");
     m.put("scans.runners", "2");
+    m.putAll(ServerLimits.DEFAULTS);
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -208,6 +211,7 @@ public record ServiceConfig(
     m.put("scans.lease_seconds", Integer.toString(scanLeaseSeconds));
     m.put("scans.threads", Integer.toString(scanThreads));
     m.put("scans.runners", Integer.toString(scanRunners));
+    limits.putInto(m);
     return m;
   }
 
@@ -250,7 +254,8 @@ public record ServiceConfig(
         longValue(m, "scans.checkpoint_every"),
         intValue(m, "scans.lease_seconds"),
         intValue(m, "scans.threads"),
-        intValue(m, "scans.runners"));
+        intValue(m, "scans.runners"),
+        ServerLimits.fromMap(m));
   }
 
   private static void known(String name, String what) {
@@ -299,7 +304,7 @@ public record ServiceConfig(
     }
   }
 
-  private static int intValue(Map<String, String> m, String name) {
+  static int intValue(Map<String, String> m, String name) {
     long v = longValue(m, name);
     if (v != (int) v) {
       throw new ConfigException(name + " is out of range: " + v);
@@ -307,7 +312,7 @@ public record ServiceConfig(
     return (int) v;
   }
 
-  private static long longValue(Map<String, String> m, String name) {
+  static long longValue(Map<String, String> m, String name) {
     try {
       return Long.parseLong(m.get(name).trim());
     } catch (NumberFormatException e) {

@@ -36,7 +36,12 @@ public final class VerifierService {
     return vertx
         .<Resources>executeBlocking(
             () -> {
+              DataFolder.secure(config.dataDir());
               Database db = Database.open(config);
+              if (config.dbUrl().isEmpty()) {
+                // The embedded database's files were just created with the process's umask.
+                DataFolder.secure(config.dataDir());
+              }
               try {
                 return new Resources(db, loadOrCreateKeys(config, LOG::info));
               } catch (RuntimeException e) {
@@ -69,6 +74,11 @@ public final class VerifierService {
 
   public int port() {
     return verticle.port();
+  }
+
+  /** Connections the server has taken in since start (for tests and diagnostics). */
+  long connectionsAccepted() {
+    return verticle.connections().accepted();
   }
 
   public Database database() {

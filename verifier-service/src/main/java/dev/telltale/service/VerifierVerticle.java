@@ -4,6 +4,7 @@ import dev.telltale.key.KeySet;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Route;
@@ -51,6 +52,10 @@ public final class VerifierVerticle extends VerticleBase {
   private Auth auth;
   private ScanJobs scanJobs;
   private HttpServer server;
+  private WorkerExecutor scoringThreads;
+  private FairScoring scoring;
+  private ConnectionGuard connections;
+  private JsonBodyGate jsonBody;
 
   public VerifierVerticle(ServiceConfig config, Database db, KeySet keys, Metrics metrics) {
     this.config = config;
@@ -62,6 +67,11 @@ public final class VerifierVerticle extends VerticleBase {
     this.jobs = new JobStore(db.dataSource());
     this.api = ApiDocument.bundled();
     this.problems = new ProblemHandler(config);
+  }
+
+  /** The connection caps and timeouts (after start). */
+  ConnectionGuard connections() {
+    return connections;
   }
 
   /** The port the server listens on (after start). */
@@ -83,9 +93,23 @@ public final class VerifierVerticle extends VerticleBase {
     scanJobs =
         new ScanJobs(config, jobs, keys, Optional.of(new EvidenceLog(db.dataSource(), keys)));
     scanJobs.start();
+    FatalErrors.install(vertx);
+    // Scoring has threads of its own, shared fairly between tokens, so neither a token's burst nor
+    // long texts hold the threads that answer /health, check tokens and write to the database.
+    scoringThreads =
+        vertx.createSharedWorkerExecutor(
+            "telltale-scoring",
+            config.workerThreads(),
+            config.requestTimeoutMs() * 2L,
+            TimeUnit.MILLISECONDS);
+    scoring =
+        new FairScoring(scoringThreads, config.workerThreads(), config.limits().queuedPerToken());
+    connections = new ConnectionGuard(vertx, config.limits());
+    jsonBody = new JsonBodyGate(config.maxBodyBytes(), config.limits().inflightBodyBytes());
     return vertx
-        .createHttpServer()
-        .requestHandler(router())
+        .createHttpServer(connections.options())
+        .connectionHandler(connections::accept)
+        .requestHandler(connections.guard(router()))
         .listen(config.port(), config.host())
         .onSuccess(s -> server = s);
   }
@@ -98,6 +122,7 @@ public final class VerifierVerticle extends VerticleBase {
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing
         .compose(v -> blocking == null ? Future.succeededFuture() : blocking.executor().close())
+        .compose(v -> scoringThreads == null ? Future.succeededFuture() : scoringThreads.close())
         .compose(
             v ->
                 auditWriter == null
@@ -126,7 +151,13 @@ public final class VerifierVerticle extends VerticleBase {
             keys,
             metrics,
             api,
-            blocking);
+            blocking,
+            "PostgreSQL".equals(db.product())
+                ? Optional.of(
+                    new SharedRateLimiter(
+                        db.dataSource(), config.detectPerMinute(), config.detectBurst()))
+                : Optional.empty(),
+            scoring);
     ScanRoutes scans =
         new ScanRoutes(
             vertx, config, jobs, keys, evidenceLog, blocking, api.schema("ScanPathRequest"));
@@ -138,10 +169,19 @@ public final class VerifierVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     r.route().handler(this::observe);
     r.route().handler(TimeoutHandler.create(config.requestTimeoutMs()));
+    // A route with a body is paused until the token, the role and the rate limit are checked
+    // from the headers; only then does jsonBody read it (within the in-flight byte budget).
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    Handler<RoutingContext> json = jsonBody;
 
     route(r, HttpMethod.GET, "/health").handler(ops::health);
-    route(r, HttpMethod.GET, "/metrics").handler(ops::metrics);
+    if (config.limits().metricsPublic()) {
+      route(r, HttpMethod.GET, "/metrics").handler(ops::metrics);
+    } else {
+      route(r, HttpMethod.GET, "/metrics")
+          .handler(roles(Role.ADMIN, Role.AUDITOR))
+          .handler(ops::metrics);
+    }
     route(r, HttpMethod.GET, "/openapi.json").handler(ops::openApi);
     route(r, HttpMethod.GET, "/.well-known/telltale-keys").handler(provenance::serveKeys);
 
@@ -150,19 +190,23 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.POST, "/v1/detect", body)
         .handler(roles(Role.INVESTIGATOR))
         .handler(detection::rateLimit)
+        .handler(json)
         .handler(detection::detect);
     route(r, HttpMethod.POST, "/v1/attribution", body)
         .handler(roles(Role.INVESTIGATOR))
         .handler(detection::rateLimit)
+        .handler(json)
         .handler(detection::attribute);
     route(r, HttpMethod.POST, "/v1/radioactivity", body)
         .handler(roles(Role.INVESTIGATOR))
         .handler(detection::rateLimit)
+        .handler(json)
         .handler(detection::testRadioactivity);
     // Verification uses only public keys (anyone with the JWKS can do it offline), so it is no
     // watermark oracle and not rate limited; the token is there to attribute the audit row.
     route(r, HttpMethod.POST, "/v1/provenance/verify", body)
         .handler(roles(Role.INVESTIGATOR, Role.AUDITOR))
+        .handler(json)
         .handler(detection::verifyProvenance);
 
     // The upload is paused until the token and the job limit are checked, then streamed to disk.
@@ -195,6 +239,7 @@ public final class VerifierVerticle extends VerticleBase {
     route(r, HttpMethod.GET, "/v1/admin/tokens").handler(roles(Role.ADMIN)).handler(admin::list);
     route(r, HttpMethod.POST, "/v1/admin/tokens", body)
         .handler(roles(Role.ADMIN))
+        .handler(json)
         .handler(admin::create);
     route(r, HttpMethod.DELETE, "/v1/admin/tokens/:id")
         .handler(roles(Role.ADMIN))
@@ -222,11 +267,14 @@ public final class VerifierVerticle extends VerticleBase {
     return route(r, method, path, null);
   }
 
-  /** A route that records its template for metrics, then reads the body if one is given. */
+  /**
+   * A route that records its template for metrics; one with a body holds it unread until the
+   * route's own checks pass and {@link JsonBodyGate} reads it.
+   */
   private Route route(Router r, HttpMethod method, String path, BodyHandler body) {
     allowed.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
     Route route = r.route(method, path).handler(new RouteLabel(path));
-    return body == null ? route : route.handler(body);
+    return body == null ? route : route.handler(JsonBodyGate::pause);
   }
 
   /**
@@ -281,6 +329,7 @@ public final class VerifierVerticle extends VerticleBase {
   private void observe(RoutingContext ctx) {
     long start = System.nanoTime();
     ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+    ctx.addEndHandler(v -> connections.answered(ctx.request().connection()));
     ctx.addEndHandler(
         v ->
             metrics.request(

@@ -80,6 +80,8 @@ abstract class ServiceTestBase {
     s.put("scans.checkpoint_every", "8");
     s.put("scans.lease_seconds", "5");
     s.put("scans.threads", "1");
+    // The suites read /metrics without a token; MetricsTokenTest covers the default.
+    s.put("metrics.public", "true");
     s.putAll(extraSettings());
     ServiceConfig config = ServiceConfig.defaultsOnly().with(s);
     service = await(VerifierService.start(vertx, config));
