@@ -87,8 +87,8 @@ class LongOpenHashSetTest {
             Pair.of(1, Generate.constant(0L)));
     Gen<Op> ops = integers().between(0, 3).zip(values, (kind, v) -> new Op(kind != 0, v));
     qt().withFixedSeed(0x10_5E7L)
-        .withExamples(300)
-        .forAll(lists().of(ops).ofSizeBetween(0, 2000), integers().between(0, 64))
+        .withExamples(200)
+        .forAll(lists().of(ops).ofSizeBetween(0, 1000), integers().between(0, 64))
         .checkAssert(
             (List<Op> sequence, Integer expected) -> {
               LongOpenHashSet s = new LongOpenHashSet(expected);
