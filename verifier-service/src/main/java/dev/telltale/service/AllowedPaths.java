@@ -1,11 +1,9 @@
 package dev.telltale.service;
 
+import dev.telltale.evidence.Subject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -84,20 +82,8 @@ final class AllowedPaths {
         403, "path-not-allowed", "Forbidden", "path is outside the folders scans may read");
   }
 
+  /** SHA-256 of the file, lowercase hex: the same digest an evidence subject records. */
   static String sha256(Path file) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    return Subject.sha256Hex(file);
   }
 }

@@ -2,21 +2,27 @@ package dev.telltale.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.TestGenerators;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Parsers and invariants over arbitrary input: never a crash, always a one-line 400. */
 class RequestParsingPropertiesTest {
@@ -31,8 +37,20 @@ class RequestParsingPropertiesTest {
     }
   }
 
-  @Property
-  void arbitraryBytesParseOrFailAs400(@ForAll @Size(max = 200) byte[] body) {
+  @Test
+  void arbitraryBytesParseOrFailAs400() {
+    // noise, and well-formed requests with damaged bytes (mostly still JSON-like)
+    Gen<byte[]> bodies =
+        Generate.oneOf(
+            TestGenerators.bytes(200),
+            TestGenerators.damaged(requests().map(s -> s.getBytes(StandardCharsets.UTF_8))));
+    qt().withFixedSeed(0x2E9_0001L)
+        .withExamples(1000)
+        .forAll(bodies)
+        .checkAssert(RequestParsingPropertiesTest::parsesOrFailsAs400);
+  }
+
+  private static void parsesOrFailsAs400(byte[] body) {
     try {
       JsonNode n = JsonBody.parse(Buffer.buffer(body));
       DETECT.violation(n); // must not throw on any JSON value
@@ -42,9 +60,15 @@ class RequestParsingPropertiesTest {
     }
   }
 
-  @Property
-  void arbitraryJsonObjectsAreJudgedWithoutThrowing(@ForAll("requests") String json)
-      throws Exception {
+  @Test
+  void arbitraryJsonObjectsAreJudgedWithoutThrowing() {
+    qt().withFixedSeed(0x2E9_0002L)
+        .withExamples(1000)
+        .forAll(requests())
+        .checkAssert(json -> TestGenerators.unchecked(() -> judged(json)));
+  }
+
+  private static void judged(String json) throws Exception {
     JsonNode n = MAPPER.readTree(json);
     Optional<String> v = DETECT.violation(n);
     if (v.isEmpty()) {
@@ -56,21 +80,25 @@ class RequestParsingPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> requests() {
-    Arbitrary<String> key =
-        Arbitraries.of("text", "tokens", "alpha", "window", "key_id", "tokenizer", "explain", "x");
-    Arbitrary<String> value =
-        Arbitraries.oneOf(
-            Arbitraries.strings().ofMaxLength(5).map(s -> MAPPER.valueToTree(s).toString()),
-            Arbitraries.doubles().between(-2, 2).map(d -> Double.toString(d)),
-            Arbitraries.integers().between(-5, 5).map(i -> Integer.toString(i)),
-            Arbitraries.of(
-                "true", "false", "null", "[]", "[1, 2]", "[-1]", "{}", "\"cl100k_base\""));
-    return Arbitraries.maps(key, value)
-        .ofMaxSize(4)
+  /** JSON objects of up to four distinct members, names and values near the request schema. */
+  static Gen<String> requests() {
+    Gen<String> key =
+        arbitrary()
+            .pick("text", "tokens", "alpha", "window", "key_id", "tokenizer", "explain", "x");
+    Gen<String> value =
+        Generate.oneOf(
+            TestGenerators.unicodeStrings(5).map(s -> MAPPER.valueToTree(s).toString()),
+            doubles().between(-2, 2).map(d -> Double.toString(d)),
+            integers().between(-5, 5).map(i -> Integer.toString(i)),
+            arbitrary()
+                .pick("true", "false", "null", "[]", "[1, 2]", "[-1]", "{}", "\"cl100k_base\""));
+    Gen<List<String[]>> members =
+        lists().of(key.zip(value, (k, v) -> new String[] {k, v})).ofSizeBetween(0, 4);
+    return members
         .map(
-            m -> {
+            list -> {
+              Map<String, String> m = new LinkedHashMap<>();
+              list.forEach(kv -> m.putIfAbsent(kv[0], kv[1]));
               StringBuilder sb = new StringBuilder("{");
               m.forEach(
                   (k, v) ->
@@ -80,13 +108,19 @@ class RequestParsingPropertiesTest {
                           .append("\":")
                           .append(v));
               return sb.append('}').toString();
-            });
+            })
+        .describedAs(s -> s);
   }
 
-  @Property
-  void theBucketAdmitsBurstThenRefillRate(
-      @ForAll @IntRange(min = 1, max = 50) int burst,
-      @ForAll @IntRange(min = 1, max = 6000) int perMinute) {
+  @Test
+  void theBucketAdmitsBurstThenRefillRate() {
+    qt().withFixedSeed(0x2E9_0003L)
+        .withExamples(1000)
+        .forAll(integers().between(1, 50), integers().between(1, 6000))
+        .checkAssert(RequestParsingPropertiesTest::admitsBurstThenRefillRate);
+  }
+
+  private static void admitsBurstThenRefillRate(int burst, int perMinute) {
     AtomicLong now = new AtomicLong(0);
     RateLimiter limiter = new RateLimiter(perMinute, burst, now::get);
     for (int i = 0; i < burst; i++) {

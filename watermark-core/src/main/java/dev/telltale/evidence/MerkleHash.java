@@ -1,6 +1,7 @@
 package dev.telltale.evidence;
 
 import java.security.MessageDigest;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * RFC 9162 §2.1.1 hashing: a leaf is {@code SHA-256(0x00 || entry)}, an interior node {@code
@@ -10,9 +11,9 @@ public final class MerkleHash {
   /** Bytes of every hash. */
   public static final int SIZE = 32;
 
-  private static final byte[] EMPTY = Subject.newSha256().digest();
+  private static final byte[] EMPTY = DigestUtils.sha256(new byte[0]);
   private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(Subject::newSha256);
+      ThreadLocal.withInitial(DigestUtils::getSha256Digest);
 
   private MerkleHash() {}
 

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * One tested input of a finding: its name as the command was given it (a path, or {@code -} for
@@ -30,7 +28,7 @@ public record Subject(String name, String sha256) {
 
   /** The subject for {@code bytes} named {@code name}. */
   public static Subject of(String name, byte[] bytes) {
-    return new Subject(name, HexFormat.of().formatHex(sha256(bytes)));
+    return new Subject(name, DigestUtils.sha256Hex(bytes));
   }
 
   /** The subject for the file at {@code path}, named by {@code path} as given. */
@@ -47,25 +45,8 @@ public record Subject(String name, String sha256) {
       }
       throw new IOException("'" + path + "' is not a regular file");
     }
-    MessageDigest md = newSha256();
-    byte[] buf = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(path)) {
-      for (int r; (r = in.read(buf)) > 0; ) {
-        md.update(buf, 0, r);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  static byte[] sha256(byte[] bytes) {
-    return newSha256().digest(bytes);
-  }
-
-  static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
+      return DigestUtils.sha256Hex(in);
     }
   }
 }

@@ -3,6 +3,11 @@ package dev.telltale.embed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.telltale.TestKeys;
 import dev.telltale.key.WatermarkKey;
@@ -11,27 +16,66 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** The payload layer leaves the zero-bit green list alone and biases exactly the account colour. */
 class PayloadSessionTest {
   static final int VOCAB = 3000;
 
-  @Property(tries = 150)
-  void payloadBiasKeepsTheZeroBitGreenListForEveryAccount(
-      @ForAll long keySeed,
-      @ForAll @DoubleRange(min = 0.05, max = 0.95) double gamma,
-      @ForAll @DoubleRange(min = 0.1, max = 6) double delta,
-      @ForAll @DoubleRange(min = 0.1, max = 6) double payloadDelta,
-      @ForAll @IntRange(min = 1, max = 4) int h,
-      @ForAll boolean selfHash,
-      @ForAll @IntRange(min = 0, max = 3) int layout,
-      @ForAll long accountSeed,
-      @ForAll long ctxSeed) {
+  record Case(
+      long keySeed,
+      double gamma,
+      double delta,
+      double payloadDelta,
+      int h,
+      boolean selfHash,
+      int layout,
+      long accountSeed,
+      long ctxSeed) {}
+
+  @Test
+  void payloadBiasKeepsTheZeroBitGreenListForEveryAccount() {
+    Gen<double[]> strengths =
+        doubles()
+            .between(0.05, 0.95)
+            .zip(
+                doubles().between(0.1, 6),
+                doubles().between(0.1, 6),
+                (g, d, pd) -> new double[] {g, d, pd});
+    Gen<int[]> shapes =
+        integers()
+            .between(1, 4)
+            .zip(
+                booleans().all(),
+                integers().between(0, 3),
+                (h, selfHash, layout) -> new int[] {h, selfHash ? 1 : 0, layout});
+    Gen<Case> cases =
+        longs()
+            .all()
+            .zip(
+                strengths,
+                shapes,
+                longs().all(),
+                longs().all(),
+                (key, st, sh, account, ctx) ->
+                    new Case(key, st[0], st[1], st[2], sh[0], sh[1] == 1, sh[2], account, ctx));
+    qt().withFixedSeed(0x9A1D_0001L)
+        .withExamples(150)
+        .forAll(cases)
+        .checkAssert(PayloadSessionTest::keepsTheZeroBitGreenList);
+  }
+
+  private static void keepsTheZeroBitGreenList(Case c) {
+    long keySeed = c.keySeed();
+    double gamma = c.gamma();
+    double delta = c.delta();
+    double payloadDelta = c.payloadDelta();
+    int h = c.h();
+    boolean selfHash = c.selfHash();
+    int layout = c.layout();
+    long accountSeed = c.accountSeed();
+    long ctxSeed = c.ctxSeed();
     int[][] layouts = {{24, 4}, {32, 2}, {24, 8}, {6, 1}};
     PayloadParameters pp =
         new PayloadParameters(layouts[layout][0], layouts[layout][1], payloadDelta);
@@ -92,8 +136,15 @@ class PayloadSessionTest {
     }
   }
 
-  @Property(tries = 50)
-  void coloursSplitTheGreenListEvenly(@ForAll long keySeed, @ForAll long window) {
+  @Test
+  void coloursSplitTheGreenListEvenly() {
+    qt().withFixedSeed(0x9A1D_0002L)
+        .withExamples(50)
+        .forAll(longs().all(), longs().all())
+        .checkAssert(PayloadSessionTest::coloursSplitEvenly);
+  }
+
+  private static void coloursSplitEvenly(long keySeed, long window) {
     PayloadParameters pp = new PayloadParameters(24, 2, 4.0);
     WatermarkKey key = TestKeys.key(keySeed, GreenListParameters.builder().payload(pp).build());
     PayloadPrf prf = PayloadPrf.of(key, pp);

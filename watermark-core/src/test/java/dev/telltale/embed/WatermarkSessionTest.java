@@ -4,27 +4,49 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.telltale.TestKeys;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class WatermarkSessionTest {
 
-  @Property(tries = 100)
-  void biasAddsDeltaToGreenLogitsAndLeavesTheRestUntouched(
-      @ForAll long keySeed,
-      @ForAll @DoubleRange(min = 0.05, max = 0.95) double gamma,
-      @ForAll @DoubleRange(min = 0.1, max = 8) double delta,
-      @ForAll @IntRange(min = 1, max = 4) int h,
-      @ForAll boolean selfHash,
-      @ForAll long ctxSeed) {
+  record Case(long keySeed, double gamma, double delta, int h, boolean selfHash, long ctxSeed) {}
+
+  @Test
+  void biasAddsDeltaToGreenLogitsAndLeavesTheRestUntouched() {
+    Gen<double[]> strengths =
+        doubles().between(0.05, 0.95).zip(doubles().between(0.1, 8), (g, d) -> new double[] {g, d});
+    Gen<Case> cases =
+        longs()
+            .all()
+            .zip(
+                strengths,
+                integers().between(1, 4),
+                booleans().all(),
+                longs().all(),
+                (key, st, h, selfHash, ctx) -> new Case(key, st[0], st[1], h, selfHash, ctx));
+    qt().withFixedSeed(0x3A75_0001L)
+        .withExamples(100)
+        .forAll(cases)
+        .checkAssert(WatermarkSessionTest::biasAddsDeltaToGreenOnly);
+  }
+
+  private static void biasAddsDeltaToGreenOnly(Case c) {
+    long keySeed = c.keySeed();
+    double gamma = c.gamma();
+    double delta = c.delta();
+    int h = c.h();
+    boolean selfHash = c.selfHash();
+    long ctxSeed = c.ctxSeed();
     var params =
         GreenListParameters.builder()
             .gamma(gamma)

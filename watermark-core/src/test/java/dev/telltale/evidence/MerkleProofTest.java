@@ -1,19 +1,19 @@
 package dev.telltale.evidence;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.telltale.TestGenerators;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
 /** Inclusion and consistency proofs of random trees, and their tampered forms. */
 class MerkleProofTest {
@@ -48,10 +48,15 @@ class MerkleProofTest {
     return log;
   }
 
-  @Property(tries = 60)
-  void inclusionProofsVerifyForEveryLeaf(
-      @ForAll @IntRange(min = 1, max = 300) int n, @ForAll @LongRange long seed)
-      throws IOException {
+  @Test
+  void inclusionProofsVerifyForEveryLeaf() {
+    qt().withFixedSeed(0x3E2C_0001L)
+        .withExamples(60)
+        .forAll(integers().between(1, 300), longs().all())
+        .checkAssert((n, seed) -> TestGenerators.unchecked(() -> inclusionProofsVerify(n, seed)));
+  }
+
+  private static void inclusionProofsVerify(int n, long seed) throws IOException {
     MerkleLog log = log(n, seed);
     for (long size = 1; size <= n; size += Math.max(1, n / 7)) {
       byte[] root = log.root(size);
@@ -71,9 +76,15 @@ class MerkleProofTest {
     }
   }
 
-  @Property(tries = 40)
-  void consistencyProofsVerifyForEveryPairOfSizes(
-      @ForAll @IntRange(min = 1, max = 70) int n, @ForAll @LongRange long seed) throws IOException {
+  @Test
+  void consistencyProofsVerifyForEveryPairOfSizes() {
+    qt().withFixedSeed(0x3E2C_0002L)
+        .withExamples(40)
+        .forAll(integers().between(1, 70), longs().all())
+        .checkAssert((n, seed) -> TestGenerators.unchecked(() -> consistencyProofsVerify(n, seed)));
+  }
+
+  private static void consistencyProofsVerify(int n, long seed) throws IOException {
     MerkleLog log = log(n, seed);
     for (long m = 0; m <= n; m++) {
       for (long k = m; k <= n; k++) {
@@ -86,12 +97,17 @@ class MerkleProofTest {
     }
   }
 
-  @Property(tries = 200)
-  void tamperedInclusionProofsFail(
-      @ForAll @IntRange(min = 2, max = 500) int n,
-      @ForAll @LongRange long seed,
-      @ForAll @IntRange(min = 0, max = 1 << 20) int pick)
-      throws IOException {
+  @Test
+  void tamperedInclusionProofsFail() {
+    qt().withFixedSeed(0x3E2C_0003L)
+        .withExamples(200)
+        .forAll(integers().between(2, 500), longs().all(), integers().between(0, 1 << 20))
+        .checkAssert(
+            (n, seed, pick) ->
+                TestGenerators.unchecked(() -> tamperedInclusionProofFails(n, seed, pick)));
+  }
+
+  private static void tamperedInclusionProofFails(int n, long seed, int pick) throws IOException {
     MerkleLog log = log(n, seed);
     long i = pick % n;
     byte[] root = log.root();
@@ -114,12 +130,17 @@ class MerkleProofTest {
     assertFalse(p.verify(leaf, badRoot), "root");
   }
 
-  @Property(tries = 200)
-  void rewrittenHistoryFailsConsistency(
-      @ForAll @IntRange(min = 2, max = 200) int n,
-      @ForAll @LongRange long seed,
-      @ForAll @IntRange(min = 0, max = 1 << 20) int pick)
-      throws IOException {
+  @Test
+  void rewrittenHistoryFailsConsistency() {
+    qt().withFixedSeed(0x3E2C_0004L)
+        .withExamples(200)
+        .forAll(integers().between(2, 200), longs().all(), integers().between(0, 1 << 20))
+        .checkAssert(
+            (n, seed, pick) ->
+                TestGenerators.unchecked(() -> rewrittenHistoryFails(n, seed, pick)));
+  }
+
+  private static void rewrittenHistoryFails(int n, long seed, int pick) throws IOException {
     long m = 1 + pick % (n - 1);
     long rewritten = pick % m;
     MerkleLog honest = log(n, seed);
@@ -133,7 +154,7 @@ class MerkleProofTest {
     assertFalse(p.verify(honest.root(m), forged.root()));
     ConsistencyProof real = honest.consistencyProof(m, n);
     assertFalse(real.verify(honest.root(m), forged.root()));
-    assertEquals(true, real.verify(honest.root(m), honest.root()));
+    assertTrue(real.verify(honest.root(m), honest.root()));
     List<byte[]> hs = new ArrayList<>(real.hashes());
     if (!hs.isEmpty()) {
       byte[] f = hs.get(pick % hs.size()).clone();

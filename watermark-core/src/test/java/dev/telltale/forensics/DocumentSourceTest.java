@@ -3,8 +3,12 @@ package dev.telltale.forensics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.TestGenerators;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,16 +104,22 @@ class DocumentSourceTest {
     }
   }
 
-  @Property(tries = 50)
-  void everyLineIsEitherADocumentOrCountedAsMalformed(
-      @ForAll @Size(max = 30) List<@Size(max = 20) String> texts, @ForAll long seed)
-      throws IOException {
+  @Test
+  void everyLineIsEitherADocumentOrCountedAsMalformed() {
+    qt().withFixedSeed(0xD0C5_0001L)
+        .withExamples(50)
+        .forAll(lists().of(TestGenerators.unicodeStrings(20)).ofSizeBetween(0, 30), longs().all())
+        .checkAssert(
+            (texts, seed) -> TestGenerators.unchecked(() -> documentsOrMalformed(texts, seed)));
+  }
+
+  private static void documentsOrMalformed(List<String> texts, long seed) throws IOException {
     Path f = Files.createTempFile("prop", ".jsonl");
     try {
       ObjectMapper json = new ObjectMapper();
       java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
       StringBuilder b = new StringBuilder();
-      int good = 0;
+      List<String> good = new ArrayList<>();
       int bad = 0;
       for (String t : texts) {
         if (r.nextInt(3) == 0) {
@@ -120,13 +127,13 @@ class DocumentSourceTest {
           bad++;
         } else {
           b.append(json.writeValueAsString(java.util.Map.of("text", t))).append('\n');
-          good++;
+          good.add(t);
         }
       }
       Files.writeString(f, b.toString());
       try (DocumentSource s = DocumentSource.files(List.of(f), "text")) {
         List<Document> docs = readAll(s);
-        assertEquals(good, docs.size());
+        assertEquals(good, docs.stream().map(Document::text).toList());
         assertEquals(bad, s.malformedCount());
       }
     } finally {

@@ -1,21 +1,20 @@
 package dev.telltale.provenance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.telltale.TestGenerators;
 import dev.telltale.key.KeyId;
 import dev.telltale.provenance.Verification.Reason;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The writer (Jackson's CBOR generator) and the strict reader agree on every claim value: text of
@@ -23,35 +22,53 @@ import net.jqwik.api.constraints.Size;
  * bytes), integers of every head size.
  */
 class ClaimsCodecPropertiesTest {
-  @Property(tries = 500)
-  void claimsSurviveEncodeAndStrictDecode(
-      @ForAll("claimText") String issuer,
-      @ForAll("claimText") String model,
-      @ForAll("claimText") String request,
-      @ForAll @LongRange(min = 0, max = 253_402_300_799L) long issuedAt,
-      @ForAll @IntRange(min = 0) int covered,
-      @ForAll @Size(32) byte[] digest,
-      @ForAll boolean withAccount,
-      @ForAll @Size(32) byte[] account)
-      throws Exception {
+  @Test
+  void claimsSurviveEncodeAndStrictDecode() {
     HexFormat hex = HexFormat.of();
-    ProvenanceClaims c =
-        new ProvenanceClaims(
-            ProvenanceClaims.VERSION,
-            issuer,
-            model,
-            Instant.ofEpochSecond(issuedAt),
-            request,
-            withAccount ? Optional.of(hex.formatHex(account)) : Optional.empty(),
-            hex.formatHex(digest),
-            covered,
-            KeyId.of("wm-1"),
-            "kgw");
-    assertEquals(c, ClaimsCodec.decode(ClaimsCodec.encode(c)));
+    Gen<String[]> texts =
+        claimText().zip(claimText(), claimText(), (i, m, r) -> new String[] {i, m, r});
+    Gen<Optional<String>> account =
+        booleans()
+            .all()
+            .zip(
+                TestGenerators.bytes(32, 32),
+                (with, a) -> with ? Optional.of(hex.formatHex(a)) : Optional.<String>empty());
+    Gen<ProvenanceClaims> claims =
+        texts.zip(
+            longs().between(0, 253_402_300_799L),
+            integers().between(0, Integer.MAX_VALUE),
+            TestGenerators.bytes(32, 32),
+            account,
+            (t, issuedAt, covered, digest, acct) ->
+                new ProvenanceClaims(
+                    ProvenanceClaims.VERSION,
+                    t[0],
+                    t[1],
+                    Instant.ofEpochSecond(issuedAt),
+                    t[2],
+                    acct,
+                    hex.formatHex(digest),
+                    covered,
+                    KeyId.of("wm-1"),
+                    "kgw"));
+    qt().withFixedSeed(0xC1A1_0001L)
+        .withExamples(500)
+        .forAll(claims)
+        .checkAssert(
+            c ->
+                TestGenerators.unchecked(
+                    () -> assertEquals(c, ClaimsCodec.decode(ClaimsCodec.encode(c)))));
   }
 
-  @Property(tries = 100)
-  void signedTokensWithLongClaimsVerify(@ForAll("claimText") String model) {
+  @Test
+  void signedTokensWithLongClaimsVerify() {
+    qt().withFixedSeed(0xC1A1_0002L)
+        .withExamples(100)
+        .forAll(claimText())
+        .checkAssert(ClaimsCodecPropertiesTest::signedWithModelVerifies);
+  }
+
+  private static void signedWithModelVerifies(String model) {
     String text = "output";
     ProvenanceClaims base = ProvenanceFixtures.claims(text, ProvenanceFixtures.ISSUED);
     ProvenanceClaims c =
@@ -72,27 +89,21 @@ class ClaimsCodecPropertiesTest {
         TokenVerifier.of(ProvenanceFixtures.publicKeys()).verify(token, text).reason());
   }
 
-  @Provide
-  Arbitrary<String> claimText() {
-    Arbitrary<Integer> cp =
-        Arbitraries.oneOf(
-            Arbitraries.integers().between(0x20, 0x7E),
-            Arbitraries.integers().between(0x80, 0x7FF),
-            Arbitraries.integers().between(0x800, 0xD7FF),
-            Arbitraries.integers().between(0x10000, 0x10FFFF));
-    Arbitrary<String> mixed =
-        cp.list().ofMinSize(1).ofMaxSize(128).map(ClaimsCodecPropertiesTest::fromCodePoints);
-    Arbitrary<String> longest =
-        Arbitraries.strings()
-            .withCharRange('\u0800', '\uD7FF')
-            .ofMinLength(200)
-            .ofMaxLength(ProvenanceClaims.MAX_TEXT_CHARS);
-    return Arbitraries.oneOf(mixed, longest);
-  }
-
-  private static String fromCodePoints(List<Integer> cps) {
-    StringBuilder sb = new StringBuilder();
-    cps.forEach(sb::appendCodePoint);
-    return sb.toString();
+  /**
+   * Text of one to 128 code points of one, two, three and four UTF-8 bytes, or 200 to the maximum
+   * of three-byte characters (the longest CBOR text heads).
+   */
+  static Gen<String> claimText() {
+    Gen<Integer> cp =
+        Generate.oneOf(
+            integers().between(0x20, 0x7E),
+            integers().between(0x80, 0x7FF),
+            integers().between(0x800, 0xD7FF),
+            integers().between(0x10000, 0x10FFFF));
+    Gen<String> mixed = TestGenerators.strings(cp, 1, 128);
+    Gen<String> longest =
+        TestGenerators.strings(
+            integers().between(0x800, 0xD7FF), 200, ProvenanceClaims.MAX_TEXT_CHARS);
+    return Generate.oneOf(mixed, longest);
   }
 }

@@ -2,12 +2,11 @@ package dev.telltale.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -52,11 +51,15 @@ class TailsTest {
     assertEquals(Math.pow(0.25, 30), Tails.binomialUpper(30, 30, 0.25).pValue(), 1e-30);
   }
 
-  @Property(tries = 200)
-  void binomialAgreesWithExactDecimalSum(
-      @ForAll @IntRange(min = 1, max = 400) int n,
-      @ForAll @IntRange(min = 0, max = 400) int kRaw,
-      @ForAll @IntRange(min = 1, max = 9) int qTenths) {
+  @Test
+  void binomialAgreesWithExactDecimalSum() {
+    qt().withFixedSeed(0x7A11_0001L)
+        .withExamples(200)
+        .forAll(integers().between(1, 400), integers().between(0, 400), integers().between(1, 9))
+        .checkAssert(TailsTest::binomialMatchesDecimalSum);
+  }
+
+  private static void binomialMatchesDecimalSum(int n, int kRaw, int qTenths) {
     int k = Math.min(kRaw, n);
     double q = qTenths / 10.0;
     double expected = exactBinomialLog10(n, k, new BigDecimal(q));
@@ -113,9 +116,15 @@ class TailsTest {
     assertEquals(0.6766764161830635, Tails.gammaUpper(3, 2).pValue(), 1e-14);
   }
 
-  @Property(tries = 200)
-  void gammaAgreesWithExactDecimalSum(
-      @ForAll @IntRange(min = 1, max = 500) int n, @ForAll @IntRange(min = 1, max = 4000) int x4) {
+  @Test
+  void gammaAgreesWithExactDecimalSum() {
+    qt().withFixedSeed(0x7A11_0002L)
+        .withExamples(200)
+        .forAll(integers().between(1, 500), integers().between(1, 4000))
+        .checkAssert(TailsTest::gammaMatchesDecimalSum);
+  }
+
+  private static void gammaMatchesDecimalSum(int n, int x4) {
     double x = x4 / 4.0;
     double expected = exactGammaLog10(n, new BigDecimal(x));
     double actual = Tails.gammaUpper(n, x).log10PValue();
