@@ -9,6 +9,9 @@ public final class ScoreAccumulator {
   /** Scratch fingerprints of one block of positions, owned here so scoring allocates nothing. */
   final long[] block = new long[256];
 
+  /** Scratch Philox state of vLLM keys. */
+  final int[] words = new int[4];
+
   long positions;
   long scored;
   long duplicates;

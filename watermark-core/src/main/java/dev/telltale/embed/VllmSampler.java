@@ -1,0 +1,259 @@
+package dev.telltale.embed;
+
+import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.VllmPrf;
+import dev.telltale.scheme.VllmDedup;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
+import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmSbwParameters;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * The generation side of vLLM's watermarks inside a {@link WatermarkSession}: context padding with
+ * -1 (prompt tokens never enter the context), generation-time context deduplication, Gumbel noise
+ * in float32, dual-key routing and SBW's green-list bias, all as vLLM computes them. Not
+ * thread-safe; allocates only when its token history grows (by doubling).
+ */
+final class VllmSampler {
+  private final VllmPrf prf;
+  private final VllmParameters parameters;
+  private final int c;
+  private final boolean sbw;
+  private final float sbwDelta;
+  private final int maxHistory;
+  private final VllmDedup dedup;
+  private final double routeAlpha; // generation alpha of dual-key Gumbel, else NaN
+  private final double pA;
+  private final ContextPositions seen;
+  private final int[] state = new int[4];
+  private final int[] stateB = new int[4];
+  private final int[] words = new int[4];
+  private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
+  private int size;
+  private final int floor; // index of the first generated token in tokens
+  private boolean skip;
+  private boolean partial;
+  private long routingDraws;
+  private long keyBRouted;
+  private long keyBEffective;
+  private long dedupSkips;
+  private long partialContextSkips;
+
+  VllmSampler(VllmPrf prf, int[] prompt, int off, int len) {
+    this.prf = prf;
+    this.parameters = prf.parameters();
+    this.c = parameters.contextWidth();
+    this.sbw = parameters instanceof VllmSbwParameters;
+    this.sbwDelta = parameters instanceof VllmSbwParameters s ? (float) s.delta() : 0f;
+    this.dedup = parameters.generationDedup();
+    this.maxHistory =
+        parameters.maxHistory().isPresent()
+            ? parameters.maxHistory().getAsInt()
+            : Integer.MAX_VALUE;
+    if (parameters instanceof VllmDualKeyGumbelParameters d) {
+      double a = d.generationAlpha();
+      this.routeAlpha = a;
+      float la = (float) Math.log(1 - a);
+      float lb = (float) Math.log(a);
+      float m = Math.max(la, lb);
+      float ea = (float) Math.exp(la - m);
+      float eb = (float) Math.exp(lb - m);
+      this.pA = ea / (ea + eb);
+    } else {
+      this.routeAlpha = Double.NaN;
+      this.pA = Double.NaN;
+    }
+    this.seen = dedup == VllmDedup.NONE ? null : new ContextPositions(1024);
+    if (off < 0 || len < 0 || off + len > prompt.length) {
+      throw new IndexOutOfBoundsException("prompt range out of bounds");
+    }
+    int p = dedup == VllmDedup.ALL ? len : 0;
+    this.tokens = new int[Math.max(64, 2 * (p + c))];
+    System.arraycopy(prompt, off, tokens, 0, p);
+    this.floor = p;
+    for (int q = 0; q < p; q++) {
+      Philox4x32.absorb(prf.keyA(), tokens, 0, q, c, state);
+      seen.put(VllmPrf.contextFingerprint(state), q);
+    }
+    this.size = p;
+    prepare();
+  }
+
+  // Decides whether the step at position `size` is watermarked and absorbs its context.
+  private void prepare() {
+    int t = size;
+    partial = dedup == VllmDedup.ALL && t - floor < c;
+    skip = partial;
+    if (seen != null) {
+      Philox4x32.absorb(prf.keyA(), tokens, 0, t, c, state);
+      long fp = VllmPrf.contextFingerprint(state);
+      int last = seen.get(fp);
+      if (last >= 0 && (long) last >= (long) t - maxHistory) {
+        skip = true;
+      }
+      seen.put(fp, t);
+    }
+    if (!skip) {
+      if (floor > 0 || seen == null) {
+        Philox4x32.absorb(prf.keyA(), tokens, floor, t, c, state);
+      }
+      if (!Double.isNaN(routeAlpha)) {
+        Philox4x32.absorb(prf.keyB(), tokens, floor, t, c, stateB);
+      }
+    }
+  }
+
+  boolean watermarking() {
+    return !skip;
+  }
+
+  void accept(int token) {
+    if (size == tokens.length) {
+      tokens = Arrays.copyOf(tokens, size * 2);
+    }
+    tokens[size++] = token;
+    prepare();
+  }
+
+  private void countSkip() {
+    if (skip) {
+      dedupSkips++;
+      if (partial) {
+        partialContextSkips++;
+      }
+    }
+  }
+
+  /** SBW: adds delta to the logits of green candidates (ids from candidates, or the index). */
+  void bias(float[] logits, int[] candidates, int n) {
+    if (!sbw) {
+      throw new IllegalStateException(
+          "bias() is for green-list keys; a vLLM "
+              + parameters.algorithm()
+              + " key embeds through sample()");
+    }
+    countSkip();
+    if (skip) {
+      return;
+    }
+    int t = size;
+    for (int i = 0; i < n; i++) {
+      int v = candidates == null ? i : candidates[i];
+      if (prf.sbwGreen(prf.sbwSeed(tokens, floor, t, v), v)) {
+        logits[i] += sbwDelta;
+      }
+    }
+  }
+
+  boolean isGreen(int token) {
+    if (!sbw) {
+      throw new IllegalStateException("isGreen() is for green-list keys");
+    }
+    return !skip && prf.sbwGreen(prf.sbwSeed(tokens, floor, size, token), token);
+  }
+
+  /**
+   * Gumbel and dual-key Gumbel: the index of the chosen candidate. Dual-key routing draws {@code
+   * random.nextDouble()} once per step, skipped or not; a skipped step samples ordinarily.
+   */
+  int sample(float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+    if (sbw) {
+      throw new IllegalStateException(
+          "sample() is for Gumbel keys; a vLLM sbw key embeds through bias()");
+    }
+    boolean useB = routeAlpha == 1.0;
+    if (routeAlpha > 0.0 && routeAlpha < 1.0) {
+      routingDraws++;
+      useB = pA <= random.nextDouble();
+      if (useB) {
+        keyBRouted++;
+        if (!skip) {
+          keyBEffective++;
+        }
+      }
+    }
+    countSkip();
+    if (skip) {
+      return ordinary(logits, n, temperature, random);
+    }
+    long key = useB ? prf.keyB() : prf.keyA();
+    int[] st = useB ? stateB : state;
+    float invT = (float) (1.0 / temperature);
+    float best = Float.NEGATIVE_INFINITY;
+    int bestIndex = -1;
+    if (candidates == null) {
+      for (int g = 0; g * 4 < n; g++) {
+        Philox4x32.tokenWords(key, st, g, words);
+        int stop = Math.min(4, n - 4 * g);
+        for (int j = 0; j < stop; j++) {
+          int i = 4 * g + j;
+          float x = value(logits[i], invT, words[j]);
+          if (x > best) {
+            best = x;
+            bestIndex = i;
+          }
+        }
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        float x = value(logits[i], invT, Philox4x32.tokenWord(key, st, candidates[i]));
+        if (x > best) {
+          best = x;
+          bestIndex = i;
+        }
+      }
+    }
+    if (bestIndex < 0) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    return bestIndex;
+  }
+
+  // logit / T + G with G = -ln(-ln u) in float32, u clamped below at the smallest normal float.
+  private static float value(float logit, float invT, int word) {
+    float u = Math.max(Philox4x32.uniform(word), Float.MIN_NORMAL);
+    float l1 = (float) Math.log(u);
+    float l2 = (float) Math.log(-l1);
+    float l = invT == 1f ? logit : logit * invT;
+    return l + (-l2);
+  }
+
+  // A skipped step: softmax sampling; a single candidate is returned without a draw.
+  private static int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
+    if (n == 1) {
+      return 0;
+    }
+    float lmax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lmax = Math.max(lmax, logits[i]);
+    }
+    if (lmax == Float.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    double invT = 1.0 / temperature;
+    double z = 0;
+    for (int i = 0; i < n; i++) {
+      z += Math.exp((logits[i] - lmax) * invT);
+    }
+    double target = random.nextDouble() * z;
+    double acc = 0;
+    int last = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp((logits[i] - lmax) * invT);
+      if (w > 0) {
+        last = i;
+        acc += w;
+        if (acc > target) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  VllmGenerationTrace trace() {
+    return new VllmGenerationTrace(
+        routingDraws, keyBRouted, keyBEffective, dedupSkips, partialContextSkips);
+  }
+}
