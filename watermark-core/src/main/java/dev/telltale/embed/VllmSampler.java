@@ -29,6 +29,7 @@ final class VllmSampler {
   private final int[] state = new int[4];
   private final int[] stateB = new int[4];
   private final int[] words = new int[4];
+  private final long[] sbwFactors;
   private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
   private int size;
   private final int floor; // index of the first generated token in tokens
@@ -64,6 +65,7 @@ final class VllmSampler {
       this.routeAlpha = Double.NaN;
       this.pA = Double.NaN;
     }
+    this.sbwFactors = new long[c];
     this.seen = dedup == VllmDedup.NONE ? null : new ContextPositions(1024);
     if (off < 0 || len < 0 || off + len > prompt.length) {
       throw new IndexOutOfBoundsException("prompt range out of bounds");
@@ -94,7 +96,9 @@ final class VllmSampler {
       }
       seen.put(fp, t);
     }
-    if (!skip) {
+    if (!skip && sbw) {
+      prf.sbwContext(tokens, floor, t, sbwFactors);
+    } else if (!skip) {
       if (floor > 0 || seen == null) {
         Philox4x32.absorb(prf.keyA(), tokens, floor, t, c, state);
       }
@@ -137,10 +141,9 @@ final class VllmSampler {
     if (skip) {
       return;
     }
-    int t = size;
     for (int i = 0; i < n; i++) {
       int v = candidates == null ? i : candidates[i];
-      if (prf.sbwGreen(prf.sbwSeed(tokens, floor, t, v), v)) {
+      if (prf.sbwGreen(prf.sbwSeed(sbwFactors, v), v)) {
         logits[i] += sbwDelta;
       }
     }

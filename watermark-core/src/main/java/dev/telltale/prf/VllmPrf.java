@@ -120,6 +120,28 @@ public final class VllmPrf {
     return seed;
   }
 
+  /**
+   * The per-context factors {@code key h(c)} of SBW's seed, for every context token but the oldest,
+   * into {@code out[0 .. C-1)}; then {@link #sbwSeed(long[], int)} costs C-1 products per
+   * candidate.
+   */
+  public void sbwContext(int[] tokens, int floor, int end, long[] out) {
+    int c = parameters.contextWidth();
+    for (int i = end - c + 1, j = 0; i < end; i++, j++) {
+      out[j] = keyA * (i < floor ? 0L : jenkins(tokens[i]));
+    }
+  }
+
+  /** SBW's effective seed of candidate {@code v} from the factors of {@link #sbwContext}. */
+  public long sbwSeed(long[] contextFactors, int v) {
+    long hv = jenkins(v);
+    long seed = keyA * hv * hv;
+    for (int j = 0, m = parameters.contextWidth() - 1; j < m; j++) {
+      seed = Math.min(seed, contextFactors[j] * hv);
+    }
+    return seed;
+  }
+
   /** Whether SBW token {@code v} is green under effective seed {@code seed}. */
   public boolean sbwGreen(long seed, int v) {
     int w = Philox4x32.word(v >>> 2, 0, 0, 0, (int) seed, (int) (seed >>> 32), v & 3);
