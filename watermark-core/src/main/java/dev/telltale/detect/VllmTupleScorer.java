@@ -3,7 +3,6 @@ package dev.telltale.detect;
 import dev.telltale.collect.LongOpenHashSet;
 import dev.telltale.prf.Philox4x32;
 import dev.telltale.prf.VllmPrf;
-import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmSbwParameters;
@@ -38,33 +37,31 @@ final class VllmTupleScorer {
     return prf;
   }
 
-  /** Telltale's scoring pass; {@code trace} may be null. */
+  /**
+   * Telltale's scoring pass; {@code trace} may be null. The tape sees the tuple's fingerprint
+   * ({@link VllmFingerprints}); with the key's detection dedup on, a Gumbel token whose context
+   * already occurred in this range is skipped first, as vLLM does, so the count and the p-value
+   * equal vLLM's.
+   */
   void score(int[] ids, int off, int len, DedupTape tape, ScoreAccumulator acc, ScoreTrace trace) {
     int end = off + len;
-    int[] st = acc.words;
+    VllmFingerprints f = acc.vllm(prf);
+    LongOpenHashSet contexts = null;
+    if (!sbw && prf.parameters().detectionDedup()) {
+      contexts = acc.contexts();
+    }
     for (int i = off; i < end; i++) {
       int v = ids[i];
       acc.positions++;
-      long fingerprint;
-      double value;
+      long fp = f.fingerprint(ids, off, i, v);
+      if ((contexts != null && !contexts.add(f.lastContext())) || !tape.firstSeen(fp)) {
+        acc.duplicates++;
+        continue;
+      }
+      double value = f.score(fp);
       if (sbw) {
-        long seed = prf.sbwSeed(ids, off, i, v);
-        fingerprint = WatermarkPrf.bits(seed, v);
-        if (!tape.firstSeen(fingerprint)) {
-          acc.duplicates++;
-          continue;
-        }
-        long green = prf.sbwGreen(seed, v) ? 1 : 0;
-        acc.green += green;
-        value = green;
+        acc.green += (long) value;
       } else {
-        Philox4x32.absorb(prf.keyA(), ids, off, i, c, st);
-        fingerprint = VllmPrf.contextFingerprint(st);
-        if (!tape.firstSeen(fingerprint)) {
-          acc.duplicates++;
-          continue;
-        }
-        value = gumbelValue(ids, off, i, v, st);
         acc.sum += value;
       }
       acc.scored++;
