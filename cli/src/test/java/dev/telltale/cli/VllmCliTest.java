@@ -123,7 +123,8 @@ class VllmCliTest {
     assertEquals("vllm-gumbel", j.get("scheme").asText());
     assertTrue(j.get("log10_p_value").asDouble() < -6, det.out());
     // Gumbel: Telltale's exact p-value is vLLM's own figure
-    assertEquals(j.get("p_value").asDouble(), j.get("vllm_p_value").asDouble(), 1e-12);
+    double p = j.get("p_value").asDouble();
+    assertEquals(p, j.get("vllm_p_value").asDouble(), 1e-9 * p);
 
     int[] ids = Tokenizers.cl100kBase().encode(Files.readString(text).strip());
     String arr = Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(","));
