@@ -95,7 +95,7 @@ class VllmCliTest {
       {config("gumbel", ",\"key\":\"0x10\""), "not an unsigned integer"},
       {config("gumbel", ""), "needs 'key'"},
       {config("sbw", ",\"key\":1").replace("selfhash", "lefthash"), "lefthash"},
-      {config("red_green", ",\"key\":1"), "does not implement"},
+      {config("synthid", ",\"key\":1"), "does not implement"},
       {"[1,2]", "must hold a JSON object"},
     };
     for (String[] c : cases) {

@@ -5,6 +5,7 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
@@ -34,11 +35,13 @@ public final class Detector {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.greenList =
         key.parameters() instanceof GreenListParameters
-            || key.parameters() instanceof VllmSbwParameters;
+            || (key.parameters() instanceof VllmParameters v && v.countsGreen());
     this.gamma =
         key.parameters() instanceof GreenListParameters g
             ? g.effectiveGamma()
-            : key.parameters() instanceof VllmSbwParameters s ? s.effectiveGamma() : 0;
+            : key.parameters() instanceof VllmParameters v && v.countsGreen()
+                ? v.effectiveGamma()
+                : 0;
     this.dualAlpha =
         key.parameters() instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : Double.NaN;
   }
@@ -103,6 +106,8 @@ public final class Detector {
       pv = VllmTails.gumbel(n, ns[1]);
     } else if (p instanceof VllmDualKeyGumbelParameters d) {
       pv = VllmTails.dualKey(n, ns[1], d.detectionAlpha());
+    } else if (p instanceof VllmRedGreenParameters rg) {
+      pv = VllmTails.binomialSurvival(Math.round(ns[1]), n, rg.gamma());
     } else {
       pv = VllmTails.sbw(n, ns[1], ((VllmSbwParameters) p).gamma());
     }

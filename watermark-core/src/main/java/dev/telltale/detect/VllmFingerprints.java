@@ -6,6 +6,7 @@ import dev.telltale.prf.VllmPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
@@ -20,6 +21,7 @@ import dev.telltale.stats.VllmTails;
  *   <li>Gumbel: the top 40 bits of a keyed context digest, then the 24-bit Philox mantissa of the
  *       token;
  *   <li>dual-key Gumbel: 16 bits of the digest, then the mantissas under key A and key B;
+ *   <li>red-green: as Gumbel (green when the mantissa's uniform is below gamma);
  *   <li>SBW: a 63-bit hash of (effective seed, token), then the green bit.
  * </ul>
  *
@@ -34,6 +36,8 @@ public final class VllmFingerprints {
   private final int c;
   private final boolean sbw;
   private final boolean dual;
+  private final boolean redGreen;
+  private final float redGreenGamma;
   private final double alpha;
   private final int[] st = new int[4];
   private long lastContext;
@@ -43,6 +47,9 @@ public final class VllmFingerprints {
     this.parameters = prf.parameters();
     this.c = parameters.contextWidth();
     this.sbw = parameters instanceof VllmSbwParameters;
+    this.redGreen = parameters instanceof VllmRedGreenParameters;
+    this.redGreenGamma =
+        parameters instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
     this.dual = parameters instanceof VllmDualKeyGumbelParameters;
     this.alpha = parameters instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : 0.0;
   }
@@ -86,18 +93,21 @@ public final class VllmFingerprints {
 
   /** Whether the scheme counts green tuples (SBW) rather than summing scores. */
   public boolean greenList() {
-    return sbw;
+    return sbw || redGreen;
   }
 
-  /** The green bit a fingerprint carries (SBW). */
-  public static long green(long fingerprint) {
+  /** The green bit a fingerprint carries (SBW, red-green). */
+  public long green(long fingerprint) {
+    if (redGreen) {
+      return uniform(fingerprint & LOW24) < redGreenGamma ? 1 : 0;
+    }
     return fingerprint & 1L;
   }
 
   /** The score a fingerprint carries: green bit (SBW) or the Gumbel score vLLM computes. */
   public double score(long fingerprint) {
-    if (sbw) {
-      return fingerprint & 1L;
+    if (sbw || redGreen) {
+      return green(fingerprint);
     }
     if (!dual) {
       return mantissaScore(fingerprint & LOW24);
@@ -108,12 +118,16 @@ public final class VllmFingerprints {
   }
 
   private static double mantissaScore(long m) {
-    return VllmPrf.gumbelScore((float) ((m + 1) / 16777217.0));
+    return VllmPrf.gumbelScore(uniform(m));
+  }
+
+  private static float uniform(long m) {
+    return (float) ((m + 1) / 16777217.0);
   }
 
   /** The null share of green tuples (SBW), else 1 (the mean of a Gumbel score). */
   public double nullMean() {
-    return sbw ? prf.sbwGamma() : 1.0;
+    return greenList() ? parameters.effectiveGamma() : 1.0;
   }
 
   /** Telltale's exact tail of {@code score} over {@code n} distinct tuples. */
@@ -121,8 +135,8 @@ public final class VllmFingerprints {
     if (n == 0) {
       return TailProbability.ONE;
     }
-    if (sbw) {
-      return Tails.binomialUpper(n, Math.round(score), prf.sbwGamma());
+    if (greenList()) {
+      return Tails.binomialUpper(n, Math.round(score), parameters.effectiveGamma());
     }
     if (dual) {
       return VllmTails.dualKeyExact(n, score, alpha);

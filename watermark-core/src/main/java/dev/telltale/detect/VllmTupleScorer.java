@@ -5,6 +5,7 @@ import dev.telltale.prf.Philox4x32;
 import dev.telltale.prf.VllmPrf;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 
 /**
@@ -21,6 +22,8 @@ final class VllmTupleScorer {
   private final VllmPrf prf;
   private final int c;
   private final boolean sbw;
+  private final boolean redGreen;
+  private final float redGreenGamma;
   private final boolean dual;
   private final double alpha;
 
@@ -29,6 +32,8 @@ final class VllmTupleScorer {
     VllmParameters p = prf.parameters();
     this.c = p.contextWidth();
     this.sbw = p instanceof VllmSbwParameters;
+    this.redGreen = p instanceof VllmRedGreenParameters;
+    this.redGreenGamma = p instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
     this.dual = p instanceof VllmDualKeyGumbelParameters;
     this.alpha = p instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : 0.0;
   }
@@ -59,7 +64,7 @@ final class VllmTupleScorer {
         continue;
       }
       double value = f.score(fp);
-      if (sbw) {
+      if (f.greenList()) {
         acc.green += (long) value;
       } else {
         acc.sum += value;
@@ -101,6 +106,9 @@ final class VllmTupleScorer {
       int v = ids[i];
       if (sbw) {
         score += prf.sbwGreen(prf.sbwSeed(ids, off, i, v), v) ? 1 : 0;
+      } else if (redGreen) {
+        float u = Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), st, v));
+        score += u < redGreenGamma ? 1 : 0;
       } else {
         score += gumbelValue(ids, off, i, v, st);
       }

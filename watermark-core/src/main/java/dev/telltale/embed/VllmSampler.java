@@ -5,6 +5,7 @@ import dev.telltale.prf.VllmPrf;
 import dev.telltale.scheme.VllmDedup;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -21,6 +22,9 @@ final class VllmSampler {
   private final int c;
   private final boolean sbw;
   private final float sbwDelta;
+  private final boolean redGreen;
+  private final float redGreenGamma;
+  private final float redGreenDelta;
   private final int maxHistory;
   private final VllmDedup dedup;
   private final double routeAlpha; // generation alpha of dual-key Gumbel, else NaN
@@ -47,6 +51,10 @@ final class VllmSampler {
     this.c = parameters.contextWidth();
     this.sbw = parameters instanceof VllmSbwParameters;
     this.sbwDelta = parameters instanceof VllmSbwParameters s ? (float) s.delta() : 0f;
+    this.redGreen = parameters instanceof VllmRedGreenParameters;
+    this.redGreenGamma =
+        parameters instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
+    this.redGreenDelta = parameters instanceof VllmRedGreenParameters rg ? (float) rg.delta() : 0f;
     this.dedup = parameters.generationDedup();
     this.maxHistory =
         parameters.maxHistory().isPresent()
@@ -131,6 +139,18 @@ final class VllmSampler {
 
   /** SBW: adds delta to the logits of green candidates (ids from candidates, or the index). */
   void bias(float[] logits, int[] candidates, int n) {
+    if (redGreen) {
+      countSkip();
+      if (!skip) {
+        for (int i = 0; i < n; i++) {
+          int v = candidates == null ? i : candidates[i];
+          if (Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), state, v)) < redGreenGamma) {
+            logits[i] += redGreenDelta;
+          }
+        }
+      }
+      return;
+    }
     if (!sbw) {
       throw new IllegalStateException(
           "bias() is for green-list keys; a vLLM "
@@ -150,6 +170,10 @@ final class VllmSampler {
   }
 
   boolean isGreen(int token) {
+    if (redGreen) {
+      return !skip
+          && Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), state, token)) < redGreenGamma;
+    }
     if (!sbw) {
       throw new IllegalStateException("isGreen() is for green-list keys");
     }
@@ -161,9 +185,11 @@ final class VllmSampler {
    * random.nextDouble()} once per step, skipped or not; a skipped step samples ordinarily.
    */
   int sample(float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
-    if (sbw) {
+    if (sbw || redGreen) {
       throw new IllegalStateException(
-          "sample() is for Gumbel keys; a vLLM sbw key embeds through bias()");
+          "sample() is for Gumbel keys; a vLLM "
+              + parameters.algorithm()
+              + " key embeds through bias()");
     }
     boolean useB = routeAlpha == 1.0;
     if (routeAlpha > 0.0 && routeAlpha < 1.0) {

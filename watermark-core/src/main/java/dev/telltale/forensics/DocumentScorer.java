@@ -13,7 +13,6 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
-import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
@@ -67,7 +66,7 @@ public final class DocumentScorer {
   /** Whether key {@code key} is a green-list key (its pooled score counts green tuples). */
   public boolean greenList(int key) {
     return keys.get(key).parameters() instanceof GreenListParameters
-        || keys.get(key).parameters() instanceof VllmSbwParameters;
+        || (keys.get(key).parameters() instanceof VllmParameters v && v.countsGreen());
   }
 
   /** Whether any key is a vLLM key. */
@@ -188,7 +187,9 @@ public final class DocumentScorer {
     double gamma =
         keys.get(key).parameters() instanceof GreenListParameters g
             ? g.effectiveGamma()
-            : keys.get(key).parameters() instanceof VllmSbwParameters s ? s.effectiveGamma() : 1;
+            : keys.get(key).parameters() instanceof VllmParameters v && v.countsGreen()
+                ? v.effectiveGamma()
+                : 1;
     return new ScanResult.PooledKey(
         keys.get(key).id(),
         keys.get(key).parameters().schemeName(),

@@ -6,7 +6,6 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
-import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
 import java.util.Arrays;
@@ -97,11 +96,13 @@ public final class RadioactivityTest {
         });
     this.greenList =
         key.parameters() instanceof GreenListParameters
-            || key.parameters() instanceof VllmSbwParameters;
+            || (key.parameters() instanceof VllmParameters v && v.countsGreen());
     this.gamma =
         key.parameters() instanceof GreenListParameters g
             ? g.effectiveGamma()
-            : key.parameters() instanceof VllmSbwParameters sb ? sb.effectiveGamma() : 1.0;
+            : key.parameters() instanceof VllmParameters v && v.countsGreen()
+                ? v.effectiveGamma()
+                : 1.0;
   }
 
   public static RadioactivityTest of(
@@ -149,7 +150,7 @@ public final class RadioactivityTest {
       scored++;
       if (vllm != null) {
         if (greenList) {
-          green += VllmFingerprints.green(u);
+          green += vllm.green(u);
         } else {
           sum += vllm.score(u);
         }

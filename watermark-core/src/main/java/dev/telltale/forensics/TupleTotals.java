@@ -51,7 +51,7 @@ public final class TupleTotals {
     distinct++;
     if (vllm != null) {
       if (greenList) {
-        green += VllmFingerprints.green(fingerprint);
+        green += vllm.green(fingerprint);
       } else {
         sum += vllm.score(fingerprint);
       }

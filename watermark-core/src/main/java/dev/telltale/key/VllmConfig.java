@@ -11,6 +11,7 @@ import dev.telltale.scheme.VllmDedup;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -48,7 +49,9 @@ public final class VllmConfig {
           "allow_target_only_watermarking",
           "sbw_scheme",
           "sbw_gamma",
-          "sbw_delta");
+          "sbw_delta",
+          "gamma",
+          "delta");
 
   private VllmConfig() {}
 
@@ -172,6 +175,13 @@ public final class VllmConfig {
               node.has("sbw_gamma") ? number(node, "sbw_gamma", at) : 0.5,
               node.has("sbw_delta") ? number(node, "sbw_delta", at) : 2.0);
         case "red_green":
+          return new VllmRedGreenParameters(
+              cw,
+              dedup,
+              maxHistory,
+              detectionDedup,
+              node.has("gamma") ? number(node, "gamma", at) : 0.25,
+              node.has("delta") ? number(node, "delta", at) : 2.0);
         case "synthid":
           throw new KeyFileException(
               at + " uses algorithm '" + algorithm + "', which Telltale does not implement yet");
@@ -180,7 +190,7 @@ public final class VllmConfig {
               at
                   + " has unknown algorithm '"
                   + KeySetFile.clip(algorithm)
-                  + "' (expected gumbel, dual_key_gumbel or sbw)");
+                  + "' (expected gumbel, dual_key_gumbel, sbw or red_green)");
       }
     } catch (IllegalArgumentException e) {
       throw new KeyFileException(at + ": " + e.getMessage());
@@ -203,6 +213,9 @@ public final class VllmConfig {
     if (p instanceof VllmDualKeyGumbelParameters d) {
       n.put("alpha", d.generationAlpha());
       n.put("detection_alpha", d.detectionAlpha());
+    } else if (p instanceof VllmRedGreenParameters rg) {
+      n.put("gamma", rg.gamma());
+      n.put("delta", rg.delta());
     } else if (p instanceof VllmSbwParameters s) {
       n.put("sbw_scheme", VllmSbwParameters.SELFHASH);
       n.put("sbw_gamma", s.gamma());

@@ -8,7 +8,10 @@ import java.util.OptionalInt;
  * unsigned 64-bit integer, held as an 8-byte secret. Carries no key material.
  */
 public sealed interface VllmParameters extends WatermarkParameters
-    permits VllmGumbelParameters, VllmDualKeyGumbelParameters, VllmSbwParameters {
+    permits VllmGumbelParameters,
+        VllmDualKeyGumbelParameters,
+        VllmSbwParameters,
+        VllmRedGreenParameters {
   /** vLLM's PRF name and the only version this implementation reads. */
   String PRF = "philox";
 
@@ -32,6 +35,16 @@ public sealed interface VllmParameters extends WatermarkParameters
    * follows it; Telltale's own p-value always deduplicates).
    */
   boolean detectionDedup();
+
+  /** Whether detection counts green tokens (SBW, red-green) rather than summing Gumbel scores. */
+  default boolean countsGreen() {
+    return false;
+  }
+
+  /** The exact null probability that a token is green (schemes that count green tokens). */
+  default double effectiveGamma() {
+    throw new UnsupportedOperationException(algorithm() + " has no green list");
+  }
 
   /** The PRF version ({@code philox4x32-10-v1}). */
   default String prfVersion() {

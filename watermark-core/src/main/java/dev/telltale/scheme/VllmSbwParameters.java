@@ -55,7 +55,13 @@ public record VllmSbwParameters(
     return greenThreshold(gamma);
   }
 
+  @Override
+  public boolean countsGreen() {
+    return true;
+  }
+
   /** The exact null probability that a token is green: {@code greenThreshold() / 2^31}. */
+  @Override
   public double effectiveGamma() {
     return greenThreshold() / 0x1p31;
   }

@@ -55,6 +55,35 @@ public final class VllmTails {
   }
 
   /**
+   * vLLM's red-green p-value: {@code P[Binomial(n, g) >= k]} summed from k upward in logs with
+   * lgamma terms, as vLLM computes it.
+   */
+  public static double binomialSurvival(long k, long n, double g) {
+    if (k <= 0) {
+      return 1.0;
+    }
+    if (k > n) {
+      return 0.0;
+    }
+    double lp = Math.log(g);
+    double lq = Math.log1p(-g);
+    double lnN = Gamma.logGamma(n + 1.0);
+    double max = Double.NEGATIVE_INFINITY;
+    double[] terms = new double[(int) (n - k + 1)];
+    for (long c = k; c <= n; c++) {
+      double t =
+          lnN - Gamma.logGamma(c + 1.0) - Gamma.logGamma(n - c + 1.0) + c * lp + (n - c) * lq;
+      terms[(int) (c - k)] = t;
+      max = Math.max(max, t);
+    }
+    double sum = 0;
+    for (double t : terms) {
+      sum += Math.exp(t - max);
+    }
+    return Math.min(1.0, Math.exp(max + Math.log(sum)));
+  }
+
+  /**
    * vLLM's SBW p-value: {@code z = (W - n g) / sqrt(n g (1 - g))}, {@code p = erfc(z / sqrt 2) /
    * 2}.
    */

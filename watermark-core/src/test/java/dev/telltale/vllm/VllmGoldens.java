@@ -8,6 +8,7 @@ import dev.telltale.scheme.VllmDedup;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,6 +70,9 @@ public final class VllmGoldens {
                 det,
                 c.get("generation_alpha").asDouble(),
                 c.get("detection_alpha").asDouble());
+        case "red_green" ->
+            new VllmRedGreenParameters(
+                cw, dedup, max, det, c.get("gamma").asDouble(), c.get("delta").asDouble());
         case "sbw" ->
             new VllmSbwParameters(
                 cw,
@@ -152,9 +156,18 @@ public final class VllmGoldens {
     return r;
   }
 
+  /** The 27 candidates of vLLM's goldens at commit 01c268bc. */
   public static List<Candidate> all() {
-    try (InputStream in =
-        VllmGoldens.class.getResourceAsStream("/vllm/watermarking_goldens.json")) {
+    return all("/vllm/watermarking_goldens.json");
+  }
+
+  /** The red_green candidates of vLLM's goldens at commit 381f9454. */
+  public static List<Candidate> redGreen() {
+    return all("/vllm/watermarking_goldens_381f9454_red_green.json");
+  }
+
+  static List<Candidate> all(String resource) {
+    try (InputStream in = VllmGoldens.class.getResourceAsStream(resource)) {
       JsonNode root = MAPPER.readTree(in);
       List<Candidate> out = new ArrayList<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = root.get("candidates").fields();

@@ -13,7 +13,6 @@ import dev.telltale.embed.VllmGenerationTrace;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.scheme.VllmGumbelParameters;
-import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.text.Tokenizers;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class VllmGoldensTest {
   static Stream<VllmGoldens.Candidate> candidates() {
-    return VllmGoldens.all().stream();
+    return Stream.concat(VllmGoldens.all().stream(), VllmGoldens.redGreen().stream());
   }
 
   @Test
@@ -38,6 +37,7 @@ class VllmGoldensTest {
     assertEquals(14, all.stream().filter(c -> c.scheme().equals("gumbel")).count());
     assertEquals(9, all.stream().filter(c -> c.scheme().equals("dual_key_gumbel")).count());
     assertEquals(4, all.stream().filter(c -> c.scheme().equals("sbw")).count());
+    assertEquals(3, VllmGoldens.redGreen().size());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -46,7 +46,7 @@ class VllmGoldensTest {
     Watermarker w = Watermarker.of(c.generationKey());
     int[] prompt = c.prompt();
     WatermarkSession s = w.newSession(prompt, 0, prompt.length);
-    boolean sbw = c.parameters() instanceof VllmSbwParameters;
+    boolean sbw = c.parameters().countsGreen(); // SBW and red-green bias the logits
     RoutingDraws draws = new RoutingDraws();
     int[] out = new int[c.numTokens()];
     int[] one = new int[1];
@@ -100,10 +100,16 @@ class VllmGoldensTest {
 
     Detection det = d.detectTokens(ids, 0, ids.length);
     assertEquals(f.pValue(), det.vllmPValue().orElseThrow());
-    if (c.parameters() instanceof VllmGumbelParameters gp && gp.detectionDedup()) {
-      // Telltale's exact p-value is vLLM's for Gumbel: the same tuples, the same gamma tail.
+    if ((c.parameters() instanceof VllmGumbelParameters
+            || c.parameters() instanceof dev.telltale.scheme.VllmRedGreenParameters)
+        && c.parameters().detectionDedup()) {
+      // The same tuples as vLLM; for Gumbel the same gamma tail, so Telltale's exact p-value is
+      // vLLM's. Red-green's exact null share differs from gamma by under 1e-7 (float uniforms).
       assertEquals(f.scoredTokens(), det.scoredTokens());
-      assertClose(g.get("p_value").asDouble(), det.pValue(), "telltale p_value");
+      assertEquals(f.score(), det.score());
+      if (c.parameters() instanceof VllmGumbelParameters) {
+        assertClose(g.get("p_value").asDouble(), det.pValue(), "telltale p_value");
+      }
     }
   }
 
