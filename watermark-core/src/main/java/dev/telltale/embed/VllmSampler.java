@@ -209,34 +209,58 @@ final class VllmSampler {
     long key = useB ? prf.keyB() : prf.keyA();
     int[] st = useB ? stateB : state;
     float invT = (float) (1.0 / temperature);
-    float best = Float.NEGATIVE_INFINITY;
-    int bestIndex = -1;
-    if (candidates == null) {
-      for (int g = 0; g * 4 < n; g++) {
-        Philox4x32.tokenWords(key, st, g, words);
-        int stop = Math.min(4, n - 4 * g);
-        for (int j = 0; j < stop; j++) {
-          int i = 4 * g + j;
-          float x = value(logits[i], invT, words[j]);
-          if (x > best) {
-            best = x;
-            bestIndex = i;
-          }
-        }
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        float x = value(logits[i], invT, Philox4x32.tokenWord(key, st, candidates[i]));
-        if (x > best) {
-          best = x;
-          bestIndex = i;
-        }
+    // The most likely candidate goes first, so that the bound below spares the two logarithms of
+    // candidates that cannot win; ties still go to the first index, as vLLM's argmax does.
+    int top = 0;
+    for (int i = 1; i < n; i++) {
+      if (logits[i] > logits[top]) {
+        top = i;
       }
     }
-    if (bestIndex < 0) {
+    int bestIndex = top;
+    float best =
+        value(logits[top], invT, word(key, st, candidates == null ? top : candidates[top]));
+    for (int i = 0; i < n; i++) {
+      if (i == top) {
+        continue;
+      }
+      float l = invT == 1f ? logits[i] : logits[i] * invT;
+      if (l + MAX_NOISE <= best) {
+        continue;
+      }
+      int w = word(key, st, candidates == null ? i : candidates[i]);
+      if (l + noiseBound(w) <= best) {
+        continue;
+      }
+      float x = value(logits[i], invT, w);
+      if (x > best || (x == best && i < bestIndex)) {
+        best = x;
+        bestIndex = i;
+      }
+    }
+    if (best == Float.NEGATIVE_INFINITY) {
       throw new IllegalArgumentException("every candidate logit is negative infinity");
     }
     return bestIndex;
+  }
+
+  /** Above the largest float32 Gumbel noise any uniform gives (-ln(-ln(1 - 2^-24)) = 16.64). */
+  private static final float MAX_NOISE = 17.5f;
+
+  private static final float LN2 = (float) Math.log(2);
+
+  private static int word(long key, int[] st, int v) {
+    return Philox4x32.tokenWord(key, st, v);
+  }
+
+  /**
+   * An upper bound on the noise of a word, with a margin for float rounding: G = -ln(-ln u) <=
+   * -ln(1 - u) and 1 - u = (2^24 - m) / (2^24 + 1) >= (2^24 - m) / 2^25 for the mantissa m.
+   */
+  private static float noiseBound(int word) {
+    int m = word >>> 8;
+    int rest = (1 << 24) - m; // 1 .. 2^24
+    return (25 - (31 - Integer.numberOfLeadingZeros(rest))) * LN2 + 1e-3f;
   }
 
   // logit / T + G with G = -ln(-ln u) in float32, u clamped below at the smallest normal float.
