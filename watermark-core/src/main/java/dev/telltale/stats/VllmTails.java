@@ -98,8 +98,8 @@ public final class VllmTails {
   /**
    * The exact {@code P[(1-a) X + a Y >= s]} for independent {@code X, Y ~ Gamma(n, 1)}: the null
    * distribution of the dual-key statistic. Whole cases (a in {0, 1/2, 1}) are gamma tails; others
-   * integrate {@code P[X >= s/(1-a)] + int_0^{s/(1-a)} f_n(x) Q_n((s - (1-a)x) / a) dx} in log
-   * space (composite Simpson over the region that carries the mass).
+   * integrate one variable out in log space (composite Simpson over the region that carries the
+   * mass; see the body).
    */
   public static TailProbability dualKeyExact(long n, double s, double a) {
     if (n <= 0 || !(s > 0)) {
@@ -113,25 +113,48 @@ public final class VllmTails {
     }
     double big = Math.max(a, 1 - a);
     double small = Math.min(a, 1 - a);
-    double hi = s / big;
-    double lnHead = lnQ(n, hi);
-    double sd = Math.sqrt(n);
-    double lo = Math.max(0.0, (n - 1) - 40 * sd - 40);
-    if (lo >= hi) {
-      return TailProbability.ofLn(lnHead);
+    // P = P[Y >= s/small] + int_0^{s/small} f_n(y) Q_n((s - small y) / big) dy: integrating over
+    // the variable with the small coefficient keeps the integrand smooth (Q moves on a scale of
+    // big/small >= 1 in y). The mass sits where the exponentially tilted law that puts the mean
+    // of the statistic at s puts Y: Gamma(n, 1/(1 - t small)), t solving
+    // n big / (1 - t big) + n small / (1 - t small) = s (t = 0 when s is below the mean).
+    double yMax = s / small;
+    double lnHead = lnQ(n, yMax);
+    double t = 0;
+    if (s > n) {
+      double lo = 0;
+      double hi = 1 / big;
+      for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        double mean = n * big / (1 - mid * big) + n * small / (1 - mid * small);
+        if (mean < s) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      t = lo;
+    }
+    double scale = 1 / (1 - t * small);
+    double center = n * scale;
+    double sd = Math.sqrt(n) * scale;
+    double from = Math.max(0.0, center - 40 * sd - 40 * scale);
+    double to = Math.min(yMax, center + 40 * sd + 40 * scale);
+    if (from >= to) {
+      return TailProbability.ofLn(Math.min(0.0, lnHead));
     }
     int m = 4096;
-    double h = (hi - lo) / m;
+    double h = (to - from) / m;
     double lnFactN = Gamma.logGamma(n);
     double max = Double.NEGATIVE_INFINITY;
     double[] logs = new double[m + 1];
     for (int j = 0; j <= m; j++) {
-      double x = lo + j * h;
+      double y = from + j * h;
       double lnF =
-          x <= 0 ? (n == 1 ? 0.0 : Double.NEGATIVE_INFINITY) : (n - 1) * Math.log(x) - x - lnFactN;
-      double y = (s - big * x) / small;
+          y <= 0 ? (n == 1 ? 0.0 : Double.NEGATIVE_INFINITY) : (n - 1) * Math.log(y) - y - lnFactN;
+      double x = (s - small * y) / big;
       double w = (j == 0 || j == m) ? 1.0 : (j % 2 == 1 ? 4.0 : 2.0);
-      logs[j] = lnF + lnQ(n, Math.max(0.0, y)) + Math.log(w * h / 3.0);
+      logs[j] = lnF + lnQ(n, Math.max(0.0, x)) + Math.log(w * h / 3.0);
       max = Math.max(max, logs[j]);
     }
     double acc = 0;
