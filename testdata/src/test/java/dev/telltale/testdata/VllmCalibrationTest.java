@@ -14,6 +14,7 @@ import dev.telltale.scheme.VllmDedup;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.Tails;
 import dev.telltale.text.Tokenizer;
@@ -58,7 +59,8 @@ class VllmCalibrationTest {
         new VllmDualKeyGumbelParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.1, 0.1),
         new VllmSbwParameters(1, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
         new VllmSbwParameters(2, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
-        new VllmSbwParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0));
+        new VllmSbwParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
+        new VllmRedGreenParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.25, 2.0));
   }
 
   /**
@@ -100,10 +102,10 @@ class VllmCalibrationTest {
       vllmBelow01 += vp < 0.01 ? 1 : 0;
       vllmBelow001 += vp < 0.001 ? 1 : 0;
       vllmMin = Math.min(vllmMin, vp);
-      if (p instanceof VllmSbwParameters s) {
+      if (p.countsGreen()) {
         long n = d.scoredTokens();
         long g = d.greenTokens().orElseThrow();
-        double q = s.effectiveGamma();
+        double q = p.effectiveGamma();
         double pGreater = g + 1 > n ? 0.0 : Tails.binomialUpper(n, g + 1, q).pValue();
         double pEqual = new BinomialDistribution((int) n, q).probability((int) g);
         randomized[t] = pGreater + r.nextDouble() * pEqual;

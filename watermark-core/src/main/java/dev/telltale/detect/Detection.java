@@ -93,9 +93,9 @@ public record Detection(
 
   /** Green tokens, for green-list keys. */
   public OptionalLong greenTokens() {
-    return "kgw".equals(scheme) || "vllm-sbw".equals(scheme)
-        ? OptionalLong.of((long) score)
-        : OptionalLong.empty();
+    boolean counts =
+        "kgw".equals(scheme) || "vllm-sbw".equals(scheme) || "vllm-red-green".equals(scheme);
+    return counts ? OptionalLong.of((long) score) : OptionalLong.empty();
   }
 
   /** The p-value the verdict was taken on. */
