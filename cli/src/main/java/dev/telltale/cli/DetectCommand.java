@@ -61,6 +61,15 @@ final class DetectCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "Text file, or - for stdin.")
   String input;
 
+  @Option(
+      names = "--ids",
+      paramLabel = "FILE",
+      description = {
+        "Test token ids instead of text: a JSON array of integers, or",
+        "{\"prompt_ids\":[...],\"ids\":[...]} (- for stdin). Prompt ids are context only."
+      })
+  String idsFile;
+
   @Mixin EvidenceOption evidence;
 
   @Mixin KeyIdOption keyId;
@@ -78,11 +87,30 @@ final class DetectCommand implements Callable<Integer> {
     Tokenizer tok = tokenizer(tokenizer);
     KeySet set = keyId.select(KeysCommand.load(keys));
     evidence.checkCanSign(set);
-    String text = InputText.read(input, System.in);
-    int[] ids = tok.encode(TextNormalizer.normalize(text));
-    KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
+    if (idsFile != null && input != null) {
+      throw new BadInputException("give either a text FILE or --ids FILE, not both");
+    }
+    String text = null;
+    TokenIdsInput tokenIds = null;
+    int[] ids;
+    int off;
+    if (idsFile != null) {
+      tokenIds = TokenIdsInput.read(idsFile, System.in);
+      ids = concat(tokenIds.promptIds(), tokenIds.ids());
+      off = tokenIds.promptIds().length;
+    } else {
+      text = InputText.read(input, System.in);
+      ids = tok.encode(TextNormalizer.normalize(text));
+      off = 0;
+    }
+    KeySetDetection result =
+        KeySetDetector.of(set, tok, policy).detectTokens(ids, off, ids.length - off);
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode resultJson = DetectionJson.of(result, tok.name());
+    if (tokenIds != null) {
+      resultJson.put("input", "token_ids");
+      resultJson.put("prompt_tokens", tokenIds.promptIds().length);
+    }
     if (explain) {
       // Part of the result, so a signed finding carries the marks its report shades.
       resultJson.set(
@@ -91,13 +119,16 @@ final class DetectCommand implements Callable<Integer> {
     ObjectNode dedup = JsonNodeFactory.instance.objectNode();
     dedup.put("enabled", true);
     dedup.put("scope", "text");
-    dedup.put("unit", "context window and token");
+    dedup.put("unit", VllmDedupUnit.of(set, result.best().keyId()));
     evidence.write(
         spec,
         set,
         EvidenceKind.DETECTION,
         result.best().scheme(),
-        List.of(EvidenceOption.textSubject(input, text)),
+        List.of(
+            tokenIds != null
+                ? dev.telltale.evidence.Subject.of(idsFile, tokenIds.bytes())
+                : EvidenceOption.textSubject(input, text)),
         set.keys(),
         dedup,
         resultJson);
@@ -108,6 +139,12 @@ final class DetectCommand implements Callable<Integer> {
     }
     out.flush();
     return result.verdict() == Verdict.WATERMARKED ? ExitCode.OK : ExitCode.NOT_DETECTED;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   static Tokenizer tokenizer(String name) {

@@ -8,6 +8,7 @@ import dev.telltale.key.SigningKey;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.provenance.PublicKeySet;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmParameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
       KeysCommand.Create.class,
       KeysCommand.Rotate.class,
       KeysCommand.ListKeys.class,
-      KeysCommand.Public.class
+      KeysCommand.Public.class,
+      KeysImportVllm.class
     })
 final class KeysCommand {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -67,6 +69,9 @@ final class KeysCommand {
   }
 
   static String describe(WatermarkKey k) {
+    if (k.parameters() instanceof VllmParameters v) {
+      return "vllm " + v.profile();
+    }
     if (k.parameters() instanceof GreenListParameters g) {
       return String.format(
           "kgw gamma=%s delta=%s h=%d%s%s",

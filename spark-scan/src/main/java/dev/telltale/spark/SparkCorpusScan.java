@@ -116,6 +116,12 @@ public final class SparkCorpusScan {
   public ScanResult run(List<String> inputs, Output output) {
     // Fail on the driver for what the driver can see: the key file and the inputs.
     DocumentScorer driverScorer = PartitionScorer.scorer(spec);
+    if (driverScorer.hasVllmKeys()) {
+      // Their pooled totals decode scores from the fingerprints (TupleTotals.forVllm), which the
+      // executors' totals do not yet: refuse rather than pool them wrongly.
+      throw new CorpusInputException(
+          "spark-scan does not pool vLLM keys yet; scan them with the local engine");
+    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<ScoredRow> scored;
     try {

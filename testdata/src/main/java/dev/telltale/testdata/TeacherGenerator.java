@@ -3,6 +3,7 @@ package dev.telltale.testdata;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.util.ArrayList;
@@ -86,8 +87,12 @@ public final class TeacherGenerator {
     }
     WatermarkSession session =
         watermarker == null ? null : watermarker.newSession(prompt, 0, prompt.length);
+    // vLLM's SBW and red-green are green-list biases too, applied before the top-k/top-p cut as
+    // vLLM does.
     boolean greenList =
-        watermarker != null && watermarker.parameters() instanceof GreenListParameters;
+        watermarker != null
+            && (watermarker.parameters() instanceof GreenListParameters
+                || (watermarker.parameters() instanceof VllmParameters v && v.countsGreen()));
     Decoder d = new Decoder(params);
     SplittableRandom rng = new SplittableRandom(seed);
     int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens);

@@ -51,10 +51,12 @@ public final class DetectionEngine {
     /** Reads a request that already passed the DetectRequest schema. */
     public static Request fromJson(JsonNode n) {
       Optional<int[]> ids = Optional.empty();
-      if (n.has("tokens")) {
-        int[] a = new int[n.get("tokens").size()];
+      // token_ids: ids as a serving engine logged them (the schema admits one of the two)
+      String field = n.has("token_ids") ? "token_ids" : "tokens";
+      if (n.has(field)) {
+        int[] a = new int[n.get(field).size()];
         for (int i = 0; i < a.length; i++) {
-          a[i] = n.get("tokens").get(i).intValue();
+          a[i] = n.get(field).get(i).intValue();
         }
         ids = Optional.of(a);
       }

@@ -3,13 +3,14 @@ package dev.telltale.detect;
 import dev.telltale.key.KeyId;
 import dev.telltale.stats.TailProbability;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
  * Result of testing one input against one key.
  *
  * @param keyId the key tested
- * @param scheme {@code kgw} or {@code gumbel}
+ * @param scheme {@code kgw}, {@code gumbel} or a vLLM scheme ({@code vllm-gumbel}, ...)
  * @param tokens tokens in the input
  * @param scoredTokens (window, token) tuples scored after skipping the first h tokens and
  *     deduplication
@@ -20,6 +21,8 @@ import java.util.OptionalLong;
  * @param global exact p-value of the whole input
  * @param window best window, when the policy asked for one
  * @param verdict decision at the policy's alpha (on the window's corrected p when windowed)
+ * @param vllmPValue for vLLM keys, the p-value vLLM's own detector reports for the same ids (for
+ *     SBW it is not valid on natural text; the verdict always uses {@code global})
  */
 public record Detection(
     KeyId keyId,
@@ -32,7 +35,53 @@ public record Detection(
     double zScore,
     TailProbability global,
     Optional<WindowResult> window,
-    Verdict verdict) {
+    Verdict verdict,
+    OptionalDouble vllmPValue) {
+
+  /** A detection without a vLLM figure. */
+  public Detection(
+      KeyId keyId,
+      String scheme,
+      int tokens,
+      long scoredTokens,
+      long duplicateTuples,
+      double score,
+      double expectedScore,
+      double zScore,
+      TailProbability global,
+      Optional<WindowResult> window,
+      Verdict verdict) {
+    this(
+        keyId,
+        scheme,
+        tokens,
+        scoredTokens,
+        duplicateTuples,
+        score,
+        expectedScore,
+        zScore,
+        global,
+        window,
+        verdict,
+        OptionalDouble.empty());
+  }
+
+  /** The same detection carrying vLLM's own p-value for the ids. */
+  public Detection withVllmPValue(double p) {
+    return new Detection(
+        keyId,
+        scheme,
+        tokens,
+        scoredTokens,
+        duplicateTuples,
+        score,
+        expectedScore,
+        zScore,
+        global,
+        window,
+        verdict,
+        OptionalDouble.of(p));
+  }
 
   public double pValue() {
     return global.pValue();
@@ -44,7 +93,9 @@ public record Detection(
 
   /** Green tokens, for green-list keys. */
   public OptionalLong greenTokens() {
-    return "kgw".equals(scheme) ? OptionalLong.of((long) score) : OptionalLong.empty();
+    boolean counts =
+        "kgw".equals(scheme) || "vllm-sbw".equals(scheme) || "vllm-red-green".equals(scheme);
+    return counts ? OptionalLong.of((long) score) : OptionalLong.empty();
   }
 
   /** The p-value the verdict was taken on. */

@@ -33,6 +33,8 @@ public final class DetectionJson {
     o.put("z_score", d.zScore());
     o.put("p_value", d.pValue());
     o.put("log10_p_value", d.log10PValue());
+    // vLLM keys: vLLM's own figure beside Telltale's exact p-value, which the verdict uses
+    d.vllmPValue().ifPresent(v -> o.put("vllm_p_value", v));
     o.put("keys_tested", r.keysTested());
     o.put("family_wise_p_value", r.familyWise().pValue());
     o.put("log10_family_wise_p_value", r.familyWise().log10PValue());

@@ -2,8 +2,14 @@ package dev.telltale.detect;
 
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
+import dev.telltale.scheme.VllmGumbelParameters;
+import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
+import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
+import dev.telltale.stats.VllmTails;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.Objects;
@@ -20,13 +26,24 @@ public final class Detector {
   private final DetectionPolicy policy;
   private final boolean greenList;
   private final double gamma;
+  // Dual-key Gumbel detection alpha; NaN for every other scheme.
+  private final double dualAlpha;
 
   private Detector(WatermarkKey key, Tokenizer tokenizer, DetectionPolicy policy) {
     this.scorer = TupleScorer.of(key);
     this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.greenList = key.parameters() instanceof GreenListParameters;
-    this.gamma = greenList ? ((GreenListParameters) key.parameters()).effectiveGamma() : 0;
+    this.greenList =
+        key.parameters() instanceof GreenListParameters
+            || (key.parameters() instanceof VllmParameters v && v.countsGreen());
+    this.gamma =
+        key.parameters() instanceof GreenListParameters g
+            ? g.effectiveGamma()
+            : key.parameters() instanceof VllmParameters v && v.countsGreen()
+                ? v.effectiveGamma()
+                : 0;
+    this.dualAlpha =
+        key.parameters() instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : Double.NaN;
   }
 
   public static Detector of(WatermarkKey key, Tokenizer tokenizer, DetectionPolicy policy) {
@@ -59,7 +76,42 @@ public final class Detector {
     ScoreAccumulator acc = new ScoreAccumulator();
     ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
     scorer.score(ids, off, len, new ExactTape(Math.max(16, len)), acc, trace);
-    return fromTotals(len, acc, trace);
+    Detection d = fromTotals(len, acc, trace);
+    VllmTupleScorer vllm = scorer.vllm();
+    return vllm == null ? d : d.withVllmPValue(vllmFigures(vllm, ids, off, len).pValue());
+  }
+
+  /**
+   * For a vLLM key, what vLLM's own detector reports for {@code ids[off .. off+len)}; empty for
+   * Telltale's schemes.
+   */
+  public Optional<VllmFigures> vllmFigures(int[] ids, int off, int len) {
+    if (off < 0 || len < 0 || off + len > ids.length) {
+      throw new IndexOutOfBoundsException("token range out of bounds");
+    }
+    VllmTupleScorer vllm = scorer.vllm();
+    return vllm == null ? Optional.empty() : Optional.of(vllmFigures(vllm, ids, off, len));
+  }
+
+  /**
+   * The p-value vLLM's own detector gives {@code ids[off .. off+len)}: its deduplication and its
+   * statistic (for SBW a normal approximation over tokens deduplicated by context).
+   */
+  static VllmFigures vllmFigures(VllmTupleScorer vllm, int[] ids, int off, int len) {
+    double[] ns = vllm.scoreAsVllm(ids, off, len);
+    long n = (long) ns[0];
+    VllmParameters p = vllm.prf().parameters();
+    double pv;
+    if (p instanceof VllmGumbelParameters) {
+      pv = VllmTails.gumbel(n, ns[1]);
+    } else if (p instanceof VllmDualKeyGumbelParameters d) {
+      pv = VllmTails.dualKey(n, ns[1], d.detectionAlpha());
+    } else if (p instanceof VllmRedGreenParameters rg) {
+      pv = VllmTails.binomialSurvival(Math.round(ns[1]), n, rg.gamma());
+    } else {
+      pv = VllmTails.sbw(n, ns[1], ((VllmSbwParameters) p).gamma());
+    }
+    return new VllmFigures(n, ns[1], pv);
   }
 
   /** Builds the detection of already accumulated totals (e.g. pooled over a corpus). */
@@ -68,7 +120,7 @@ public final class Detector {
     double score = greenList ? acc.green() : acc.sum();
     TailProbability p = tail(n, score);
     double expected = greenList ? n * gamma : n;
-    double z = greenList ? Tails.binomialZ(n, acc.green(), gamma) : Tails.gammaZ(n, acc.sum());
+    double z = greenList ? Tails.binomialZ(n, acc.green(), gamma) : gammaZ(n, acc.sum());
     Optional<WindowResult> window =
         trace == null ? Optional.empty() : Optional.of(BestWindow.search(trace, p, policy, this));
     TailProbability decisive = window.map(WindowResult::corrected).orElse(p);
@@ -90,10 +142,22 @@ public final class Detector {
         verdict);
   }
 
+  // z of a Gumbel sum; the dual-key statistic has variance ((1-a)^2 + a^2) per token.
+  private double gammaZ(long n, double sum) {
+    if (Double.isNaN(dualAlpha) || n == 0) {
+      return Tails.gammaZ(n, sum);
+    }
+    double var = (1 - dualAlpha) * (1 - dualAlpha) + dualAlpha * dualAlpha;
+    return (sum - n) / Math.sqrt(n * var);
+  }
+
   /** Exact upper tail of {@code score} over {@code n} scored tuples under this key's null. */
   public TailProbability tail(long n, double score) {
     if (n == 0) {
       return TailProbability.ONE;
+    }
+    if (!Double.isNaN(dualAlpha)) {
+      return VllmTails.dualKeyExact(n, score, dualAlpha);
     }
     return greenList
         ? Tails.binomialUpper(n, Math.round(score), gamma)

@@ -9,6 +9,32 @@ public final class ScoreAccumulator {
   /** Scratch fingerprints of one block of positions, owned here so scoring allocates nothing. */
   final long[] block = new long[256];
 
+  /** Scratch Philox state of vLLM keys. */
+  final int[] words = new int[4];
+
+  // vLLM keys: the fingerprinting of the last key scored and a scratch set of contexts.
+  private dev.telltale.prf.VllmPrf vllmPrf;
+  private VllmFingerprints vllmFingerprints;
+  private dev.telltale.collect.LongOpenHashSet contexts;
+
+  /** The fingerprinting of {@code prf}'s key, kept while the same key is scored. */
+  VllmFingerprints vllm(dev.telltale.prf.VllmPrf prf) {
+    if (vllmPrf != prf) {
+      vllmPrf = prf;
+      vllmFingerprints = new VllmFingerprints(prf);
+    }
+    return vllmFingerprints;
+  }
+
+  dev.telltale.collect.LongOpenHashSet contexts() {
+    if (contexts == null) {
+      contexts = new dev.telltale.collect.LongOpenHashSet(1024);
+    } else {
+      contexts.clear();
+    }
+    return contexts;
+  }
+
   long positions;
   long scored;
   long duplicates;

@@ -2,8 +2,10 @@ package dev.telltale.detect;
 
 import dev.telltale.key.KeyId;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.prf.VllmPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 
 /**
@@ -18,6 +20,7 @@ public final class TupleScorer {
   private final WatermarkPrf prf;
   private final boolean greenList;
   private final int h;
+  private final VllmTupleScorer vllm;
 
   private TupleScorer(WatermarkKey key) {
     this.keyId = key.id();
@@ -25,6 +28,7 @@ public final class TupleScorer {
     this.prf = WatermarkPrf.of(key);
     this.greenList = parameters instanceof GreenListParameters;
     this.h = parameters.contextWidth();
+    this.vllm = parameters instanceof VllmParameters ? new VllmTupleScorer(VllmPrf.of(key)) : null;
   }
 
   public static TupleScorer of(WatermarkKey key) {
@@ -40,13 +44,17 @@ public final class TupleScorer {
   }
 
   /**
-   * Scores {@code ids[off .. off+len)} into {@code acc}; the first h tokens are context only.
-   * {@code trace} may be null.
+   * Scores {@code ids[off .. off+len)} into {@code acc}; the first h tokens are context only (vLLM
+   * keys score every token, padding the context with -1 as vLLM does). {@code trace} may be null.
    */
   public void score(
       int[] ids, int off, int len, DedupTape tape, ScoreAccumulator acc, ScoreTrace trace) {
     if (off < 0 || len < 0 || off + len > ids.length) {
       throw new IndexOutOfBoundsException("token range out of bounds");
+    }
+    if (vllm != null) {
+      vllm.score(ids, off, len, tape, acc, trace);
+      return;
     }
     int end = off + len;
     boolean selfHash = prf.selfHash();
@@ -85,5 +93,10 @@ public final class TupleScorer {
         }
       }
     }
+  }
+
+  /** The vLLM scorer of a vLLM key, else null. */
+  VllmTupleScorer vllm() {
+    return vllm;
   }
 }

@@ -37,6 +37,7 @@ public final class WatermarkSession {
   private final PayloadPrf payloadPrf;
   private final int[] accountSymbols;
   private final float payloadDelta;
+  private final VllmSampler vllm;
   private int filled;
   private long seed;
   private boolean repeated;
@@ -58,6 +59,13 @@ public final class WatermarkSession {
     if (off < 0 || len < 0 || off + len > prompt.length) {
       throw new IndexOutOfBoundsException("prompt range out of bounds");
     }
+    this.vllm =
+        watermarker.vllmPrf() == null
+            ? null
+            : new VllmSampler(watermarker.vllmPrf(), prompt, off, len);
+    if (vllm != null) {
+      return;
+    }
     for (int i = Math.max(off, off + len - h); i < off + len; i++) {
       accept(prompt[i]);
     }
@@ -65,6 +73,9 @@ public final class WatermarkSession {
 
   /** Whether the next position carries the watermark (full context, and for Gumbel unseen). */
   public boolean watermarking() {
+    if (vllm != null) {
+      return vllm.watermarking();
+    }
     return filled >= h && !repeated;
   }
 
@@ -73,6 +84,10 @@ public final class WatermarkSession {
    * covers the whole vocabulary. Non-green logits are untouched.
    */
   public void bias(float[] logits) {
+    if (vllm != null) {
+      vllm.bias(logits, null, logits.length);
+      return;
+    }
     requireGreenList();
     if (filled < h) {
       return;
@@ -104,6 +119,11 @@ public final class WatermarkSession {
    * {@code i < n}. Use after the stack's top-k/top-p cut.
    */
   public void bias(float[] logits, int[] candidates, int n) {
+    if (vllm != null) {
+      checkCandidates(logits, candidates, n);
+      vllm.bias(logits, candidates, n);
+      return;
+    }
     requireGreenList();
     checkCandidates(logits, candidates, n);
     if (filled < h) {
@@ -132,6 +152,9 @@ public final class WatermarkSession {
 
   /** Whether {@code token} is green at the next position (false before the context is full). */
   public boolean isGreen(int token) {
+    if (vllm != null) {
+      return vllm.isGreen(token);
+    }
     requireGreenList();
     if (filled < h) {
       return false;
@@ -146,6 +169,10 @@ public final class WatermarkSession {
    * softmax(logits / temperature).
    */
   public int sample(float[] logits, double temperature, RandomGenerator random) {
+    if (vllm != null) {
+      checkTemperature(temperature);
+      return vllm.sample(logits, null, logits.length, temperature, random);
+    }
     requireGumbel();
     checkTemperature(temperature);
     int n = logits.length;
@@ -161,6 +188,15 @@ public final class WatermarkSession {
    */
   public int sample(
       float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+    if (vllm != null) {
+      checkCandidates(logits, candidates, n);
+      checkTemperature(temperature);
+      if (n == 0) {
+        throw new IllegalArgumentException("the candidate set is empty");
+      }
+      int i = vllm.sample(logits, candidates, n, temperature, random);
+      return candidates == null ? i : candidates[i];
+    }
     requireGumbel();
     checkCandidates(logits, candidates, n);
     checkTemperature(temperature);
@@ -179,6 +215,10 @@ public final class WatermarkSession {
     if (token < 0) {
       throw new IllegalArgumentException("token ids are non-negative, got " + token);
     }
+    if (vllm != null) {
+      vllm.accept(token);
+      return;
+    }
     if (h > 1) {
       System.arraycopy(window, 1, window, 0, h - 1);
     }
@@ -194,6 +234,14 @@ public final class WatermarkSession {
       payloadSeed = payloadPrf.seed(window, h);
       payloadSymbol = accountSymbols[payloadPrf.position(payloadSeed)];
     }
+  }
+
+  /**
+   * For a vLLM key, what the session did so far (routing draws, deduplication skips) as vLLM's
+   * goldens count it; empty for Telltale's own schemes.
+   */
+  public java.util.Optional<VllmGenerationTrace> vllmTrace() {
+    return vllm == null ? java.util.Optional.empty() : java.util.Optional.of(vllm.trace());
   }
 
   // Green tokens get delta; green tokens of the account's colour get the payload delta on top.

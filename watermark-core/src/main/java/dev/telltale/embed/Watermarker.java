@@ -3,9 +3,11 @@ package dev.telltale.embed;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.prf.PayloadPrf;
+import dev.telltale.prf.VllmPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -18,6 +20,7 @@ public final class Watermarker {
   private final KeyId keyId;
   private final WatermarkParameters parameters;
   private final WatermarkPrf prf;
+  private final VllmPrf vllmPrf;
   private final PayloadPrf payloadPrf;
   private final int[] accountSymbols;
   private final long account;
@@ -26,6 +29,7 @@ public final class Watermarker {
     this.keyId = key.id();
     this.parameters = key.parameters();
     this.prf = WatermarkPrf.of(key);
+    this.vllmPrf = parameters instanceof VllmParameters ? VllmPrf.of(key) : null;
     if (payload == null) {
       this.payloadPrf = null;
       this.accountSymbols = null;
@@ -99,6 +103,11 @@ public final class Watermarker {
 
   WatermarkPrf prf() {
     return prf;
+  }
+
+  /** The vLLM PRF of a vLLM key, else null. */
+  VllmPrf vllmPrf() {
+    return vllmPrf;
   }
 
   /** A session with no preceding tokens: the first h generated tokens carry no watermark. */

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.key.KeyPurpose;
 import dev.telltale.key.SecretAccess;
+import dev.telltale.key.VllmConfig;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -63,6 +65,9 @@ public record KeyCommitment(String keyId, String scheme, ObjectNode parameters, 
   public static ObjectNode parametersJson(WatermarkParameters p) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("context_width", p.contextWidth());
+    if (p instanceof VllmParameters v) {
+      n.set("vllm", VllmConfig.profileJson(v));
+    }
     if (p instanceof GreenListParameters g) {
       n.put("gamma", g.gamma());
       n.put("delta", g.delta());

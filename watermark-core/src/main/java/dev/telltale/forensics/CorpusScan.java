@@ -249,8 +249,6 @@ public final class CorpusScan {
     int parts = spill.partitions();
     List<ScanResult.PooledKey> pooled = new ArrayList<>();
     for (int k = 0; k < keys.size(); k++) {
-      boolean green = scorer.greenList(k);
-      long threshold = scorer.greenThreshold(k);
       List<Future<TupleTotals>> totals = new ArrayList<>(parts);
       for (int p = 0; p < parts; p++) {
         int key = k;
@@ -259,13 +257,13 @@ public final class CorpusScan {
             pool.submit(
                 () -> {
                   try {
-                    return spill.total(key, part, green, threshold);
+                    return spill.total(key, part, scorer.emptyTotals(key));
                   } catch (IOException e) {
                     throw new UncheckedIOException(e);
                   }
                 }));
       }
-      TupleTotals sum = new TupleTotals(green, threshold);
+      TupleTotals sum = scorer.emptyTotals(k);
       // Partition sums are added in index order: the pooled sum is the same in every run.
       for (Future<TupleTotals> f : totals) {
         try {

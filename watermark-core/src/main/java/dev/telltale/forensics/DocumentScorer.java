@@ -8,9 +8,11 @@ import dev.telltale.detect.DedupTape;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
 import dev.telltale.detect.ScoreAccumulator;
+import dev.telltale.detect.VllmFingerprints;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
@@ -63,12 +65,29 @@ public final class DocumentScorer {
 
   /** Whether key {@code key} is a green-list key (its pooled score counts green tuples). */
   public boolean greenList(int key) {
-    return keys.get(key).parameters() instanceof GreenListParameters;
+    return keys.get(key).parameters() instanceof GreenListParameters
+        || (keys.get(key).parameters() instanceof VllmParameters v && v.countsGreen());
+  }
+
+  /** Whether any key is a vLLM key. */
+  public boolean hasVllmKeys() {
+    return keys.stream().anyMatch(k -> k.parameters() instanceof VllmParameters);
+  }
+
+  /**
+   * Empty pooled totals for key {@code key}: vLLM keys' fingerprints carry their own score ({@link
+   * VllmFingerprints}).
+   */
+  public TupleTotals emptyTotals(int key) {
+    WatermarkKey k = keys.get(key);
+    return k.parameters() instanceof VllmParameters
+        ? TupleTotals.forVllm(VllmFingerprints.of(k))
+        : new TupleTotals(greenList(key), greenThreshold(key));
   }
 
   /** The green threshold of a green-list key, 0 for other schemes. */
   public long greenThreshold(int key) {
-    return greenList(key) ? ((GreenListParameters) keys.get(key).parameters()).greenThreshold() : 0;
+    return keys.get(key).parameters() instanceof GreenListParameters g ? g.greenThreshold() : 0;
   }
 
   /**
@@ -165,7 +184,12 @@ public final class DocumentScorer {
     boolean green = greenList(key);
     long n = totals.distinct();
     double score = green ? totals.green() : totals.sum();
-    double gamma = green ? ((GreenListParameters) keys.get(key).parameters()).effectiveGamma() : 1;
+    double gamma =
+        keys.get(key).parameters() instanceof GreenListParameters g
+            ? g.effectiveGamma()
+            : keys.get(key).parameters() instanceof VllmParameters v && v.countsGreen()
+                ? v.effectiveGamma()
+                : 1;
     return new ScanResult.PooledKey(
         keys.get(key).id(),
         keys.get(key).parameters().schemeName(),

@@ -1,9 +1,11 @@
 package dev.telltale.forensics;
 
 import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.detect.VllmFingerprints;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
 import java.util.Arrays;
@@ -92,8 +94,15 @@ public final class RadioactivityTest {
             throw new IllegalArgumentException("window filter belongs to another key");
           }
         });
-    this.greenList = key.parameters() instanceof GreenListParameters;
-    this.gamma = greenList ? ((GreenListParameters) key.parameters()).effectiveGamma() : 1.0;
+    this.greenList =
+        key.parameters() instanceof GreenListParameters
+            || (key.parameters() instanceof VllmParameters v && v.countsGreen());
+    this.gamma =
+        key.parameters() instanceof GreenListParameters g
+            ? g.effectiveGamma()
+            : key.parameters() instanceof VllmParameters v && v.countsGreen()
+                ? v.effectiveGamma()
+                : 1.0;
   }
 
   public static RadioactivityTest of(
@@ -104,6 +113,9 @@ public final class RadioactivityTest {
   /** Running totals of one test. */
   private final class Totals {
     final LongOpenHashSet tape = new LongOpenHashSet(1 << 12);
+    // vLLM keys: their tuple fingerprints and scores (VllmFingerprints); null otherwise
+    final VllmFingerprints vllm =
+        key.parameters() instanceof VllmParameters ? VllmFingerprints.of(key) : null;
     long positions;
     long skippedPrompt;
     long skippedFilter;
@@ -124,14 +136,25 @@ public final class RadioactivityTest {
         skippedFilter++;
         return;
       }
-      long seed = prf.selfHash() ? prf.selfHashSeed(ctx, end, token) : window;
-      long u = WatermarkPrf.bits(seed, token);
+      long u;
+      if (vllm != null) {
+        u = vllm.fingerprint(ctx, 0, end, token);
+      } else {
+        long seed = prf.selfHash() ? prf.selfHashSeed(ctx, end, token) : window;
+        u = WatermarkPrf.bits(seed, token);
+      }
       if (options.dedup() && !tape.add(u)) {
         duplicates++;
         return;
       }
       scored++;
-      if (greenList) {
+      if (vllm != null) {
+        if (greenList) {
+          green += vllm.green(u);
+        } else {
+          sum += vllm.score(u);
+        }
+      } else if (greenList) {
         green += WatermarkPrf.greenBit(u, prf.greenThreshold());
       } else {
         sum += WatermarkPrf.gumbelScore(u);
@@ -143,6 +166,8 @@ public final class RadioactivityTest {
       TailProbability p;
       if (scored == 0) {
         p = TailProbability.ONE;
+      } else if (vllm != null) {
+        p = vllm.tail(scored, score);
       } else {
         p = greenList ? Tails.binomialUpper(scored, green, gamma) : Tails.gammaUpper(scored, sum);
       }

@@ -139,7 +139,11 @@ final class TupleSpill implements AutoCloseable {
    * under {@code threshold} for green-list keys, else Gumbel scores in fingerprint order.
    */
   TupleTotals total(int key, int partition, boolean greenList, long threshold) throws IOException {
-    TupleTotals t = new TupleTotals(greenList, threshold);
+    return total(key, partition, new TupleTotals(greenList, threshold));
+  }
+
+  /** As above, into the empty totals {@code t} (e.g. {@link TupleTotals#forVllm}). */
+  TupleTotals total(int key, int partition, TupleTotals t) throws IOException {
     Path f = file(key * partitions + partition);
     if (!Files.exists(f)) {
       return t;

@@ -1,5 +1,6 @@
 package dev.telltale.forensics;
 
+import dev.telltale.detect.VllmFingerprints;
 import dev.telltale.prf.WatermarkPrf;
 
 /**
@@ -12,6 +13,8 @@ import dev.telltale.prf.WatermarkPrf;
 public final class TupleTotals {
   private final boolean greenList;
   private final long threshold;
+  // vLLM keys: their fingerprints carry the score (see VllmFingerprints); null otherwise.
+  private final VllmFingerprints vllm;
   private long distinct;
   private long green;
   private double sum;
@@ -22,8 +25,18 @@ public final class TupleTotals {
    * @param threshold its green threshold (ignored for Gumbel keys)
    */
   public TupleTotals(boolean greenList, long threshold) {
+    this(greenList, threshold, null);
+  }
+
+  private TupleTotals(boolean greenList, long threshold, VllmFingerprints vllm) {
     this.greenList = greenList;
     this.threshold = threshold;
+    this.vllm = vllm;
+  }
+
+  /** Totals of a vLLM key, whose fingerprints carry their own score. */
+  public static TupleTotals forVllm(VllmFingerprints vllm) {
+    return new TupleTotals(vllm.greenList(), 0, vllm);
   }
 
   /** Adds the next fingerprint; {@code fingerprint} is at least the previous one. */
@@ -36,7 +49,13 @@ public final class TupleTotals {
     }
     last = fingerprint;
     distinct++;
-    if (greenList) {
+    if (vllm != null) {
+      if (greenList) {
+        green += vllm.green(fingerprint);
+      } else {
+        sum += vllm.score(fingerprint);
+      }
+    } else if (greenList) {
       green += WatermarkPrf.greenBit(fingerprint, threshold);
     } else {
       sum += WatermarkPrf.gumbelScore(fingerprint);
@@ -45,7 +64,7 @@ public final class TupleTotals {
 
   /** Adds a following partition's totals to these (partitions in index order). */
   public TupleTotals plus(TupleTotals next) {
-    TupleTotals t = new TupleTotals(greenList, threshold);
+    TupleTotals t = new TupleTotals(greenList, threshold, vllm);
     t.distinct = distinct + next.distinct;
     t.green = green + next.green;
     t.sum = sum + next.sum;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,10 @@ import java.util.Set;
  * <p>A kgw key may add an account payload layer: {@code "payload_bits":24} (1..32), optionally with
  * {@code "payload_symbol_bits"} (dividing the bits; default 8, or the largest divisor below 8) and
  * {@code "payload_delta"} (default 4.0).
+ *
+ * <p>vLLM keys ({@code "scheme":"vllm-gumbel"}, {@code vllm-dual-key-gumbel}, {@code vllm-sbw})
+ * carry vLLM's configuration in a {@code "vllm"} object and vLLM's 64-bit key as a decimal string
+ * {@code "key"}; see {@link VllmKeyEntries}.
  */
 public final class KeySetFile {
   public static final String FORMAT = "telltale-keyset";
@@ -138,6 +143,9 @@ public final class KeySetFile {
     String where = at;
     if (!node.isObject()) {
       throw new KeyFileException(at + " must be an object");
+    }
+    if (VllmKeyEntries.isVllmEntry(node)) {
+      return VllmKeyEntries.parse(node, at);
     }
     Set<String> allowed =
         Set.of(
@@ -254,6 +262,10 @@ public final class KeySetFile {
       n.put("id", k.id().value());
       n.put("created", k.created().toString());
       n.put("scheme", k.parameters().schemeName());
+      if (k.parameters() instanceof VllmParameters) {
+        VllmKeyEntries.write(n, k);
+        continue;
+      }
       n.put("context_width", k.parameters().contextWidth());
       if (k.parameters() instanceof GreenListParameters g) {
         n.put("gamma", g.gamma());

@@ -1,5 +1,6 @@
 package dev.telltale.key;
 
+import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -24,9 +25,9 @@ public final class WatermarkKey {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.secret = Objects.requireNonNull(secret, "secret");
     this.created = Objects.requireNonNull(created, "created");
-    if (secret.size() != SECRET_LENGTH) {
+    if (secret.size() != secretLength(parameters)) {
       throw new IllegalArgumentException(
-          "watermark secret must be " + SECRET_LENGTH + " bytes, got " + secret.size());
+          "watermark secret must be " + secretLength(parameters) + " bytes, got " + secret.size());
     }
   }
 
@@ -41,8 +42,25 @@ public final class WatermarkKey {
     return new WatermarkKey(
         id,
         parameters,
-        SecretBytes.random(SECRET_LENGTH, random),
+        SecretBytes.random(secretLength(parameters), random),
         Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  }
+
+  /** The secret length of a scheme: 32 bytes, or vLLM's 8-byte (64-bit) key for vLLM schemes. */
+  public static int secretLength(WatermarkParameters parameters) {
+    return parameters instanceof VllmParameters ? VllmParameters.KEY_BYTES : SECRET_LENGTH;
+  }
+
+  /** A vLLM key: {@code key} is vLLM's unsigned 64-bit key, stored as 8 bytes big-endian. */
+  public static WatermarkKey ofVllm(
+      KeyId id, VllmParameters parameters, long key, Instant created) {
+    byte[] b = new byte[VllmParameters.KEY_BYTES];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (key >>> (8 * (7 - i)));
+    }
+    SecretBytes s = SecretBytes.copyOf(b, SecretAccess.get());
+    java.util.Arrays.fill(b, (byte) 0);
+    return new WatermarkKey(id, parameters, s, created);
   }
 
   public KeyId id() {

@@ -1,7 +1,8 @@
 package dev.telltale.scheme;
 
 /** What a watermark embeds and how it is detected. Carries no key material. */
-public sealed interface WatermarkParameters permits GreenListParameters, GumbelParameters {
+public sealed interface WatermarkParameters
+    permits GreenListParameters, GumbelParameters, VllmParameters {
   int MIN_CONTEXT_WIDTH = 1;
   int MAX_CONTEXT_WIDTH = 8;
 

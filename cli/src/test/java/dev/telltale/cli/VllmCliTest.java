@@ -1,0 +1,257 @@
+package dev.telltale.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.evidence.EnvelopeReader;
+import dev.telltale.text.Tokenizers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * vLLM keys through the command line: import from vLLM's configuration, list, generate, detect text
+ * and ids, windows, key sets mixing Telltale and vLLM keys, scan, radioactivity, evidence and
+ * report.
+ */
+class VllmCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  // a key above 2^63, as vLLM allows: it must survive as an unsigned 64-bit value
+  private static final String KEY = "18446744073709551557";
+
+  @TempDir Path dir;
+  Path keys;
+  Path text;
+
+  static String config(String algorithm, String extra) {
+    return "{\"algorithm\":\""
+        + algorithm
+        + "\",\"alpha\":0.1,\"context_width\":4,\"deduplicate_contexts\":\"single_turn\","
+        + "\"deduplicate_contexts_max_history\":8192,\"prf\":\"philox\","
+        + "\"allow_target_only_watermarking\":false,\"sbw_scheme\":\"selfhash\","
+        + "\"sbw_gamma\":0.5,\"sbw_delta\":2.0"
+        + extra
+        + "}";
+  }
+
+  Path write(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p;
+  }
+
+  @BeforeEach
+  void importAndGenerate() throws Exception {
+    keys = dir.resolve("vllm-keys.json");
+    Path cfg = write("vllm.json", config("gumbel", ",\"key\":\"" + KEY + "\""));
+    CliRun r =
+        CliRun.run(
+            "keys",
+            "import-vllm",
+            "--config",
+            cfg.toString(),
+            "--out",
+            keys.toString(),
+            "--id",
+            "vllm-1");
+    assertEquals(ExitCode.OK, r.exitCode(), r.err());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+    JsonNode entry = JSON.readTree(keys.toFile()).get("watermark_keys").get(0);
+    assertEquals("vllm-gumbel", entry.get("scheme").asText());
+    assertEquals(KEY, entry.get("key").asText());
+    CliRun gen =
+        CliRun.run("generate", "--keys", keys.toString(), "--tokens", "150", "--seed", "4");
+    assertEquals(ExitCode.OK, gen.exitCode(), gen.err());
+    text = write("suspect.txt", gen.out());
+  }
+
+  @Test
+  void keysListShowsTheVllmProfile() {
+    CliRun l = CliRun.run("keys", "list", "--keys", keys.toString());
+    assertEquals(ExitCode.OK, l.exitCode(), l.err());
+    assertTrue(
+        l.out().contains("vllm gumbel prf=philox4x32-10-v1 context_width=4 dedup=single_turn"),
+        l.out());
+    assertFalse(l.out().contains(KEY), "the key must not be listed");
+  }
+
+  @Test
+  void badConfigurationsExitTwoWithoutEchoingTheKey() throws Exception {
+    String[][] cases = {
+      {config("gumbel", ",\"key\":1,\"temperature\":1"), "unknown field 'temperature'"},
+      {config("kgw", ",\"key\":1"), "unknown algorithm 'kgw'"},
+      {config("gumbel", ",\"key\":1").replace("\"philox\"", "\"hmac_sha256\""), "prf"},
+      {config("gumbel", ",\"key\":18446744073709551616"), "outside 0..18446744073709551615"},
+      {config("gumbel", ",\"key\":-5"), "outside"},
+      {config("gumbel", ",\"key\":\"0x10\""), "not an unsigned integer"},
+      {config("gumbel", ""), "needs 'key'"},
+      {config("sbw", ",\"key\":1").replace("selfhash", "lefthash"), "lefthash"},
+      {config("synthid", ",\"key\":1"), "does not implement"},
+      {"[1,2]", "must hold a JSON object"},
+    };
+    for (String[] c : cases) {
+      Path cfg = write("bad.json", c[0]);
+      CliRun r =
+          CliRun.run(
+              "keys",
+              "import-vllm",
+              "--config",
+              cfg.toString(),
+              "--out",
+              dir.resolve("x.json").toString());
+      assertEquals(ExitCode.BAD_INPUT, r.exitCode(), c[0] + " -> " + r.err());
+      assertTrue(r.err().contains(c[1]), c[1] + " not in: " + r.err());
+      assertFalse(r.err().contains("18446744073709551616"), r.err());
+      assertFalse(Files.exists(dir.resolve("x.json")));
+    }
+  }
+
+  @Test
+  void textIdsAndWindowsAreDetected() throws Exception {
+    CliRun det = CliRun.run("detect", "--keys", keys.toString(), "--json", text.toString());
+    assertEquals(ExitCode.OK, det.exitCode(), det.err());
+    JsonNode j = JSON.readTree(det.out());
+    assertEquals("vllm-gumbel", j.get("scheme").asText());
+    assertTrue(j.get("log10_p_value").asDouble() < -6, det.out());
+    // Gumbel: Telltale's exact p-value is vLLM's own figure
+    double p = j.get("p_value").asDouble();
+    assertEquals(p, j.get("vllm_p_value").asDouble(), 1e-9 * p);
+
+    int[] ids = Tokenizers.cl100kBase().encode(Files.readString(text).strip());
+    String arr = Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    Path idsFile = write("ids.json", "[" + arr + "]");
+    CliRun di =
+        CliRun.run("detect", "--keys", keys.toString(), "--json", "--ids", idsFile.toString());
+    assertEquals(ExitCode.OK, di.exitCode(), di.err());
+    JsonNode ji = JSON.readTree(di.out());
+    assertEquals("token_ids", ji.get("input").asText());
+    assertEquals(j.get("scored_tokens").asLong(), ji.get("scored_tokens").asLong());
+    Path withPrompt = write("ids2.json", "{\"prompt_ids\":[1,2,3],\"ids\":[" + arr + "]}");
+    CliRun dp =
+        CliRun.run("detect", "--keys", keys.toString(), "--json", "--ids", withPrompt.toString());
+    assertEquals(ExitCode.OK, dp.exitCode(), dp.err());
+    // vLLM contexts never reach into the prompt: the same ids give the same figures
+    assertEquals(ji.get("score").asDouble(), JSON.readTree(dp.out()).get("score").asDouble());
+
+    Path human =
+        write(
+            "mixed.txt",
+            "The Parliament adopted the report on the common agricultural policy after a long"
+                + " debate in which many members raised concerns about the budget.\n"
+                + Files.readString(text));
+    CliRun w =
+        CliRun.run("detect", "--keys", keys.toString(), "--json", "--window", human.toString());
+    assertEquals(ExitCode.OK, w.exitCode(), w.err());
+    assertTrue(JSON.readTree(w.out()).has("window"), w.out());
+
+    for (String bad : new String[] {"{\"ids\":[1,-2]}", "{\"idz\":[1]}", "\"x\"", "[1.5]"}) {
+      Path b = write("bad-ids.json", bad);
+      CliRun r = CliRun.run("detect", "--keys", keys.toString(), "--ids", b.toString());
+      assertEquals(ExitCode.BAD_INPUT, r.exitCode(), bad + " -> " + r.err());
+    }
+    CliRun both =
+        CliRun.run(
+            "detect", "--keys", keys.toString(), "--ids", idsFile.toString(), text.toString());
+    assertEquals(ExitCode.BAD_INPUT, both.exitCode());
+  }
+
+  @Test
+  void aKeySetMixingTelltaleAndVllmKeysReportsTheVllmKeyWithHolm() throws Exception {
+    Path mixed = dir.resolve("mixed-keys.json");
+    assertEquals(
+        ExitCode.OK,
+        CliRun.run("keys", "create", "--out", mixed.toString(), "--id", "tt-1").exitCode());
+    Path sbw = write("sbw.json", config("sbw", ",\"key\":7"));
+    CliRun imp =
+        CliRun.run(
+            "keys",
+            "import-vllm",
+            "--config",
+            sbw.toString(),
+            "--keys",
+            mixed.toString(),
+            "--id",
+            "vllm-sbw",
+            "--primary");
+    assertEquals(ExitCode.OK, imp.exitCode(), imp.err());
+    CliRun gen =
+        CliRun.run("generate", "--keys", mixed.toString(), "--tokens", "300", "--seed", "9");
+    assertEquals(ExitCode.OK, gen.exitCode(), gen.err());
+    Path t = write("sbw.txt", gen.out());
+    CliRun det = CliRun.run("detect", "--keys", mixed.toString(), "--json", t.toString());
+    assertEquals(ExitCode.OK, det.exitCode(), det.err() + det.out());
+    JsonNode j = JSON.readTree(det.out());
+    assertEquals("vllm-sbw", j.get("key_id").asText());
+    assertEquals(2, j.get("keys_tested").asInt());
+    assertTrue(j.has("green_tokens") && j.has("vllm_p_value"), det.out());
+    assertTrue(j.get("family_wise_p_value").asDouble() >= j.get("p_value").asDouble());
+    CliRun l = CliRun.run("keys", "list", "--keys", mixed.toString());
+    assertTrue(l.out().contains("* vllm-sbw") && l.out().contains("tt-1"), l.out());
+  }
+
+  @Test
+  void evidenceRecordsTheVllmProfileAndReruns() throws Exception {
+    Path ev = dir.resolve("ev.json");
+    CliRun d =
+        CliRun.run(
+            "detect", "--keys", keys.toString(), "--evidence", ev.toString(), text.toString());
+    assertEquals(ExitCode.OK, d.exitCode(), d.err());
+    byte[] payload = EnvelopeReader.parse(Files.readAllBytes(ev)).payload();
+    JsonNode key = JSON.readTree(payload).get("predicate").get("key");
+    assertEquals("vllm-gumbel", key.get("scheme").asText());
+    JsonNode profile = key.get("parameters").get("vllm");
+    assertEquals("philox4x32-10-v1", profile.get("prf_version").asText());
+    assertEquals("single_turn", profile.get("deduplicate_contexts").asText());
+    assertFalse(new String(payload, StandardCharsets.UTF_8).contains(KEY));
+    Path pub = write("pub.json", CliRun.run("keys", "public", "--keys", keys.toString()).out());
+    CliRun v =
+        CliRun.run(
+            "evidence",
+            "verify",
+            ev.toString(),
+            "--public",
+            pub.toString(),
+            "--rerun",
+            "--keys",
+            keys.toString(),
+            "--json");
+    assertEquals(ExitCode.OK, v.exitCode(), v.out() + v.err());
+    Path html = dir.resolve("report.html");
+    CliRun rep = CliRun.run("report", ev.toString(), "--out", html.toString());
+    assertEquals(ExitCode.OK, rep.exitCode(), rep.err());
+    assertTrue(Files.readString(html).contains("vllm-gumbel"));
+  }
+
+  @Test
+  void scanAndRadioactivityWorkWithVllmKeys() throws Exception {
+    Path corpus = Files.createDirectories(dir.resolve("corpus"));
+    Files.copy(text, corpus.resolve("a.txt"));
+    Files.writeString(
+        corpus.resolve("b.txt"), "The committee met on Tuesday to discuss the budget.\n");
+    CliRun s =
+        CliRun.run(
+            "scan", "--keys", keys.toString(), "--threads", "1", "--json", corpus.toString());
+    assertEquals(ExitCode.OK, s.exitCode(), s.err() + s.out());
+    Path answers = dir.resolve("answers.jsonl");
+    ObjectMapper m = new ObjectMapper();
+    Files.writeString(
+        answers,
+        m.createObjectNode()
+                .put("prompt", "The Commission")
+                .put("answer", Files.readString(text))
+                .toString()
+            + "\n");
+    CliRun ra =
+        CliRun.run("radioactivity", "--keys", keys.toString(), "--json", answers.toString());
+    assertEquals(ExitCode.OK, ra.exitCode(), ra.err() + ra.out());
+  }
+}

@@ -1,0 +1,146 @@
+package dev.telltale.detect;
+
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.VllmPrf;
+import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
+import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
+import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.stats.TailProbability;
+import dev.telltale.stats.Tails;
+import dev.telltale.stats.VllmTails;
+
+/**
+ * The 64-bit tuple fingerprints of vLLM keys, which carry the tuple's score so that pooled totals
+ * (corpus scans, radioactivity) recompute it from the fingerprint alone, as they do for Telltale's
+ * schemes:
+ *
+ * <ul>
+ *   <li>Gumbel: the top 40 bits of a keyed context digest, then the 24-bit Philox mantissa of the
+ *       token;
+ *   <li>dual-key Gumbel: 16 bits of the digest, then the mantissas under key A and key B;
+ *   <li>red-green: as Gumbel (green when the mantissa's uniform is below gamma);
+ *   <li>SBW: a 63-bit hash of (effective seed, token), then the green bit.
+ * </ul>
+ *
+ * The mantissas are keyed PRF values of (context, token), so the whole fingerprint is a 64-bit hash
+ * of the tuple. Not thread-safe (a scratch state per instance).
+ */
+public final class VllmFingerprints {
+  private static final long LOW24 = 0xFFFFFFL;
+
+  private final VllmPrf prf;
+  private final VllmParameters parameters;
+  private final int c;
+  private final boolean sbw;
+  private final boolean dual;
+  private final boolean redGreen;
+  private final float redGreenGamma;
+  private final double alpha;
+  private final int[] st = new int[4];
+  private long lastContext;
+
+  VllmFingerprints(VllmPrf prf) {
+    this.prf = prf;
+    this.parameters = prf.parameters();
+    this.c = parameters.contextWidth();
+    this.sbw = parameters instanceof VllmSbwParameters;
+    this.redGreen = parameters instanceof VllmRedGreenParameters;
+    this.redGreenGamma =
+        parameters instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
+    this.dual = parameters instanceof VllmDualKeyGumbelParameters;
+    this.alpha = parameters instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : 0.0;
+  }
+
+  /** Fingerprints of a vLLM key. */
+  public static VllmFingerprints of(WatermarkKey key) {
+    return new VllmFingerprints(VllmPrf.of(key));
+  }
+
+  public VllmParameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * The fingerprint of token {@code v} after the context {@code tokens[end-C .. end)}, the token -1
+   * before {@code floor}.
+   */
+  public long fingerprint(int[] tokens, int floor, int end, int v) {
+    if (sbw) {
+      long seed = prf.sbwSeed(tokens, floor, end, v);
+      long green = prf.sbwGreen(seed, v) ? 1 : 0;
+      lastContext = 0;
+      return (WatermarkPrf.bits(seed, v) & ~1L) | green;
+    }
+    Philox4x32.absorb(prf.keyA(), tokens, floor, end, c, st);
+    long digest = VllmPrf.contextFingerprint(st);
+    lastContext = digest;
+    long ma = (Philox4x32.tokenWord(prf.keyA(), st, v) >>> 8) & LOW24;
+    if (!dual) {
+      return (digest & ~LOW24) | ma;
+    }
+    Philox4x32.absorb(prf.keyB(), tokens, floor, end, c, st);
+    long mb = (Philox4x32.tokenWord(prf.keyB(), st, v) >>> 8) & LOW24;
+    return (digest & 0xFFFF000000000000L) | (ma << 24) | mb;
+  }
+
+  /** The context digest of the last {@link #fingerprint} (Gumbel schemes; 0 for SBW). */
+  long lastContext() {
+    return lastContext;
+  }
+
+  /** Whether the scheme counts green tuples (SBW) rather than summing scores. */
+  public boolean greenList() {
+    return sbw || redGreen;
+  }
+
+  /** The green bit a fingerprint carries (SBW, red-green). */
+  public long green(long fingerprint) {
+    if (redGreen) {
+      return uniform(fingerprint & LOW24) < redGreenGamma ? 1 : 0;
+    }
+    return fingerprint & 1L;
+  }
+
+  /** The score a fingerprint carries: green bit (SBW) or the Gumbel score vLLM computes. */
+  public double score(long fingerprint) {
+    if (sbw || redGreen) {
+      return green(fingerprint);
+    }
+    if (!dual) {
+      return mantissaScore(fingerprint & LOW24);
+    }
+    double sa = mantissaScore((fingerprint >>> 24) & LOW24);
+    double sb = mantissaScore(fingerprint & LOW24);
+    return (1 - alpha) * sa + alpha * sb;
+  }
+
+  private static double mantissaScore(long m) {
+    return VllmPrf.gumbelScore(uniform(m));
+  }
+
+  private static float uniform(long m) {
+    return (float) ((m + 1) / 16777217.0);
+  }
+
+  /** The null share of green tuples (SBW), else 1 (the mean of a Gumbel score). */
+  public double nullMean() {
+    return greenList() ? parameters.effectiveGamma() : 1.0;
+  }
+
+  /** Telltale's exact tail of {@code score} over {@code n} distinct tuples. */
+  public TailProbability tail(long n, double score) {
+    if (n == 0) {
+      return TailProbability.ONE;
+    }
+    if (greenList()) {
+      return Tails.binomialUpper(n, Math.round(score), parameters.effectiveGamma());
+    }
+    if (dual) {
+      return VllmTails.dualKeyExact(n, score, alpha);
+    }
+    return Tails.gammaUpper(n, score);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.telltale.detect;
+
+import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.VllmPrf;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
+import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
+import dev.telltale.scheme.VllmSbwParameters;
+
+/**
+ * The per-token loop of vLLM keys. Every token is scored, the first ones with contexts padded by
+ * the token -1 (vLLM scores padded contexts); the token range is the generated text, whose context
+ * never reaches before {@code off}.
+ *
+ * <p>Telltale's exact test deduplicates on what the PRF actually reads: for the Gumbel schemes the
+ * absorbed context (vLLM's own rule, so the p-value equals vLLM's), for SBW the effective seed and
+ * the token. {@link #scoreAsVllm} reproduces vLLM's detector itself, whose SBW figure is not valid
+ * on natural text.
+ */
+final class VllmTupleScorer {
+  private final VllmPrf prf;
+  private final int c;
+  private final boolean sbw;
+  private final boolean redGreen;
+  private final float redGreenGamma;
+  private final boolean dual;
+  private final double alpha;
+
+  VllmTupleScorer(VllmPrf prf) {
+    this.prf = prf;
+    VllmParameters p = prf.parameters();
+    this.c = p.contextWidth();
+    this.sbw = p instanceof VllmSbwParameters;
+    this.redGreen = p instanceof VllmRedGreenParameters;
+    this.redGreenGamma = p instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
+    this.dual = p instanceof VllmDualKeyGumbelParameters;
+    this.alpha = p instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : 0.0;
+  }
+
+  VllmPrf prf() {
+    return prf;
+  }
+
+  /**
+   * Telltale's scoring pass; {@code trace} may be null. The tape sees the tuple's fingerprint
+   * ({@link VllmFingerprints}); with the key's detection dedup on, a Gumbel token whose context
+   * already occurred in this range is skipped first, as vLLM does, so the count and the p-value
+   * equal vLLM's.
+   */
+  void score(int[] ids, int off, int len, DedupTape tape, ScoreAccumulator acc, ScoreTrace trace) {
+    int end = off + len;
+    VllmFingerprints f = acc.vllm(prf);
+    LongOpenHashSet contexts = null;
+    if (!sbw && prf.parameters().detectionDedup()) {
+      contexts = acc.contexts();
+    }
+    for (int i = off; i < end; i++) {
+      int v = ids[i];
+      acc.positions++;
+      long fp = f.fingerprint(ids, off, i, v);
+      if ((contexts != null && !contexts.add(f.lastContext())) || !tape.firstSeen(fp)) {
+        acc.duplicates++;
+        continue;
+      }
+      double value = f.score(fp);
+      if (f.greenList()) {
+        acc.green += (long) value;
+      } else {
+        acc.sum += value;
+      }
+      acc.scored++;
+      if (trace != null) {
+        trace.add(i - off, value);
+      }
+    }
+  }
+
+  // Score of token v at position i; st holds the context absorbed under key A.
+  private double gumbelValue(int[] ids, int off, int i, int v, int[] st) {
+    double sa = VllmPrf.gumbelScore(Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), st, v)));
+    if (!dual) {
+      return sa;
+    }
+    Philox4x32.absorb(prf.keyB(), ids, off, i, c, st);
+    double sb = VllmPrf.gumbelScore(Philox4x32.uniform(Philox4x32.tokenWord(prf.keyB(), st, v)));
+    return (1 - alpha) * sa + alpha * sb;
+  }
+
+  /**
+   * vLLM's detector: scores {@code ids[off .. off+len)}, skipping a token whose context was already
+   * seen when the key's detection dedup is on; returns {@code {n, score}} (SBW: green count).
+   */
+  double[] scoreAsVllm(int[] ids, int off, int len) {
+    boolean dedup = prf.parameters().detectionDedup();
+    LongOpenHashSet seen = dedup ? new LongOpenHashSet(Math.max(16, len)) : null;
+    int[] st = new int[4];
+    long n = 0;
+    double score = 0;
+    for (int i = off; i < off + len; i++) {
+      Philox4x32.absorb(prf.keyA(), ids, off, i, c, st);
+      if (seen != null && !seen.add(VllmPrf.contextFingerprint(st))) {
+        continue;
+      }
+      n++;
+      int v = ids[i];
+      if (sbw) {
+        score += prf.sbwGreen(prf.sbwSeed(ids, off, i, v), v) ? 1 : 0;
+      } else if (redGreen) {
+        float u = Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), st, v));
+        score += u < redGreenGamma ? 1 : 0;
+      } else {
+        score += gumbelValue(ids, off, i, v, st);
+      }
+    }
+    return new double[] {n, score};
+  }
+}

@@ -1,0 +1,312 @@
+package dev.telltale.embed;
+
+import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.VllmPrf;
+import dev.telltale.scheme.VllmDedup;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
+import dev.telltale.scheme.VllmParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
+import dev.telltale.scheme.VllmSbwParameters;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * The generation side of vLLM's watermarks inside a {@link WatermarkSession}: context padding with
+ * -1 (prompt tokens never enter the context), generation-time context deduplication, Gumbel noise
+ * in float32, dual-key routing and SBW's green-list bias, all as vLLM computes them. Not
+ * thread-safe; allocates only when its token history grows (by doubling).
+ */
+final class VllmSampler {
+  private final VllmPrf prf;
+  private final VllmParameters parameters;
+  private final int c;
+  private final boolean sbw;
+  private final float sbwDelta;
+  private final boolean redGreen;
+  private final float redGreenGamma;
+  private final float redGreenDelta;
+  private final int maxHistory;
+  private final VllmDedup dedup;
+  private final double routeAlpha; // generation alpha of dual-key Gumbel, else NaN
+  private final double pA;
+  private final ContextPositions seen;
+  private final int[] state = new int[4];
+  private final int[] stateB = new int[4];
+  private final int[] words = new int[4];
+  private final long[] sbwFactors;
+  private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
+  private int size;
+  private final int floor; // index of the first generated token in tokens
+  private boolean skip;
+  private boolean partial;
+  private long routingDraws;
+  private long keyBRouted;
+  private long keyBEffective;
+  private long dedupSkips;
+  private long partialContextSkips;
+
+  VllmSampler(VllmPrf prf, int[] prompt, int off, int len) {
+    this.prf = prf;
+    this.parameters = prf.parameters();
+    this.c = parameters.contextWidth();
+    this.sbw = parameters instanceof VllmSbwParameters;
+    this.sbwDelta = parameters instanceof VllmSbwParameters s ? (float) s.delta() : 0f;
+    this.redGreen = parameters instanceof VllmRedGreenParameters;
+    this.redGreenGamma =
+        parameters instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
+    this.redGreenDelta = parameters instanceof VllmRedGreenParameters rg ? (float) rg.delta() : 0f;
+    this.dedup = parameters.generationDedup();
+    this.maxHistory =
+        parameters.maxHistory().isPresent()
+            ? parameters.maxHistory().getAsInt()
+            : Integer.MAX_VALUE;
+    if (parameters instanceof VllmDualKeyGumbelParameters d) {
+      double a = d.generationAlpha();
+      this.routeAlpha = a;
+      float la = (float) Math.log(1 - a);
+      float lb = (float) Math.log(a);
+      float m = Math.max(la, lb);
+      float ea = (float) Math.exp(la - m);
+      float eb = (float) Math.exp(lb - m);
+      this.pA = ea / (ea + eb);
+    } else {
+      this.routeAlpha = Double.NaN;
+      this.pA = Double.NaN;
+    }
+    this.sbwFactors = new long[c];
+    this.seen = dedup == VllmDedup.NONE ? null : new ContextPositions(1024);
+    if (off < 0 || len < 0 || off + len > prompt.length) {
+      throw new IndexOutOfBoundsException("prompt range out of bounds");
+    }
+    int p = dedup == VllmDedup.ALL ? len : 0;
+    this.tokens = new int[Math.max(64, 2 * (p + c))];
+    System.arraycopy(prompt, off, tokens, 0, p);
+    this.floor = p;
+    for (int q = 0; q < p; q++) {
+      Philox4x32.absorb(prf.keyA(), tokens, 0, q, c, state);
+      seen.put(VllmPrf.contextFingerprint(state), q);
+    }
+    this.size = p;
+    prepare();
+  }
+
+  // Decides whether the step at position `size` is watermarked and absorbs its context.
+  private void prepare() {
+    int t = size;
+    partial = dedup == VllmDedup.ALL && t - floor < c;
+    skip = partial;
+    if (seen != null) {
+      Philox4x32.absorb(prf.keyA(), tokens, 0, t, c, state);
+      long fp = VllmPrf.contextFingerprint(state);
+      int last = seen.get(fp);
+      if (last >= 0 && (long) last >= (long) t - maxHistory) {
+        skip = true;
+      }
+      seen.put(fp, t);
+    }
+    if (!skip && sbw) {
+      prf.sbwContext(tokens, floor, t, sbwFactors);
+    } else if (!skip) {
+      if (floor > 0 || seen == null) {
+        Philox4x32.absorb(prf.keyA(), tokens, floor, t, c, state);
+      }
+      if (!Double.isNaN(routeAlpha)) {
+        Philox4x32.absorb(prf.keyB(), tokens, floor, t, c, stateB);
+      }
+    }
+  }
+
+  boolean watermarking() {
+    return !skip;
+  }
+
+  void accept(int token) {
+    if (size == tokens.length) {
+      tokens = Arrays.copyOf(tokens, size * 2);
+    }
+    tokens[size++] = token;
+    prepare();
+  }
+
+  private void countSkip() {
+    if (skip) {
+      dedupSkips++;
+      if (partial) {
+        partialContextSkips++;
+      }
+    }
+  }
+
+  /** SBW: adds delta to the logits of green candidates (ids from candidates, or the index). */
+  void bias(float[] logits, int[] candidates, int n) {
+    if (redGreen) {
+      countSkip();
+      if (!skip) {
+        for (int i = 0; i < n; i++) {
+          int v = candidates == null ? i : candidates[i];
+          if (Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), state, v)) < redGreenGamma) {
+            logits[i] += redGreenDelta;
+          }
+        }
+      }
+      return;
+    }
+    if (!sbw) {
+      throw new IllegalStateException(
+          "bias() is for green-list keys; a vLLM "
+              + parameters.algorithm()
+              + " key embeds through sample()");
+    }
+    countSkip();
+    if (skip) {
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      int v = candidates == null ? i : candidates[i];
+      if (prf.sbwGreen(prf.sbwSeed(sbwFactors, v), v)) {
+        logits[i] += sbwDelta;
+      }
+    }
+  }
+
+  boolean isGreen(int token) {
+    if (redGreen) {
+      return !skip
+          && Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), state, token)) < redGreenGamma;
+    }
+    if (!sbw) {
+      throw new IllegalStateException("isGreen() is for green-list keys");
+    }
+    return !skip && prf.sbwGreen(prf.sbwSeed(tokens, floor, size, token), token);
+  }
+
+  /**
+   * Gumbel and dual-key Gumbel: the index of the chosen candidate. Dual-key routing draws {@code
+   * random.nextDouble()} once per step, skipped or not; a skipped step samples ordinarily.
+   */
+  int sample(float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+    if (sbw || redGreen) {
+      throw new IllegalStateException(
+          "sample() is for Gumbel keys; a vLLM "
+              + parameters.algorithm()
+              + " key embeds through bias()");
+    }
+    boolean useB = routeAlpha == 1.0;
+    if (routeAlpha > 0.0 && routeAlpha < 1.0) {
+      routingDraws++;
+      useB = pA <= random.nextDouble();
+      if (useB) {
+        keyBRouted++;
+        if (!skip) {
+          keyBEffective++;
+        }
+      }
+    }
+    countSkip();
+    if (skip) {
+      return ordinary(logits, n, temperature, random);
+    }
+    long key = useB ? prf.keyB() : prf.keyA();
+    int[] st = useB ? stateB : state;
+    float invT = (float) (1.0 / temperature);
+    // The most likely candidate goes first, so that the bound below spares the two logarithms of
+    // candidates that cannot win; ties still go to the first index, as vLLM's argmax does.
+    int top = 0;
+    for (int i = 1; i < n; i++) {
+      if (logits[i] > logits[top]) {
+        top = i;
+      }
+    }
+    int bestIndex = top;
+    float best =
+        value(logits[top], invT, word(key, st, candidates == null ? top : candidates[top]));
+    for (int i = 0; i < n; i++) {
+      if (i == top) {
+        continue;
+      }
+      float l = invT == 1f ? logits[i] : logits[i] * invT;
+      if (l + MAX_NOISE <= best) {
+        continue;
+      }
+      int w = word(key, st, candidates == null ? i : candidates[i]);
+      if (l + noiseBound(w) <= best) {
+        continue;
+      }
+      float x = value(logits[i], invT, w);
+      if (x > best || (x == best && i < bestIndex)) {
+        best = x;
+        bestIndex = i;
+      }
+    }
+    if (best == Float.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    return bestIndex;
+  }
+
+  /** Above the largest float32 Gumbel noise any uniform gives (-ln(-ln(1 - 2^-24)) = 16.64). */
+  private static final float MAX_NOISE = 17.5f;
+
+  private static final float LN2 = (float) Math.log(2);
+
+  private static int word(long key, int[] st, int v) {
+    return Philox4x32.tokenWord(key, st, v);
+  }
+
+  /**
+   * An upper bound on the noise of a word, with a margin for float rounding: G = -ln(-ln u) <=
+   * -ln(1 - u) and 1 - u = (2^24 - m) / (2^24 + 1) >= (2^24 - m) / 2^25 for the mantissa m.
+   */
+  private static float noiseBound(int word) {
+    int m = word >>> 8;
+    int rest = (1 << 24) - m; // 1 .. 2^24
+    return (25 - (31 - Integer.numberOfLeadingZeros(rest))) * LN2 + 1e-3f;
+  }
+
+  // logit / T + G with G = -ln(-ln u) in float32, u clamped below at the smallest normal float.
+  private static float value(float logit, float invT, int word) {
+    float u = Math.max(Philox4x32.uniform(word), Float.MIN_NORMAL);
+    float l1 = (float) Math.log(u);
+    float l2 = (float) Math.log(-l1);
+    float l = invT == 1f ? logit : logit * invT;
+    return l + (-l2);
+  }
+
+  // A skipped step: softmax sampling; a single candidate is returned without a draw.
+  private static int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
+    if (n == 1) {
+      return 0;
+    }
+    float lmax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lmax = Math.max(lmax, logits[i]);
+    }
+    if (lmax == Float.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    double invT = 1.0 / temperature;
+    double z = 0;
+    for (int i = 0; i < n; i++) {
+      z += Math.exp((logits[i] - lmax) * invT);
+    }
+    double target = random.nextDouble() * z;
+    double acc = 0;
+    int last = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp((logits[i] - lmax) * invT);
+      if (w > 0) {
+        last = i;
+        acc += w;
+        if (acc > target) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  VllmGenerationTrace trace() {
+    return new VllmGenerationTrace(
+        routingDraws, keyBRouted, keyBEffective, dedupSkips, partialContextSkips);
+  }
+}
