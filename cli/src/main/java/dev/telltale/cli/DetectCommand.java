@@ -11,7 +11,7 @@ import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -77,7 +77,7 @@ final class DetectCommand implements Callable<Integer> {
     KeySet set = KeysCommand.load(keys);
     evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
-    int[] ids = tok.encode(TextNormalizer.normalize(text));
+    int[] ids = tok.encode(DetectionNormalizer.normalize(text));
     KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode resultJson = DetectionJson.of(result, tok.name());

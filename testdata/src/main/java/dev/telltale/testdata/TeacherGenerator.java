@@ -81,6 +81,56 @@ public final class TeacherGenerator {
    */
   public Generation generate(
       int[] prompt, int maxTokens, SamplingParams params, long seed, Watermarker watermarker) {
+    return run(prompt, maxTokens, params, seed, watermarker, null, null);
+  }
+
+  /**
+   * Extra logits a generation adds before any processor runs, e.g. an attacker's learned green-list
+   * bias; called once per step with the history so far.
+   */
+  @FunctionalInterface
+  public interface LogitsBias {
+    void bias(int[] history, int len, float[] logits);
+  }
+
+  /** Generation whose logits {@code bias} shifts before the watermark (if any) is applied. */
+  public Generation generate(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      LogitsBias bias) {
+    return run(prompt, maxTokens, params, seed, watermarker, bias, null);
+  }
+
+  /**
+   * Generation forced to emit {@code marker} after every token that starts a word (decodes to a
+   * leading space), as a model told to "put an emoji after each word" would: the markers enter the
+   * watermark session's context like any token. {@code maxTokens} counts the model's own tokens;
+   * the returned ids and text include the markers.
+   */
+  public Generation generateWithMarker(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      int[] marker) {
+    if (marker.length == 0) {
+      throw new IllegalArgumentException("marker must have at least one token");
+    }
+    return run(prompt, maxTokens, params, seed, watermarker, null, marker.clone());
+  }
+
+  private Generation run(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      LogitsBias bias,
+      int[] marker) {
     if (maxTokens < 0) {
       throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
     }
@@ -90,10 +140,14 @@ public final class TeacherGenerator {
         watermarker != null && watermarker.parameters() instanceof GreenListParameters;
     Decoder d = new Decoder(params);
     SplittableRandom rng = new SplittableRandom(seed);
-    int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens);
+    int perStep = marker == null ? 1 : 1 + marker.length;
+    int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens * perStep);
     int len = prompt.length;
     for (int step = 0; step < maxTokens; step++) {
       model.logits(history, 0, len, d.logits);
+      if (bias != null) {
+        bias.bias(history, len, d.logits);
+      }
       // Special tokens are banned before any processor runs, as a bad-words filter would.
       Arrays.fill(d.logits, ordinaryIds, d.logits.length, Float.NEGATIVE_INFINITY);
       if (greenList) {
@@ -108,9 +162,22 @@ public final class TeacherGenerator {
         session.accept(token);
       }
       history[len++] = token;
+      if (marker != null && startsWord(token)) {
+        for (int m : marker) {
+          if (session != null) {
+            session.accept(m);
+          }
+          history[len++] = m;
+        }
+      }
     }
     int[] out = Arrays.copyOfRange(history, prompt.length, len);
     return new Generation(out, tokenizer.decode(out));
+  }
+
+  private boolean startsWord(int token) {
+    String s = tokenizer.decode(new int[] {token});
+    return s.length() > 1 && s.charAt(0) == ' ' && Character.isLetterOrDigit(s.charAt(1));
   }
 
   /** The first {@code tokens} tokens of {@code text} (fewer if the text is shorter). */
