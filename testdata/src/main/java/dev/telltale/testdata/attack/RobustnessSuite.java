@@ -5,6 +5,7 @@ import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.testdata.EuroparlCorpus;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
@@ -115,6 +116,26 @@ public final class RobustnessSuite {
     return a;
   }
 
+  /** The rows as the report's cells. */
+  public static List<dev.telltale.evidence.RobustnessReport.Cell> cells(List<Row> rows) {
+    List<dev.telltale.evidence.RobustnessReport.Cell> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(
+          new dev.telltale.evidence.RobustnessReport.Cell(
+              r.key(),
+              r.scheme(),
+              r.attack(),
+              r.length(),
+              r.form().name(),
+              r.texts(),
+              r.nulls(),
+              r.detected(),
+              r.falsePositives(),
+              r.medianLog10P()));
+    }
+    return out;
+  }
+
   /** Runs every attack for every key, length and normal form. */
   public List<Row> run(List<WatermarkKey> keys, Config c) {
     List<Row> rows = new ArrayList<>();
@@ -128,7 +149,11 @@ public final class RobustnessSuite {
         List<String> emojied = new ArrayList<>();
         for (int i = 0; i < c.texts(); i++) {
           long seed = r.nextLong();
-          Watermarker wm = Watermarker.of(key);
+          // Payload keys embed an account too, as in service; detection tests the zero-bit layer.
+          Watermarker wm =
+              key.parameters() instanceof GreenListParameters g && g.payload().isPresent()
+                  ? Watermarker.forAccount(key, 1 + i)
+                  : Watermarker.of(key);
           marked.add(
               teacher.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm).text());
           emojied.add(emoji.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm));
