@@ -56,6 +56,12 @@ final class RobustnessCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Only the attacks the CI floors cover.")
   boolean quick;
 
+  @Option(
+      names = "--robust-context",
+      description =
+          "Also run each key with the robust-context option (contexts skip tokens with no letter or digit).")
+  boolean robustContext;
+
   @Option(names = "--out", defaultValue = ".", description = "Output directory.")
   Path out;
 
@@ -86,7 +92,13 @@ final class RobustnessCommand implements Callable<Integer> {
         suite.run(
             chosen,
             new RobustnessSuite.Config(
-                lengths, texts, nulls, seed, List.of(RobustnessSuite.NormalForm.values()), !quick));
+                lengths,
+                texts,
+                nulls,
+                seed,
+                List.of(RobustnessSuite.NormalForm.values()),
+                !quick,
+                robustContext));
     List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
     args.subList(0, args.indexOf("robustness") + 1).clear();
     // The key file's path is the investigator's business; the table names the key ids.

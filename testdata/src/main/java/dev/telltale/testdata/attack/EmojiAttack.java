@@ -4,6 +4,7 @@ import dev.telltale.embed.Watermarker;
 import dev.telltale.testdata.Generation;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
+import dev.telltale.text.ContextSkip;
 
 /**
  * The emoji attack: the rival asks the model to put a marker after every word, so each real token's
@@ -38,7 +39,19 @@ public final class EmojiAttack {
   /** A generation with markers after every word, and its text with the markers removed. */
   public String generate(
       int[] prompt, int tokens, SamplingParams params, long seed, Watermarker watermarker) {
-    Generation g = teacher.generateWithMarker(prompt, tokens, params, seed, watermarker, markerIds);
+    return generate(prompt, tokens, params, seed, watermarker, null);
+  }
+
+  /** {@link #generate} for a robust-context key ({@code skip} null: an ordinary key). */
+  public String generate(
+      int[] prompt,
+      int tokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      ContextSkip skip) {
+    Generation g =
+        teacher.generateWithMarker(prompt, tokens, params, seed, watermarker, markerIds, skip);
     return g.text().replace(marker, "");
   }
 }

