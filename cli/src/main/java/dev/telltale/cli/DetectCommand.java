@@ -11,7 +11,7 @@ import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -100,7 +100,7 @@ final class DetectCommand implements Callable<Integer> {
       off = tokenIds.promptIds().length;
     } else {
       text = InputText.read(input, System.in);
-      ids = tok.encode(TextNormalizer.normalize(text));
+      ids = tok.encode(DetectionNormalizer.normalize(text));
       off = 0;
     }
     KeySetDetection result =

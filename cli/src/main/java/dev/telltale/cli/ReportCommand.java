@@ -19,7 +19,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.provenance.PublicKeySet;
 import dev.telltale.provenance.PublicKeySetException;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -154,7 +154,7 @@ final class ReportCommand implements Callable<Integer> {
     WatermarkKey key = found.orElseThrow(() -> new BadInputException(keys + " has no key " + id));
     Tokenizer tok = DetectCommand.tokenizer(result.path("tokenizer").asText());
     String t = InputText.read(text.toString(), System.in);
-    int[] ids = tok.encode(TextNormalizer.normalize(t));
+    int[] ids = tok.encode(DetectionNormalizer.normalize(t));
     return TokenMarks.explain(key, tok, ids);
   }
 

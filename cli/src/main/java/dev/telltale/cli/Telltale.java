@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
       ReportCommand.class,
       EvidenceCommand.class,
       LogCommand.class,
+      RobustnessCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Telltale implements Runnable {

@@ -4,6 +4,7 @@ import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
+import dev.telltale.text.ContextSkip;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.util.ArrayList;
@@ -82,11 +83,97 @@ public final class TeacherGenerator {
    */
   public Generation generate(
       int[] prompt, int maxTokens, SamplingParams params, long seed, Watermarker watermarker) {
+    return run(prompt, maxTokens, params, seed, watermarker, null, null, null);
+  }
+
+  /**
+   * Extra logits a generation adds before any processor runs, e.g. an attacker's learned green-list
+   * bias; called once per step with the history so far.
+   */
+  @FunctionalInterface
+  public interface LogitsBias {
+    void bias(int[] history, int len, float[] logits);
+  }
+
+  /** Generation whose logits {@code bias} shifts before the watermark (if any) is applied. */
+  public Generation generate(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      LogitsBias bias) {
+    return run(prompt, maxTokens, params, seed, watermarker, bias, null, null);
+  }
+
+  /**
+   * Generation forced to emit {@code marker} after every token that starts a word (decodes to a
+   * leading space), as a model told to "put an emoji after each word" would: the markers enter the
+   * watermark session's context like any token. {@code maxTokens} counts the model's own tokens;
+   * the returned ids and text include the markers.
+   */
+  public Generation generateWithMarker(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      int[] marker) {
+    return generateWithMarker(prompt, maxTokens, params, seed, watermarker, marker, null);
+  }
+
+  /**
+   * {@link #generateWithMarker} for a robust-context key: tokens {@code skip} names never enter the
+   * watermark session (null: every token does).
+   */
+  public Generation generateWithMarker(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      int[] marker,
+      ContextSkip skip) {
+    if (marker.length == 0) {
+      throw new IllegalArgumentException("marker must have at least one token");
+    }
+    return run(prompt, maxTokens, params, seed, watermarker, null, marker.clone(), skip);
+  }
+
+  /**
+   * Watermarked generation for a robust-context key: the session sees only the tokens {@code skip}
+   * does not name, so its contexts skip them, as a detector filtering the same class does.
+   */
+  public Generation generate(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      ContextSkip skip) {
+    return run(prompt, maxTokens, params, seed, watermarker, null, null, skip);
+  }
+
+  private Generation run(
+      int[] prompt,
+      int maxTokens,
+      SamplingParams params,
+      long seed,
+      Watermarker watermarker,
+      LogitsBias bias,
+      int[] marker,
+      ContextSkip skip) {
     if (maxTokens < 0) {
       throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
     }
+    int[] sessionPrompt = prompt;
+    if (skip != null) {
+      sessionPrompt = new int[prompt.length];
+      sessionPrompt =
+          Arrays.copyOf(sessionPrompt, skip.filter(prompt, 0, prompt.length, sessionPrompt));
+    }
     WatermarkSession session =
-        watermarker == null ? null : watermarker.newSession(prompt, 0, prompt.length);
+        watermarker == null ? null : watermarker.newSession(sessionPrompt, 0, sessionPrompt.length);
     // vLLM's SBW and red-green are green-list biases too, applied before the top-k/top-p cut as
     // vLLM does.
     boolean greenList =
@@ -95,10 +182,14 @@ public final class TeacherGenerator {
                 || (watermarker.parameters() instanceof VllmParameters v && v.countsGreen()));
     Decoder d = new Decoder(params);
     SplittableRandom rng = new SplittableRandom(seed);
-    int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens);
+    int perStep = marker == null ? 1 : 1 + marker.length;
+    int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens * perStep);
     int len = prompt.length;
     for (int step = 0; step < maxTokens; step++) {
       model.logits(history, 0, len, d.logits);
+      if (bias != null) {
+        bias.bias(history, len, d.logits);
+      }
       // Special tokens are banned before any processor runs, as a bad-words filter would.
       Arrays.fill(d.logits, ordinaryIds, d.logits.length, Float.NEGATIVE_INFINITY);
       if (greenList) {
@@ -109,13 +200,26 @@ public final class TeacherGenerator {
           session != null && !greenList
               ? session.sample(d.candLogits, d.cands, n, params.temperature(), rng)
               : d.cands[d.sample(n, rng)];
-      if (session != null) {
+      if (session != null && (skip == null || !skip.skips(token))) {
         session.accept(token);
       }
       history[len++] = token;
+      if (marker != null && startsWord(token)) {
+        for (int m : marker) {
+          if (session != null && (skip == null || !skip.skips(m))) {
+            session.accept(m);
+          }
+          history[len++] = m;
+        }
+      }
     }
     int[] out = Arrays.copyOfRange(history, prompt.length, len);
     return new Generation(out, tokenizer.decode(out));
+  }
+
+  private boolean startsWord(int token) {
+    String s = tokenizer.decode(new int[] {token});
+    return s.length() > 1 && s.charAt(0) == ' ' && Character.isLetterOrDigit(s.charAt(1));
   }
 
   /** The first {@code tokens} tokens of {@code text} (fewer if the text is shorter). */

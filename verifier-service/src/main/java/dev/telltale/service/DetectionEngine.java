@@ -10,7 +10,7 @@ import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.nio.ByteBuffer;
@@ -88,7 +88,7 @@ public final class DetectionEngine {
     int[] ids;
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
-      ids = tok.encode(TextNormalizer.normalize(r.text().get()));
+      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()));
     } else {
       ids = r.tokens().orElseThrow();
       ByteBuffer b = ByteBuffer.allocate(ids.length * 4);

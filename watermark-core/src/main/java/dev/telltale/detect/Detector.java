@@ -10,7 +10,7 @@ import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
 import dev.telltale.stats.VllmTails;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,11 +63,12 @@ public final class Detector {
   }
 
   /**
-   * Normalizes {@code text} (carrier characters removed, NFC, trimmed), re-tokenizes it with the
+   * Normalizes {@code text} ({@link DetectionNormalizer}: carrier and other invisible characters
+   * removed, look-alike letters and white space folded, NFC, trimmed), re-tokenizes it with the
    * generator's tokenizer and tests the ids.
    */
   public Detection detectText(String text) {
-    int[] ids = tokenizer.encode(TextNormalizer.normalize(text));
+    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text));
     return detectTokens(ids, 0, ids.length);
   }
 

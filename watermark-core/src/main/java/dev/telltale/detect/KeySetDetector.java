@@ -4,7 +4,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.stats.Combine;
 import dev.telltale.stats.TailProbability;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ public final class KeySetDetector {
   }
 
   public KeySetDetection detectText(String text) {
-    int[] ids = tokenizer.encode(TextNormalizer.normalize(text));
+    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text));
     return detectTokens(ids, 0, ids.length);
   }
 

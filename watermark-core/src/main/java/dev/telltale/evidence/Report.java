@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class Report {
   private static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
-  private static final String CSS =
+  static final String CSS =
       """
       :root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--green:#c9f0cf;--red:#ffd2cf;\
       --ok:#1a7f37;--bad:#cf222e;--warn:#9a6700}

@@ -12,7 +12,7 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.stats.Combine;
 import dev.telltale.stats.TailProbability;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,7 +79,7 @@ public final class Attribution {
 
   /** Normalizes and tokenizes {@code text} like {@link Detector#detectText}, then attributes. */
   public DocumentAttribution attributeText(String text) {
-    int[] ids = detector.tokenizer().encode(TextNormalizer.normalize(text));
+    int[] ids = detector.tokenizer().encode(DetectionNormalizer.normalize(text));
     return attributeTokens(ids, 0, ids.length);
   }
 

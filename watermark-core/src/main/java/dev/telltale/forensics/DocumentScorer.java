@@ -14,7 +14,7 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.stats.TailProbability;
-import dev.telltale.text.TextNormalizer;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -128,7 +128,7 @@ public final class DocumentScorer {
 
   /** Per-document detection for every key, remembering the fingerprints each key scored. */
   public Scored score(Document doc) {
-    int[] ids = tokenizer.encode(TextNormalizer.normalize(doc.text()));
+    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(doc.text()));
     int k = detectors.size();
     long[] positions = new long[k];
     long[] scored = new long[k];

@@ -1,0 +1,82 @@
+package dev.telltale.detect;
+
+import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.stats.TailProbability;
+
+/**
+ * The spoofing check beside the p-value: a real watermark raises the score in every context, a
+ * spoof built from a stolen green-list estimate only in the contexts an attacker saw often enough
+ * to learn. The scored tuples are split by whether their context (the {@code h} tokens before the
+ * token, unkeyed) is in a set of frequent contexts chosen by a key-independent rule (contexts
+ * frequent in public or unwatermarked text), and each part gets its own exact p-value. The part of
+ * rare contexts is a valid test on its own; a text significant overall but not on its rare contexts
+ * is flagged as a possible spoof.
+ */
+public final class SpreadCheck {
+  /** The two parts and the flag. */
+  public record Result(
+      long frequentScored,
+      double frequentScore,
+      TailProbability frequent,
+      long rareScored,
+      double rareScore,
+      TailProbability rare,
+      boolean flagged) {}
+
+  private final Detector detector;
+  private final LongOpenHashSet frequentContexts;
+  private final double rareLevel;
+
+  /**
+   * @param frequentContexts {@link #context} values of frequent contexts, chosen without the key
+   * @param rareLevel the rare-context part must reach this level for an overall detection to stand
+   */
+  public SpreadCheck(Detector detector, LongOpenHashSet frequentContexts, double rareLevel) {
+    this.detector = detector;
+    this.frequentContexts = frequentContexts;
+    this.rareLevel = rareLevel;
+  }
+
+  /** The unkeyed context value of position {@code i}: its {@code h} preceding token ids. */
+  public static long context(int[] ids, int i, int h) {
+    long c = 0x9E3779B97F4A7C15L;
+    for (int j = i - h; j < i; j++) {
+      c = (c ^ ids[j]) * 0xBF58476D1CE4E5B9L;
+      c ^= c >>> 31;
+    }
+    return c;
+  }
+
+  /** Splits the scored tuples of {@code ids[off .. off+len)} and tests each part. */
+  public Result check(int[] ids, int off, int len) {
+    int h = detector.scorer().parameters().contextWidth();
+    ScoreAccumulator acc = new ScoreAccumulator();
+    ScoreTrace trace = new ScoreTrace();
+    detector.scorer().score(ids, off, len, new ExactTape(Math.max(16, len)), acc, trace);
+    long fn = 0;
+    long rn = 0;
+    double fs = 0;
+    double rs = 0;
+    for (int t = 0; t < trace.size(); t++) {
+      int pos = off + trace.position(t);
+      if (frequentContexts.contains(context(ids, pos, h))) {
+        fn++;
+        fs += trace.value(t);
+      } else {
+        rn++;
+        rs += trace.value(t);
+      }
+    }
+    TailProbability whole = detector.tail(acc.scored(), scoreOf(acc));
+    TailProbability frequent = detector.tail(fn, fs);
+    TailProbability rare = detector.tail(rn, rs);
+    boolean flagged = whole.pValue() <= detector.policy().alpha() && rare.pValue() > rareLevel;
+    return new Result(fn, fs, frequent, rn, rs, rare, flagged);
+  }
+
+  private double scoreOf(ScoreAccumulator acc) {
+    return detector.scorer().parameters() instanceof dev.telltale.scheme.GreenListParameters
+        ? acc.green()
+        : acc.sum();
+  }
+}

@@ -1,0 +1,273 @@
+package dev.telltale.text;
+
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.lang.UScript;
+import com.ibm.icu.text.SpoofChecker;
+import java.text.Normalizer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The normal form detection re-tokenizes, stricter than {@link TextNormalizer}'s (which provenance
+ * digests keep): on top of it, default-ignorable code points are removed (zero-width space and
+ * joiners, word joiner, soft hyphen, bidi marks, tag characters, variation selectors), look-alike
+ * letters from another script are folded back to the script of the word they sit in (Unicode
+ * confusables data, through ICU4J's {@link SpoofChecker} skeletons), and every run of whitespace
+ * becomes one space.
+ *
+ * <p>The fold is a fixed function of the text that never looks at a key, so a detection p-value on
+ * the folded text stays exact under the null; only one normal form is tested, so no correction is
+ * needed. Genuine text loses little: a watermarked generation in one script is unchanged except
+ * where it had line breaks or repeated spaces.
+ */
+public final class DetectionNormalizer {
+  private static final SpoofChecker SPOOF = new SpoofChecker.Builder().build();
+
+  /** Confusables skeletons of single non-ASCII letters, computed once each. */
+  private static final ConcurrentHashMap<Integer, String> SKELETONS = new ConcurrentHashMap<>();
+
+  /** ASCII letters by their skeleton (several letters share one: "I" and "l" both give "l"). */
+  private static final Map<String, String> ASCII_BY_SKELETON = asciiBySkeleton();
+
+  private DetectionNormalizer() {}
+
+  private static Map<String, String> asciiBySkeleton() {
+    Map<String, String> m = new HashMap<>();
+    for (char c = 'A'; c <= 'z'; c++) {
+      if (Character.isLetter(c)) {
+        m.merge(SPOOF.getSkeleton(String.valueOf(c)), String.valueOf(c), String::concat);
+      }
+    }
+    return Map.copyOf(m);
+  }
+
+  /**
+   * The ASCII letter a non-ASCII letter is confusable with, or -1: the ASCII letter of the same
+   * skeleton, and of the same case where several share it ("I"/"l"). Public so that test attacks
+   * draw homoglyphs from exactly the data detection folds.
+   */
+  public static int asciiPrototype(int cp) {
+    if (cp < 0x80 || !Character.isLetter(cp)) {
+      return -1;
+    }
+    String letters = ASCII_BY_SKELETON.get(skeleton(cp));
+    if (letters == null) {
+      return -1;
+    }
+    if (letters.length() == 1) {
+      return letters.charAt(0);
+    }
+    boolean upper = UCharacter.isUUppercase(cp);
+    for (int i = 0; i < letters.length(); i++) {
+      if (Character.isUpperCase(letters.charAt(i)) == upper) {
+        return letters.charAt(i);
+      }
+    }
+    return -1;
+  }
+
+  private static String skeleton(int cp) {
+    return SKELETONS.computeIfAbsent(cp, c -> SPOOF.getSkeleton(new String(Character.toChars(c))));
+  }
+
+  /** {@link TextNormalizer#normalize}, then ignorables removed, confusables and spaces folded. */
+  public static String normalize(String text) {
+    String s = TextNormalizer.normalize(text);
+    if (isPlainAscii(s)) {
+      return s;
+    }
+    s = foldConfusables(collapseWhitespace(removeIgnorables(s)));
+    if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
+      s = Normalizer.normalize(s, Normalizer.Form.NFC);
+    }
+    return s.strip();
+  }
+
+  // ASCII text without control characters, tabs or doubled spaces is already in normal form.
+  private static boolean isPlainAscii(String s) {
+    char prev = 'x';
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x7F || c < 0x20 || (c == ' ' && prev == ' ')) {
+        return false;
+      }
+      prev = c;
+    }
+    return true;
+  }
+
+  /** Whether detection drops {@code cp}: a Unicode default-ignorable code point. */
+  public static boolean isIgnorable(int cp) {
+    return UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT);
+  }
+
+  /** {@code text} without default-ignorable code points. */
+  public static String removeIgnorables(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (!isIgnorable(cp)) {
+        sb.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
+    return sb.toString();
+  }
+
+  /** Every run of white space (line breaks, tabs, no-break spaces) becomes a single space. */
+  public static String collapseWhitespace(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    boolean inSpace = false;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (UCharacter.isUWhiteSpace(cp)) {
+        if (!inSpace) {
+          sb.append(' ');
+        }
+        inSpace = true;
+      } else {
+        sb.appendCodePoint(cp);
+        inSpace = false;
+      }
+      i += Character.charCount(cp);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Folds look-alike letters to the script of their word: in a word whose letters mostly belong to
+   * script S (or, when the word has no script of its own, the text's main script), a letter of
+   * another script whose confusables skeleton is made only of letters of S is replaced by that
+   * skeleton. A word written wholly in look-alikes of the text's main script (Cyrillic "а" as a
+   * word in English text) is folded too. ASCII is never changed.
+   */
+  public static String foldConfusables(String text) {
+    int main = mainScript(text, 0, text.length());
+    StringBuilder sb = new StringBuilder(text.length());
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      int cp = text.codePointAt(i);
+      if (!isWordCodePoint(cp)) {
+        sb.appendCodePoint(cp);
+        i += Character.charCount(cp);
+        continue;
+      }
+      int end = i;
+      while (end < n && isWordCodePoint(text.codePointAt(end))) {
+        end += Character.charCount(text.codePointAt(end));
+      }
+      foldWord(text, i, end, main, sb);
+      i = end;
+    }
+    return sb.toString();
+  }
+
+  private static void foldWord(String text, int start, int end, int main, StringBuilder sb) {
+    int own = mainScript(text, start, end);
+    int target = own == UScript.INVALID_CODE ? main : own;
+    if (own != main && main != UScript.INVALID_CODE && foldsWholly(text, start, end, main)) {
+      target = main;
+    }
+    for (int i = start; i < end; ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      String fold = cp < 0x80 || target == UScript.INVALID_CODE ? null : fold(cp, target);
+      if (fold == null) {
+        sb.appendCodePoint(cp);
+      } else {
+        sb.append(fold);
+      }
+    }
+  }
+
+  private static boolean foldsWholly(String text, int start, int end, int script) {
+    for (int i = start; i < end; ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp >= 0x80 && scriptOf(cp) != script && fold(cp, script) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The fold of a non-ASCII letter into {@code script}, or null when it has none. */
+  private static String fold(int cp, int script) {
+    int own = scriptOf(cp);
+    if (own == script || !Character.isLetter(cp)) {
+      return null;
+    }
+    if (script == UScript.LATIN) {
+      int ascii = asciiPrototype(cp);
+      if (ascii >= 0) {
+        return String.valueOf((char) ascii);
+      }
+    }
+    String skeleton = skeleton(cp);
+    if (skeleton.equals(new String(Character.toChars(cp)))) {
+      return null;
+    }
+    for (int i = 0; i < skeleton.length(); ) {
+      int c = skeleton.codePointAt(i);
+      i += Character.charCount(c);
+      int s = UScript.getScript(c);
+      if (s != script && s != UScript.INHERITED) {
+        return null;
+      }
+    }
+    return skeleton;
+  }
+
+  private static boolean isWordCodePoint(int cp) {
+    return Character.isLetterOrDigit(cp) || UCharacter.getType(cp) == UCharacter.NON_SPACING_MARK;
+  }
+
+  // Common and Inherited letters (mathematical alphanumerics, marks) have no script of their own.
+  private static int scriptOf(int cp) {
+    int s = UScript.getScript(cp);
+    return s == UScript.COMMON || s == UScript.INHERITED ? UScript.INVALID_CODE : s;
+  }
+
+  /** The script most letters of {@code text[start, end)} belong to, or INVALID_CODE if none. */
+  private static int mainScript(String text, int start, int end) {
+    int best = UScript.INVALID_CODE;
+    int bestCount = 0;
+    int latin = 0;
+    int other = UScript.INVALID_CODE;
+    int otherCount = 0;
+    // Two counters suffice in practice (Latin and the most recent other script); a word or a text
+    // mixing three scripts falls back to whichever of these two dominates.
+    for (int i = start; i < end; ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (!Character.isLetter(cp)) {
+        continue;
+      }
+      int s = scriptOf(cp);
+      if (s == UScript.INVALID_CODE) {
+        continue;
+      }
+      if (s == UScript.LATIN) {
+        latin++;
+      } else if (s == other) {
+        otherCount++;
+      } else if (otherCount == 0) {
+        other = s;
+        otherCount = 1;
+      } else {
+        otherCount--;
+      }
+    }
+    if (latin > 0 && latin >= otherCount) {
+      best = UScript.LATIN;
+      bestCount = latin;
+    } else if (otherCount > 0) {
+      best = other;
+      bestCount = otherCount;
+    }
+    return bestCount == 0 ? UScript.INVALID_CODE : best;
+  }
+}
