@@ -93,7 +93,7 @@ public final class SparkCorpusScan {
   /** Where the per-document results go. */
   public record Output(String dir, OutputFormat format) {}
 
-  private static final long TUPLES_PER_SORT_TASK = 1L << 18;
+  private static final long TUPLES_PER_SORT_TASK = 1L << 21;
   private static final ObjectMapper LINE_READER = new ObjectMapper();
 
   private final SparkSession spark;
@@ -119,7 +119,7 @@ public final class SparkCorpusScan {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<ScoredRow> scored;
     try {
-      scored = score(jsc, inputs).persist(StorageLevel.DISK_ONLY());
+      scored = score(jsc, inputs, driverScorer.keyCount()).persist(StorageLevel.DISK_ONLY());
       try {
         return summarize(scored, driverScorer, output);
       } finally {
@@ -128,20 +128,33 @@ public final class SparkCorpusScan {
     } catch (Exception e) {
       // Spark throws its checked SparkException undeclared.
       throw TaskErrors.unwrap(e);
+    } finally {
+      jsc.setJobDescription(null);
     }
   }
 
-  private JavaRDD<ScoredRow> score(JavaSparkContext jsc, List<String> inputs) {
+  /**
+   * Scored documents, malformed-line summaries and the packed runs of the pooled tuple set, one
+   * pass over the input.
+   */
+  private JavaRDD<ScoredRow> score(JavaSparkContext jsc, List<String> inputs, int keys) {
     ScanSpec s = spec;
+    int parts = spec.poolPartitions();
+    int runTuples =
+        (int) jsc.getConf().getLong(PooledRuns.RUN_TUPLES, PooledRuns.DEFAULT_RUN_TUPLES);
     if (options.format() == Format.FILES) {
       List<String> files = CorpusListing.list(inputs, jsc.hadoopConfiguration());
-      List<Tuple2<Integer, String>> indexed = new ArrayList<>(files.size());
-      for (int i = 0; i < files.size(); i++) {
-        indexed.add(new Tuple2<>(i, files.get(i)));
+      if (files.isEmpty()) {
+        throw new CorpusInputException("the corpus has no documents");
       }
-      // parallelize keeps the list's order across slices: partition order is corpus order.
-      int slices = Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism()));
-      return jsc.parallelize(indexed, slices).mapPartitions(it -> PartitionScorer.files(s, it));
+      jsc.setJobDescription("split input");
+      List<List<InputSplits.Unit>> groups = InputSplits.plan(jsc, files);
+      // One group per slice, in order: partition order is corpus order.
+      return jsc.parallelize(groups, groups.size())
+          .mapPartitions(
+              it ->
+                  PooledRuns.wrap(
+                      PartitionScorer.files(s, new Flatten<>(it)), keys, parts, runTuples));
     }
     List<String> files = CorpusListing.list(inputs, jsc.hadoopConfiguration());
     if (files.isEmpty()) {
@@ -169,7 +182,39 @@ public final class SparkCorpusScan {
                 : functions.lit(null).cast(DataTypes.StringType).as("id"),
             functions.col(text).as("text"));
     return docs.javaRDD()
-        .mapPartitions(it -> PartitionScorer.documents(s, new ParquetDocuments(it)));
+        .mapPartitions(
+            it ->
+                PooledRuns.wrap(
+                    PartitionScorer.documents(s, new ParquetDocuments(it)),
+                    keys,
+                    parts,
+                    runTuples));
+  }
+
+  /** The elements of a partition's lists, in order. */
+  private static final class Flatten<T> implements Iterator<T> {
+    private final Iterator<List<T>> lists;
+    private Iterator<T> current = java.util.Collections.emptyIterator();
+
+    Flatten(Iterator<List<T>> lists) {
+      this.lists = lists;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && lists.hasNext()) {
+        current = lists.next().iterator();
+      }
+      return current.hasNext();
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return current.next();
+    }
   }
 
   /** Parquet rows as documents: ids from the id column, else {@code row:<order>}. */
@@ -200,8 +245,7 @@ public final class SparkCorpusScan {
     int keys = scorer.keyCount();
     // The results without their fingerprints, kept apart: every pass below but the pooled one
     // reads these few bytes per document instead of deserializing the fingerprints again.
-    JavaRDD<ScoredRow> light =
-        scored.map(ScoredRow::withoutFingerprints).persist(StorageLevel.DISK_ONLY());
+    JavaRDD<ScoredRow> light = scored.filter(r -> r.run == null).persist(StorageLevel.DISK_ONLY());
     try {
       return summarize(scored, light, scorer, output);
     } finally {
@@ -213,16 +257,20 @@ public final class SparkCorpusScan {
       JavaRDD<ScoredRow> scored, JavaRDD<ScoredRow> light, DocumentScorer scorer, Output output) {
     int keys = scorer.keyCount();
     JavaRDD<ScoredRow> docs = light.filter(r -> !r.malformedSummary);
+    describe("score documents");
     long[] totals = docs.map(r -> counters(r, keys)).fold(new long[3 + keys], SparkCorpusScan::add);
     long documents = totals[0];
     if (documents == 0) {
       throw new CorpusInputException("the corpus has no documents");
     }
     if (output != null) {
+      describe("write per-document results");
       write(docs, output);
     }
+    describe("pooled test");
     List<ScanResult.PooledKey> pooled = pooled(scored, scorer, totals);
     double fdr = options.fdr();
+    describe("suspects (Benjamini-Hochberg)");
     double threshold = bhThreshold(docs, documents, fdr);
     long suspectCount = 0;
     List<String> ids = List.of();
@@ -237,6 +285,7 @@ public final class SparkCorpusScan {
               .map(Tuple2::_2)
               .toList();
     }
+    describe("p-value decades and top documents");
     long[] decades =
         docs.map(r -> decadeCount(r.log10p))
             .fold(new long[ScanResult.DECADE_BINS], SparkCorpusScan::add);
@@ -368,38 +417,28 @@ public final class SparkCorpusScan {
   }
 
   /**
-   * The pooled test of every key: (key, pooled partition, fingerprint) rows shuffled by key and
-   * partition, sorted within Spark partitions (spilling to disk as needed), and streamed through
-   * {@link TupleTotals} per (key, pooled partition); the partition totals are then added in index
-   * order as the single-machine scan adds them.
+   * The pooled test of every key: the packed runs are shuffled by slot (key and pooled partition),
+   * sorted by slot, and each slot's runs merged and totalled by {@link PooledRuns#totals}; the
+   * partition totals are then added in index order as the single-machine scan adds them.
    */
   private List<ScanResult.PooledKey> pooled(
       JavaRDD<ScoredRow> scored, DocumentScorer scorer, long[] totals) {
     int keys = scorer.keyCount();
     int parts = spec.poolPartitions();
-    StructType schema =
-        new StructType()
-            .add("k", DataTypes.IntegerType, false)
-            .add("p", DataTypes.IntegerType, false)
-            .add("u", DataTypes.LongType, false);
-    JavaRDD<Row> tuples =
-        scored.filter(r -> !r.malformedSummary).mapPartitions(it -> new Fingerprints(it, parts));
-    // Explicit shuffle width (adaptive execution keeps it): about 256k tuples per task (a 4 MB
-    // pointer array), so each task's external sort merges few spills even on a small executor.
     long positions = 0;
     for (int k = 0; k < keys; k++) {
       positions += totals[3 + k];
     }
+    int slots = parts * keys;
     int width =
         (int)
             Math.max(
-                spark.sparkContext().defaultParallelism(),
-                Math.min((long) parts * keys, positions / TUPLES_PER_SORT_TASK + 1));
-    Dataset<Row> sorted =
-        spark
-            .createDataFrame(tuples, schema)
-            .repartition(width, functions.col("k"), functions.col("p"))
-            .sortWithinPartitions("k", "p", "u");
+                1,
+                Math.min(
+                    slots,
+                    Math.max(
+                        spark.sparkContext().defaultParallelism(),
+                        positions / TUPLES_PER_SORT_TASK + 1)));
     boolean[] green = new boolean[keys];
     long[] thresholds = new long[keys];
     for (int k = 0; k < keys; k++) {
@@ -407,7 +446,12 @@ public final class SparkCorpusScan {
       thresholds[k] = scorer.greenThreshold(k);
     }
     List<PartTotal> partTotals =
-        sorted.javaRDD().mapPartitions(it -> totalsOf(it, green, thresholds)).collect();
+        scored
+            .filter(r -> r.run != null)
+            .mapToPair(r -> new Tuple2<>(r.slot, r.run))
+            .repartitionAndSortWithinPartitions(new SlotPartitioner(slots, width))
+            .mapPartitions(it -> PooledRuns.totals(it, parts, green, thresholds))
+            .collect();
     TupleTotals[][] byPart = new TupleTotals[keys][parts];
     for (PartTotal t : partTotals) {
       byPart[t.key][t.part] =
@@ -424,6 +468,42 @@ public final class SparkCorpusScan {
       pooled.add(scorer.pooled(k, totals[3 + k], sum));
     }
     return pooled;
+  }
+
+  /** Contiguous ranges of slots per reduce partition. */
+  static final class SlotPartitioner extends org.apache.spark.Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int slots;
+    private final int width;
+
+    SlotPartitioner(int slots, int width) {
+      this.slots = slots;
+      this.width = width;
+    }
+
+    @Override
+    public int numPartitions() {
+      return width;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((long) (Integer) key * width / slots);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SlotPartitioner p && p.slots == slots && p.width == width;
+    }
+
+    @Override
+    public int hashCode() {
+      return slots * 31 + width;
+    }
+  }
+
+  private void describe(String what) {
+    spark.sparkContext().setJobDescription(what);
   }
 
   /**
@@ -446,93 +526,6 @@ public final class SparkCorpusScan {
       this.distinct = t.distinct();
       this.green = t.green();
       this.sum = t.sum();
-    }
-  }
-
-  private static Iterator<PartTotal> totalsOf(
-      Iterator<Row> rows, boolean[] green, long[] thresholds) {
-    List<PartTotal> out = new ArrayList<>();
-    TupleTotals t = null;
-    int key = -1;
-    int part = -1;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      int k = r.getInt(0);
-      int p = r.getInt(1);
-      if (k != key || p != part) {
-        if (t != null) {
-          out.add(new PartTotal(key, part, t));
-        }
-        key = k;
-        part = p;
-        t = new TupleTotals(green[k], thresholds[k]);
-      }
-      t.accept(r.getLong(2));
-    }
-    if (t != null) {
-      out.add(new PartTotal(key, part, t));
-    }
-    return out.iterator();
-  }
-
-  /**
-   * The fingerprints of a partition's documents as (key, pooled partition, fingerprint) rows. A
-   * direct-mapped cache of recent fingerprints per key drops repeats before the shuffle (common
-   * n-grams recur across documents); the sort deduplicates anyway, so it only saves shuffle bytes.
-   */
-  private static final class Fingerprints implements Iterator<Row> {
-    private static final int CACHE = 1 << 16;
-    private final Iterator<ScoredRow> docs;
-    private final int mask;
-    private long[][] cache;
-    private long[][] current;
-    private int key;
-    private int at;
-    private Row next;
-
-    Fingerprints(Iterator<ScoredRow> docs, int parts) {
-      this.docs = docs;
-      this.mask = parts - 1;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null) {
-        if (current != null && key < current.length) {
-          long[] fps = current[key];
-          if (at < fps.length) {
-            long u = fps[at++];
-            long[] c = cache[key];
-            int slot = (int) ((u * 0x9E3779B97F4A7C15L) >>> 48) & (CACHE - 1);
-            if (u != 0 && c[slot] == u) {
-              continue;
-            }
-            c[slot] = u;
-            next = RowFactory.create(key, (int) (u & mask), u);
-          } else {
-            key++;
-            at = 0;
-          }
-          continue;
-        }
-        if (!docs.hasNext()) {
-          return false;
-        }
-        current = docs.next().fingerprints;
-        if (cache == null) {
-          cache = new long[current.length][CACHE];
-        }
-        key = 0;
-        at = 0;
-      }
-      return true;
-    }
-
-    @Override
-    public Row next() {
-      Row r = next;
-      next = null;
-      return r;
     }
   }
 

@@ -49,6 +49,7 @@ final class CorpusFiles implements DocumentSource {
   private BufferedReader jsonl;
   private String jsonlName;
   private long lineNumber;
+  private final long firstFileLinesBefore;
 
   CorpusFiles(List<Path> roots, String field) {
     if (field == null || field.isEmpty()) {
@@ -60,15 +61,22 @@ final class CorpusFiles implements DocumentSource {
     this.field = field;
     this.files = expand(roots).stream().map(Path::toString).toList();
     this.opener = CorpusFiles::openLocal;
+    this.firstFileLinesBefore = 0;
   }
 
   CorpusFiles(List<String> names, Opener opener, String field) {
+    this(names, opener, field, 0);
+  }
+
+  /** {@code firstFileLinesBefore}: lines of the first file before the bytes its opener gives. */
+  CorpusFiles(List<String> names, Opener opener, String field, long firstFileLinesBefore) {
     if (field == null || field.isEmpty()) {
       throw new CorpusInputException("the JSONL text field name must not be empty");
     }
     this.field = field;
     this.files = List.copyOf(names);
     this.opener = opener;
+    this.firstFileLinesBefore = firstFileLinesBefore;
   }
 
   private static InputStream openLocal(String name) throws IOException {
@@ -121,7 +129,7 @@ final class CorpusFiles implements DocumentSource {
       if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) {
         jsonl = new BufferedReader(new InputStreamReader(open(file, gz), strictUtf8()), 1 << 16);
         jsonlName = file;
-        lineNumber = 0;
+        lineNumber = nextFile == 1 ? firstFileLinesBefore : 0;
       } else {
         return Optional.of(plain(file, gz));
       }
