@@ -59,8 +59,7 @@ final class InputSplits {
   }
 
   /** The split size: the configured one, else about a third of a core's share, in 8..128 MB. */
-  static long splitBytes(JavaSparkContext jsc, long total) {
-    long configured = jsc.getConf().getLong(SPLIT_BYTES, 0);
+  static long splitBytes(JavaSparkContext jsc, long configured, long total) {
     if (configured > 0) {
       return configured;
     }
@@ -69,7 +68,7 @@ final class InputSplits {
   }
 
   /** Task groups of units, in corpus order (unit indices increase through the list). */
-  static List<List<Unit>> plan(JavaSparkContext jsc, List<String> files) {
+  static List<List<Unit>> plan(JavaSparkContext jsc, List<String> files, long configuredSplit) {
     Configuration conf = jsc.hadoopConfiguration();
     long[] sizes = new long[files.size()];
     long total = 0;
@@ -77,7 +76,7 @@ final class InputSplits {
       sizes[i] = size(files.get(i), conf);
       total += sizes[i];
     }
-    long split = splitBytes(jsc, total);
+    long split = splitBytes(jsc, configuredSplit, total);
     List<Unit> units = new ArrayList<>();
     List<Unit> segments = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {

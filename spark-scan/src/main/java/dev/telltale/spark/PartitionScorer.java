@@ -47,20 +47,44 @@ final class PartitionScorer {
 
   private static Path keyPath(String keyFile) {
     Path p = Path.of(keyFile);
+    // Shipped with spark-submit --files (spark.files): in the executor's working folder under its
+    // file name, where a relative path also finds it.
+    Path shipped = null;
+    try {
+      Path s = Path.of(SparkFiles.get(p.getFileName().toString()));
+      if (Files.isRegularFile(s)) {
+        shipped = s;
+      }
+    } catch (RuntimeException e) {
+      // No SparkContext files on this JVM.
+    }
+    try {
+      if (shipped != null && (!Files.isRegularFile(p) || Files.isSameFile(p, shipped))) {
+        ownerOnly(shipped);
+        return shipped;
+      }
+    } catch (IOException e) {
+      // Unreadable: the plain path below, or the error.
+    }
     if (Files.isRegularFile(p)) {
       return p;
     }
-    // Shipped with spark-submit --files: in the executor's working folder under its file name.
-    try {
-      Path shipped = Path.of(SparkFiles.get(p.getFileName().toString()));
-      if (Files.isRegularFile(shipped)) {
-        return shipped;
-      }
-    } catch (RuntimeException e) {
-      // No SparkContext files on this JVM: fall through to the error below.
-    }
     throw new CorpusInputException(
         "key set file not found on the executor: " + keyFile + " (mount it or use --files)");
+  }
+
+  /**
+   * Spark writes the files it ships group- and world-readable (and executable) in the executor's
+   * folder; a key set file must be owner-only, so the executor's copy is restricted before it is
+   * read (the key set reader refuses it otherwise).
+   */
+  private static void ownerOnly(Path shipped) {
+    try {
+      Files.setPosixFilePermissions(
+          shipped, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not ours to change or not POSIX: the reader then says what is wrong with the file.
+    }
   }
 
   /** Documents of the input units of a partition (whole files or JSONL segments, in order). */

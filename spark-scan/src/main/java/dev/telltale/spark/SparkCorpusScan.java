@@ -148,7 +148,9 @@ public final class SparkCorpusScan {
         throw new CorpusInputException("the corpus has no documents");
       }
       jsc.setJobDescription("split input");
-      List<List<InputSplits.Unit>> groups = InputSplits.plan(jsc, files);
+      // The session's configuration (set at start or at run time), else the split size rule.
+      long split = Long.parseLong(spark.conf().get(InputSplits.SPLIT_BYTES, "0"));
+      List<List<InputSplits.Unit>> groups = InputSplits.plan(jsc, files, split);
       // One group per slice, in order: partition order is corpus order.
       return jsc.parallelize(groups, groups.size())
           .mapPartitions(
@@ -256,13 +258,37 @@ public final class SparkCorpusScan {
   private ScanResult summarize(
       JavaRDD<ScoredRow> scored, JavaRDD<ScoredRow> light, DocumentScorer scorer, Output output) {
     int keys = scorer.keyCount();
-    JavaRDD<ScoredRow> docs = light.filter(r -> !r.malformedSummary);
+    JavaRDD<ScoredRow> docs = light.filter(ScoredRow::isDocument);
+    // One pass (the job that scores the corpus): every count, the p-value decades, the top
+    // documents, the malformed-line summaries and, up to a bound, the p-values themselves.
     describe("score documents");
-    long[] totals = docs.map(r -> counters(r, keys)).fold(new long[3 + keys], SparkCorpusScan::add);
+    List<Digest> digests = light.mapPartitions(it -> Digest.of(it, keys)).collect();
+    long[] totals = new long[3 + keys];
+    long[] decades = new long[ScanResult.DECADE_BINS];
+    List<Tuple3<Double, Long, String>> candidates = new ArrayList<>();
+    List<ScoredRow> malformedFiles = new ArrayList<>();
+    boolean allP = true;
+    for (Digest d : digests) {
+      totals[0] += d.documents;
+      totals[1] += d.tokens;
+      totals[2] += d.bytes;
+      for (int k = 0; k < keys; k++) {
+        totals[3 + k] += d.positions[k];
+      }
+      for (int i = 0; i < decades.length; i++) {
+        decades[i] += d.decades[i];
+      }
+      for (int i = 0; i < d.topP.length; i++) {
+        candidates.add(new Tuple3<>(d.topP[i], d.topOrder[i], d.topLine[i]));
+      }
+      malformedFiles.addAll(d.malformed);
+      allP &= d.log10p != null;
+    }
     long documents = totals[0];
     if (documents == 0) {
       throw new CorpusInputException("the corpus has no documents");
     }
+    allP &= documents <= MAX_DRIVER_PVALUES;
     if (output != null) {
       describe("write per-document results");
       write(docs, output);
@@ -270,34 +296,47 @@ public final class SparkCorpusScan {
     describe("pooled test");
     List<ScanResult.PooledKey> pooled = pooled(scored, scorer, totals);
     double fdr = options.fdr();
-    describe("suspects (Benjamini-Hochberg)");
-    double threshold = bhThreshold(docs, documents, fdr);
+    double threshold;
     long suspectCount = 0;
+    if (allP) {
+      // As on one machine: core's Benjamini–Hochberg over one double per document.
+      double[] all = new double[(int) documents];
+      int at = 0;
+      for (Digest d : digests) {
+        System.arraycopy(d.log10p, 0, all, at, d.log10p.length);
+        at += d.log10p.length;
+      }
+      threshold = BenjaminiHochberg.threshold(all, all.length, fdr);
+      for (double v : all) {
+        if (v <= threshold) {
+          suspectCount++;
+        }
+      }
+    } else {
+      describe("suspects (Benjamini-Hochberg)");
+      threshold = bhThreshold(docs, documents, fdr);
+      double t = threshold;
+      suspectCount =
+          threshold > Double.NEGATIVE_INFINITY ? docs.filter(r -> r.log10p <= t).count() : 0;
+    }
     List<String> ids = List.of();
-    if (threshold > Double.NEGATIVE_INFINITY) {
-      JavaRDD<ScoredRow> suspects = docs.filter(r -> r.log10p <= threshold);
-      suspectCount = suspects.count();
+    if (suspectCount > 0 && options.maxListedSuspects() > 0) {
+      describe("suspect ids");
       ids =
-          suspects
+          docs
+              .filter(r -> r.log10p <= threshold)
               .map(r -> new Tuple2<>(r.order, r.id))
               .takeOrdered(options.maxListedSuspects(), new ByOrder())
               .stream()
               .map(Tuple2::_2)
               .toList();
     }
-    describe("p-value decades and top documents");
-    long[] decades =
-        docs.map(r -> decadeCount(r.log10p))
-            .fold(new long[ScanResult.DECADE_BINS], SparkCorpusScan::add);
+    candidates.sort(new BySmallestP());
     List<ScanResult.DocumentP> top =
-        docs
-            .map(r -> new Tuple3<>(r.log10p, r.order, r.line))
-            .takeOrdered(ScanResult.TOP_DOCUMENTS, new BySmallestP())
-            .stream()
+        candidates.stream()
+            .limit(ScanResult.TOP_DOCUMENTS)
             .map(t -> topDocument(t._3(), t._1()))
             .toList();
-    List<ScoredRow> malformedFiles =
-        new ArrayList<>(light.filter(r -> r.malformedSummary).collect());
     malformedFiles.sort(Comparator.comparingLong(r -> r.order));
     long malformedCount = 0;
     List<MalformedLine> malformed = new ArrayList<>();
@@ -325,6 +364,83 @@ public final class SparkCorpusScan {
         Path.of(output == null ? "" : output.dir()),
         Arrays.stream(decades).boxed().toList(),
         top);
+  }
+
+  /** Up to this many per-document p-values are brought to the driver (8 bytes each). */
+  static final long MAX_DRIVER_PVALUES = 16L << 20;
+
+  /**
+   * What the driver needs of one partition's rows (a plain class: Spark's Kryo cannot rebuild
+   * records): counts, decades, its best {@link ScanResult#TOP_DOCUMENTS} candidates, its files'
+   * malformed-line summaries and its p-values in corpus order (null past the bound).
+   */
+  static final class Digest implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    long documents;
+    long tokens;
+    long bytes;
+    long[] positions;
+    long[] decades;
+    double[] log10p;
+    double[] topP;
+    long[] topOrder;
+    String[] topLine;
+    ArrayList<ScoredRow> malformed = new ArrayList<>();
+
+    Digest() {}
+
+    static Iterator<Digest> of(Iterator<ScoredRow> rows, int keys) {
+      Digest d = new Digest();
+      d.positions = new long[keys];
+      d.decades = new long[ScanResult.DECADE_BINS];
+      double[] p = new double[1024];
+      java.util.PriorityQueue<Tuple3<Double, Long, String>> top =
+          new java.util.PriorityQueue<>(new BySmallestP().reversed());
+      while (rows.hasNext()) {
+        ScoredRow r = rows.next();
+        if (r.malformedSummary) {
+          d.malformed.add(r);
+          continue;
+        }
+        if (r.run != null) {
+          continue;
+        }
+        if (p != null) {
+          if (d.documents == p.length) {
+            p = d.documents < MAX_DRIVER_PVALUES ? Arrays.copyOf(p, p.length * 2) : null;
+          }
+          if (p != null) {
+            p[(int) d.documents] = r.log10p;
+          }
+        }
+        d.documents++;
+        d.tokens += r.tokens;
+        d.bytes += r.bytes;
+        for (int k = 0; k < keys; k++) {
+          d.positions[k] += r.positions[k];
+        }
+        d.decades[ScanResult.decade(r.log10p)]++;
+        Tuple3<Double, Long, String> c = new Tuple3<>(r.log10p, r.order, r.line);
+        if (top.size() < ScanResult.TOP_DOCUMENTS) {
+          top.add(c);
+        } else if (new BySmallestP().compare(c, top.peek()) < 0) {
+          top.poll();
+          top.add(c);
+        }
+      }
+      d.log10p = p == null ? null : Arrays.copyOf(p, (int) d.documents);
+      int n = top.size();
+      d.topP = new double[n];
+      d.topOrder = new long[n];
+      d.topLine = new String[n];
+      for (int i = n - 1; i >= 0; i--) {
+        Tuple3<Double, Long, String> c = top.poll();
+        d.topP[i] = c._1();
+        d.topOrder[i] = c._2();
+        d.topLine[i] = c._3();
+      }
+      return List.of(d).iterator();
+    }
   }
 
   private static long[] decadeCount(double log10p) {

@@ -21,8 +21,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Throughput of the single-machine scan and the Spark job (local[1], local[2]) on the same
  * generated JSONL corpus (8 MB shards, one green-list key), at the sizes given in MB; prints one
- * line per engine and size, and checks the engines agree on the pooled p-value. Run as described in
- * README's Benchmarks section.
+ * line per engine and size with the load average, then the two ratios the README's targets name,
+ * and checks the engines agree on the pooled p-value. Run as described in README's Benchmarks
+ * section.
  */
 public final class ScanThroughput {
   private ScanThroughput() {}
@@ -50,7 +51,8 @@ public final class ScanThroughput {
               CorpusScan.of(keys, tok, CorpusScan.Options.defaults().withThreads(2))
                   .run(src, root.resolve("work-" + mb), new ScanListener() {});
         }
-        report("CorpusScan", mb, docs, System.nanoTime() - t0, bytes);
+        double[] seconds = new double[3];
+        seconds[0] = report("CorpusScan", mb, docs, System.nanoTime() - t0, bytes);
         for (int threads : new int[] {1, 2}) {
           SparkSession spark = TestSessions.local(threads);
           try {
@@ -61,7 +63,8 @@ public final class ScanThroughput {
                         new ScanSpec(keyFile.toString(), tok.name(), "text", 256),
                         SparkCorpusScan.Options.defaults())
                     .run(List.of(corpus.toString()), null);
-            report("local[" + threads + "]", mb, docs, System.nanoTime() - t1, bytes);
+            seconds[threads] =
+                report("local[" + threads + "]", mb, docs, System.nanoTime() - t1, bytes);
             if (r.pooled().log10PValue() != local.pooled().log10PValue()
                 || r.best().scoredTuples() != local.best().scoredTuples()) {
               throw new AssertionError("engines disagree at " + mb + " MB");
@@ -70,6 +73,10 @@ public final class ScanThroughput {
             spark.stop();
           }
         }
+        System.out.printf(
+            "%d MB: local[2] per-MB cost %.2fx CorpusScan (2 threads) [target <= 1.5];"
+                + " local[2] throughput %.2fx local[1] [target >= 1.7]%n",
+            mb, seconds[2] / seconds[0], seconds[1] / seconds[2]);
       }
     } finally {
       try (Stream<Path> w = Files.walk(root)) {
@@ -78,12 +85,13 @@ public final class ScanThroughput {
     }
   }
 
-  private static void report(String engine, long mb, long docs, long nanos, double bytes) {
+  private static double report(String engine, long mb, long docs, long nanos, double bytes) {
     double s = nanos / 1e9;
     double load =
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     System.out.printf(
         "%-10s %8d %9d %9.1f %8.2f %10.0f %8.2f%n",
         engine, mb, docs, s, bytes / 1e6 / s, docs / s, load);
+    return s;
   }
 }
