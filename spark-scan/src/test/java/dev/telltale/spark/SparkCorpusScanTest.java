@@ -171,6 +171,28 @@ class SparkCorpusScanTest {
   }
 
   @Test
+  void aKeySetShippedWithSparkFilesIsReadFromAnOwnerOnlyCopy() throws Exception {
+    // spark-submit --files / spark.files: the tasks find the key set by its file name among the
+    // shipped files, a copy Spark writes group- and world-readable.
+    Path shipped = Files.createDirectories(dir.resolve("ship")).resolve("shipped-keys.json");
+    KeySetFile.write(shipped, KeySetFile.read(keyFile), false);
+    spark.sparkContext().addFile(shipped.toString());
+    Path copy = Path.of(org.apache.spark.SparkFiles.get("shipped-keys.json"));
+    assertTrue(Files.isRegularFile(copy), copy.toString());
+    ScanResult r =
+        new SparkCorpusScan(
+                spark,
+                new ScanSpec("shipped-keys.json", TOK.name(), "text", 256),
+                SparkCorpusScan.Options.defaults())
+            .run(List.of(jsonlDir.toString()), null);
+    Local ref = local(List.of(jsonlDir), dir.resolve("work-shipped"));
+    assertEquals(ScanJson.of(ref.result()), ScanJson.of(r));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+  }
+
+  @Test
   void textFilesEqualTheSingleMachineScan() throws Exception {
     Path text = Corpora.textFiles(dir.resolve("text"), docs.subList(0, 40));
     Local ref = local(List.of(text), dir.resolve("work-text"));
