@@ -36,8 +36,8 @@ public final class ScanThroughput {
     Path keyFile = root.resolve("keys.json");
     KeySetFile.write(keyFile, keys, false);
     System.out.printf(
-        "%-10s %8s %9s %9s %8s %10s %8s%n",
-        "engine", "MB", "docs", "seconds", "MB/s", "docs/s", "load");
+        "%-10s %8s %9s %9s %8s %10s %8s %9s%n",
+        "engine", "MB", "docs", "seconds", "MB/s", "docs/s", "load", "cpu s/MB");
     try {
       for (String a : args) {
         long mb = Long.parseLong(a);
@@ -45,6 +45,7 @@ public final class ScanThroughput {
         long docs = CorpusWriter.write(corpus, mb << 20, 8L << 20, tok, key, 7);
         double bytes = mb << 20;
         long t0 = System.nanoTime();
+        cpu0 = cpu();
         ScanResult local;
         try (DocumentSource src = DocumentSource.files(List.of(corpus), "text")) {
           local =
@@ -57,6 +58,7 @@ public final class ScanThroughput {
           SparkSession spark = TestSessions.local(threads);
           try {
             long t1 = System.nanoTime();
+            cpu0 = cpu();
             ScanResult r =
                 new SparkCorpusScan(
                         spark,
@@ -85,13 +87,23 @@ public final class ScanThroughput {
     }
   }
 
+  private static long cpu0;
+
+  /** CPU time of this process (every thread), in nanoseconds. */
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static double report(String engine, long mb, long docs, long nanos, double bytes) {
     double s = nanos / 1e9;
+    double cpuPerMb = (cpu() - cpu0) / 1e9 / (bytes / (1 << 20));
     double load =
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     System.out.printf(
-        "%-10s %8d %9d %9.1f %8.2f %10.0f %8.2f%n",
-        engine, mb, docs, s, bytes / 1e6 / s, docs / s, load);
+        "%-10s %8d %9d %9.1f %8.2f %10.0f %8.2f %9.3f%n",
+        engine, mb, docs, s, bytes / 1e6 / s, docs / s, load, cpuPerMb);
     return s;
   }
 }
