@@ -40,18 +40,32 @@ final class StandaloneCluster implements AutoCloseable {
   private final List<String> jvmOptions;
   private final List<ProcessHandle> orphans = new ArrayList<>();
 
+  private final Thread onExit = new Thread(this::closeQuietly, "standalone-cluster-stop");
+
   private StandaloneCluster(Path dir, int workerCount) throws Exception {
     this.dir = dir;
+    // Even if the test JVM ends without close (a killed build), the cluster goes with it.
+    Runtime.getRuntime().addShutdownHook(onExit);
     this.jvmOptions =
         Arrays.asList(System.getProperty("spark.jvm.options", "").trim().split("\\s+"));
     this.sparkHome = dir.resolve("spark-home");
     this.layout = dir.resolve("layout");
     buildInstallationAndLayout();
+    try {
+      this.masterUrl = launch(workerCount);
+    } catch (Exception | Error e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /** Starts the master and the workers; returns the master's URL. */
+  private String launch(int workerCount) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    this.masterUrl = "spark://127.0.0.1:" + port;
+    String url = "spark://127.0.0.1:" + port;
     Process master =
         daemon(
             "master",
@@ -86,7 +100,7 @@ final class StandaloneCluster implements AutoCloseable {
                   "768m",
                   "--work-dir",
                   work.toString(),
-                  masterUrl)));
+                  url)));
     }
     for (int i = 0; i < workerCount; i++) {
       waitFor(
@@ -94,6 +108,7 @@ final class StandaloneCluster implements AutoCloseable {
           dir.resolve("worker-" + i + ".log"),
           "Successfully registered with master");
     }
+    return url;
   }
 
   static StandaloneCluster start(Path dir, int workers) throws Exception {
@@ -231,8 +246,25 @@ final class StandaloneCluster implements AutoCloseable {
     worker.destroyForcibly();
   }
 
+  private void closeQuietly() {
+    try {
+      stopAll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() throws Exception {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook does the same.
+    }
+    stopAll();
+  }
+
+  private void stopAll() throws InterruptedException {
     List<Process> all;
     synchronized (processes) {
       all = new ArrayList<>(processes);
