@@ -105,7 +105,11 @@ final class ScanCommand implements Callable<Integer> {
 
   @Option(
       names = "--master",
-      description = "Spark master URL for --engine spark (default local[N], N = all cores).")
+      description =
+          "Spark master URL for --engine spark: local[N] (default, N = all cores) or a cluster"
+              + " (spark://HOST:PORT; this JVM's child is the driver and ships the scan's jars;"
+              + " --keys must be readable on every executor, or shipped with --spark-conf"
+              + " spark.files=PATH).")
   String master;
 
   @Option(

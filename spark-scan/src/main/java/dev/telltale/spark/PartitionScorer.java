@@ -47,24 +47,48 @@ final class PartitionScorer {
 
   private static Path keyPath(String keyFile) {
     Path p = Path.of(keyFile);
-    if (Files.isRegularFile(p)) {
-      return p;
-    }
-    // Shipped with spark-submit --files: in the executor's working folder under its file name.
+    // Shipped with spark-submit --files (spark.files): in the executor's working folder under its
+    // file name, where a relative path also finds it.
+    Path shipped = null;
     try {
-      Path shipped = Path.of(SparkFiles.get(p.getFileName().toString()));
-      if (Files.isRegularFile(shipped)) {
-        return shipped;
+      Path s = Path.of(SparkFiles.get(p.getFileName().toString()));
+      if (Files.isRegularFile(s)) {
+        shipped = s;
       }
     } catch (RuntimeException e) {
-      // No SparkContext files on this JVM: fall through to the error below.
+      // No SparkContext files on this JVM.
+    }
+    try {
+      if (shipped != null && (!Files.isRegularFile(p) || Files.isSameFile(p, shipped))) {
+        ownerOnly(shipped);
+        return shipped;
+      }
+    } catch (IOException e) {
+      // Unreadable: the plain path below, or the error.
+    }
+    if (Files.isRegularFile(p)) {
+      return p;
     }
     throw new CorpusInputException(
         "key set file not found on the executor: " + keyFile + " (mount it or use --files)");
   }
 
-  /** Documents of the files of a partition ((file index, name) pairs in corpus order). */
-  static Iterator<ScoredRow> files(ScanSpec spec, Iterator<Tuple2<Integer, String>> files) {
+  /**
+   * Spark writes the files it ships group- and world-readable (and executable) in the executor's
+   * folder; a key set file must be owner-only, so the executor's copy is restricted before it is
+   * read (the key set reader refuses it otherwise).
+   */
+  private static void ownerOnly(Path shipped) {
+    try {
+      Files.setPosixFilePermissions(
+          shipped, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not ours to change or not POSIX: the reader then says what is wrong with the file.
+    }
+  }
+
+  /** Documents of the input units of a partition (whole files or JSONL segments, in order). */
+  static Iterator<ScoredRow> files(ScanSpec spec, Iterator<InputSplits.Unit> files) {
     DocumentScorer scorer = scorer(spec);
     return new Iterator<>() {
       private DocumentSource source;
@@ -80,10 +104,14 @@ final class PartitionScorer {
               if (!files.hasNext()) {
                 return false;
               }
-              Tuple2<Integer, String> f = files.next();
-              fileIndex = f._1();
+              InputSplits.Unit u = files.next();
+              fileIndex = u.index;
               inFile = 0;
-              source = DocumentSource.named(List.of(f._2()), PartitionScorer::open, spec.field());
+              source =
+                  u.segment
+                      ? DocumentSource.jsonlSegment(
+                          u.file, name -> InputSplits.segment(u), spec.field(), u.linesBefore)
+                      : DocumentSource.named(List.of(u.file), PartitionScorer::open, spec.field());
             }
             Optional<Document> d = source.next();
             long order = ((long) fileIndex << 32) | inFile++;
@@ -166,6 +194,28 @@ final class PartitionScorer {
       r.malformedReasons[i] = m.get(i).reason();
     }
     return r;
+  }
+
+  /** Opens a corpus file at byte {@code offset}. */
+  static InputStream openAt(String name, long offset) throws IOException {
+    if (!CorpusListing.hasScheme(name)) {
+      try {
+        java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(Path.of(name));
+        c.position(offset);
+        return java.nio.channels.Channels.newInputStream(c);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new CorpusInputException("no such file: " + name, e);
+      }
+    }
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(name);
+    FileSystem fs = p.getFileSystem(new Configuration());
+    try {
+      org.apache.hadoop.fs.FSDataInputStream in = fs.open(p);
+      in.seek(offset);
+      return in;
+    } catch (java.io.FileNotFoundException e) {
+      throw new CorpusInputException("no such file: " + name, e);
+    }
   }
 
   /**

@@ -3,10 +3,11 @@ package dev.telltale.spark;
 import java.io.Serializable;
 
 /**
- * One record of the scoring pass: a scored document (its result line and fields, totals and the
- * fingerprints each key scored first), or, at the end of a file with malformed JSONL lines, that
- * file's malformed-line summary. {@code order} sorts records in corpus order: file index in the
- * high 32 bits, position in the file in the low ones.
+ * One record of the scoring pass: a scored document (its result line and fields, totals and, until
+ * {@link PooledRuns} takes them, the fingerprints each key scored first), at the end of a file with
+ * malformed JSONL lines that file's malformed-line summary, or a packed run of fingerprints ({@link
+ * #run}, {@link #slot}). {@code order} sorts records in corpus order: file index in the high 32
+ * bits, position in the file in the low ones.
  */
 final class ScoredRow implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -28,6 +29,10 @@ final class ScoredRow implements Serializable {
   long[] positions;
   long[][] fingerprints;
 
+  // A run of the pooled tuple set (PooledRuns): slot = key * partitions + partition.
+  int slot = -1;
+  byte[] run;
+
   // A file's malformed lines: the count and the first ones as source, line, reason.
   long malformedCount;
   String[] malformedSources;
@@ -35,6 +40,10 @@ final class ScoredRow implements Serializable {
   String[] malformedReasons;
 
   ScoredRow() {}
+
+  boolean isDocument() {
+    return run == null && !malformedSummary;
+  }
 
   /** A copy without the fingerprints (everything the summary and the outputs need). */
   ScoredRow withoutFingerprints() {

@@ -93,7 +93,7 @@ public final class SparkCorpusScan {
   /** Where the per-document results go. */
   public record Output(String dir, OutputFormat format) {}
 
-  private static final long TUPLES_PER_SORT_TASK = 1L << 18;
+  private static final long TUPLES_PER_SORT_TASK = 1L << 21;
   private static final ObjectMapper LINE_READER = new ObjectMapper();
 
   private final SparkSession spark;
@@ -125,7 +125,7 @@ public final class SparkCorpusScan {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<ScoredRow> scored;
     try {
-      scored = score(jsc, inputs).persist(StorageLevel.DISK_ONLY());
+      scored = score(jsc, inputs, driverScorer.keyCount()).persist(StorageLevel.DISK_ONLY());
       try {
         return summarize(scored, driverScorer, output);
       } finally {
@@ -134,20 +134,35 @@ public final class SparkCorpusScan {
     } catch (Exception e) {
       // Spark throws its checked SparkException undeclared.
       throw TaskErrors.unwrap(e);
+    } finally {
+      jsc.setJobDescription(null);
     }
   }
 
-  private JavaRDD<ScoredRow> score(JavaSparkContext jsc, List<String> inputs) {
+  /**
+   * Scored documents, malformed-line summaries and the packed runs of the pooled tuple set, one
+   * pass over the input.
+   */
+  private JavaRDD<ScoredRow> score(JavaSparkContext jsc, List<String> inputs, int keys) {
     ScanSpec s = spec;
+    int parts = spec.poolPartitions();
+    int runTuples =
+        (int) jsc.getConf().getLong(PooledRuns.RUN_TUPLES, PooledRuns.DEFAULT_RUN_TUPLES);
     if (options.format() == Format.FILES) {
       List<String> files = CorpusListing.list(inputs, jsc.hadoopConfiguration());
-      List<Tuple2<Integer, String>> indexed = new ArrayList<>(files.size());
-      for (int i = 0; i < files.size(); i++) {
-        indexed.add(new Tuple2<>(i, files.get(i)));
+      if (files.isEmpty()) {
+        throw new CorpusInputException("the corpus has no documents");
       }
-      // parallelize keeps the list's order across slices: partition order is corpus order.
-      int slices = Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism()));
-      return jsc.parallelize(indexed, slices).mapPartitions(it -> PartitionScorer.files(s, it));
+      jsc.setJobDescription("split input");
+      // The session's configuration (set at start or at run time), else the split size rule.
+      long split = Long.parseLong(spark.conf().get(InputSplits.SPLIT_BYTES, "0"));
+      List<List<InputSplits.Unit>> groups = InputSplits.plan(jsc, files, split);
+      // One group per slice, in order: partition order is corpus order.
+      return jsc.parallelize(groups, groups.size())
+          .mapPartitions(
+              it ->
+                  PooledRuns.wrap(
+                      PartitionScorer.files(s, new Flatten<>(it)), keys, parts, runTuples));
     }
     List<String> files = CorpusListing.list(inputs, jsc.hadoopConfiguration());
     if (files.isEmpty()) {
@@ -175,7 +190,39 @@ public final class SparkCorpusScan {
                 : functions.lit(null).cast(DataTypes.StringType).as("id"),
             functions.col(text).as("text"));
     return docs.javaRDD()
-        .mapPartitions(it -> PartitionScorer.documents(s, new ParquetDocuments(it)));
+        .mapPartitions(
+            it ->
+                PooledRuns.wrap(
+                    PartitionScorer.documents(s, new ParquetDocuments(it)),
+                    keys,
+                    parts,
+                    runTuples));
+  }
+
+  /** The elements of a partition's lists, in order. */
+  private static final class Flatten<T> implements Iterator<T> {
+    private final Iterator<List<T>> lists;
+    private Iterator<T> current = java.util.Collections.emptyIterator();
+
+    Flatten(Iterator<List<T>> lists) {
+      this.lists = lists;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && lists.hasNext()) {
+        current = lists.next().iterator();
+      }
+      return current.hasNext();
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return current.next();
+    }
   }
 
   /** Parquet rows as documents: ids from the id column, else {@code row:<order>}. */
@@ -206,8 +253,7 @@ public final class SparkCorpusScan {
     int keys = scorer.keyCount();
     // The results without their fingerprints, kept apart: every pass below but the pooled one
     // reads these few bytes per document instead of deserializing the fingerprints again.
-    JavaRDD<ScoredRow> light =
-        scored.map(ScoredRow::withoutFingerprints).persist(StorageLevel.DISK_ONLY());
+    JavaRDD<ScoredRow> light = scored.filter(r -> r.run == null).persist(StorageLevel.DISK_ONLY());
     try {
       return summarize(scored, light, scorer, output);
     } finally {
@@ -218,43 +264,85 @@ public final class SparkCorpusScan {
   private ScanResult summarize(
       JavaRDD<ScoredRow> scored, JavaRDD<ScoredRow> light, DocumentScorer scorer, Output output) {
     int keys = scorer.keyCount();
-    JavaRDD<ScoredRow> docs = light.filter(r -> !r.malformedSummary);
-    long[] totals = docs.map(r -> counters(r, keys)).fold(new long[3 + keys], SparkCorpusScan::add);
+    JavaRDD<ScoredRow> docs = light.filter(ScoredRow::isDocument);
+    // One pass (the job that scores the corpus): every count, the p-value decades, the top
+    // documents, the malformed-line summaries and, up to a bound, the p-values themselves.
+    describe("score documents");
+    List<Digest> digests = light.mapPartitions(it -> Digest.of(it, keys)).collect();
+    long[] totals = new long[3 + keys];
+    long[] decades = new long[ScanResult.DECADE_BINS];
+    List<Tuple3<Double, Long, String>> candidates = new ArrayList<>();
+    List<ScoredRow> malformedFiles = new ArrayList<>();
+    boolean allP = true;
+    for (Digest d : digests) {
+      totals[0] += d.documents;
+      totals[1] += d.tokens;
+      totals[2] += d.bytes;
+      for (int k = 0; k < keys; k++) {
+        totals[3 + k] += d.positions[k];
+      }
+      for (int i = 0; i < decades.length; i++) {
+        decades[i] += d.decades[i];
+      }
+      for (int i = 0; i < d.topP.length; i++) {
+        candidates.add(new Tuple3<>(d.topP[i], d.topOrder[i], d.topLine[i]));
+      }
+      malformedFiles.addAll(d.malformed);
+      allP &= d.log10p != null;
+    }
     long documents = totals[0];
     if (documents == 0) {
       throw new CorpusInputException("the corpus has no documents");
     }
+    allP &= documents <= MAX_DRIVER_PVALUES;
     if (output != null) {
+      describe("write per-document results");
       write(docs, output);
     }
+    describe("pooled test");
     List<ScanResult.PooledKey> pooled = pooled(scored, scorer, totals);
     double fdr = options.fdr();
-    double threshold = bhThreshold(docs, documents, fdr);
+    double threshold;
     long suspectCount = 0;
+    if (allP) {
+      // As on one machine: core's Benjamini–Hochberg over one double per document.
+      double[] all = new double[(int) documents];
+      int at = 0;
+      for (Digest d : digests) {
+        System.arraycopy(d.log10p, 0, all, at, d.log10p.length);
+        at += d.log10p.length;
+      }
+      threshold = BenjaminiHochberg.threshold(all, all.length, fdr);
+      for (double v : all) {
+        if (v <= threshold) {
+          suspectCount++;
+        }
+      }
+    } else {
+      describe("suspects (Benjamini-Hochberg)");
+      threshold = bhThreshold(docs, documents, fdr);
+      double t = threshold;
+      suspectCount =
+          threshold > Double.NEGATIVE_INFINITY ? docs.filter(r -> r.log10p <= t).count() : 0;
+    }
     List<String> ids = List.of();
-    if (threshold > Double.NEGATIVE_INFINITY) {
-      JavaRDD<ScoredRow> suspects = docs.filter(r -> r.log10p <= threshold);
-      suspectCount = suspects.count();
+    if (suspectCount > 0 && options.maxListedSuspects() > 0) {
+      describe("suspect ids");
       ids =
-          suspects
+          docs
+              .filter(r -> r.log10p <= threshold)
               .map(r -> new Tuple2<>(r.order, r.id))
               .takeOrdered(options.maxListedSuspects(), new ByOrder())
               .stream()
               .map(Tuple2::_2)
               .toList();
     }
-    long[] decades =
-        docs.map(r -> decadeCount(r.log10p))
-            .fold(new long[ScanResult.DECADE_BINS], SparkCorpusScan::add);
+    candidates.sort(new BySmallestP());
     List<ScanResult.DocumentP> top =
-        docs
-            .map(r -> new Tuple3<>(r.log10p, r.order, r.line))
-            .takeOrdered(ScanResult.TOP_DOCUMENTS, new BySmallestP())
-            .stream()
+        candidates.stream()
+            .limit(ScanResult.TOP_DOCUMENTS)
             .map(t -> topDocument(t._3(), t._1()))
             .toList();
-    List<ScoredRow> malformedFiles =
-        new ArrayList<>(light.filter(r -> r.malformedSummary).collect());
     malformedFiles.sort(Comparator.comparingLong(r -> r.order));
     long malformedCount = 0;
     List<MalformedLine> malformed = new ArrayList<>();
@@ -282,6 +370,83 @@ public final class SparkCorpusScan {
         Path.of(output == null ? "" : output.dir()),
         Arrays.stream(decades).boxed().toList(),
         top);
+  }
+
+  /** Up to this many per-document p-values are brought to the driver (8 bytes each). */
+  static final long MAX_DRIVER_PVALUES = 16L << 20;
+
+  /**
+   * What the driver needs of one partition's rows (a plain class: Spark's Kryo cannot rebuild
+   * records): counts, decades, its best {@link ScanResult#TOP_DOCUMENTS} candidates, its files'
+   * malformed-line summaries and its p-values in corpus order (null past the bound).
+   */
+  static final class Digest implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    long documents;
+    long tokens;
+    long bytes;
+    long[] positions;
+    long[] decades;
+    double[] log10p;
+    double[] topP;
+    long[] topOrder;
+    String[] topLine;
+    ArrayList<ScoredRow> malformed = new ArrayList<>();
+
+    Digest() {}
+
+    static Iterator<Digest> of(Iterator<ScoredRow> rows, int keys) {
+      Digest d = new Digest();
+      d.positions = new long[keys];
+      d.decades = new long[ScanResult.DECADE_BINS];
+      double[] p = new double[1024];
+      java.util.PriorityQueue<Tuple3<Double, Long, String>> top =
+          new java.util.PriorityQueue<>(new BySmallestP().reversed());
+      while (rows.hasNext()) {
+        ScoredRow r = rows.next();
+        if (r.malformedSummary) {
+          d.malformed.add(r);
+          continue;
+        }
+        if (r.run != null) {
+          continue;
+        }
+        if (p != null) {
+          if (d.documents == p.length) {
+            p = d.documents < MAX_DRIVER_PVALUES ? Arrays.copyOf(p, p.length * 2) : null;
+          }
+          if (p != null) {
+            p[(int) d.documents] = r.log10p;
+          }
+        }
+        d.documents++;
+        d.tokens += r.tokens;
+        d.bytes += r.bytes;
+        for (int k = 0; k < keys; k++) {
+          d.positions[k] += r.positions[k];
+        }
+        d.decades[ScanResult.decade(r.log10p)]++;
+        Tuple3<Double, Long, String> c = new Tuple3<>(r.log10p, r.order, r.line);
+        if (top.size() < ScanResult.TOP_DOCUMENTS) {
+          top.add(c);
+        } else if (new BySmallestP().compare(c, top.peek()) < 0) {
+          top.poll();
+          top.add(c);
+        }
+      }
+      d.log10p = p == null ? null : Arrays.copyOf(p, (int) d.documents);
+      int n = top.size();
+      d.topP = new double[n];
+      d.topOrder = new long[n];
+      d.topLine = new String[n];
+      for (int i = n - 1; i >= 0; i--) {
+        Tuple3<Double, Long, String> c = top.poll();
+        d.topP[i] = c._1();
+        d.topOrder[i] = c._2();
+        d.topLine[i] = c._3();
+      }
+      return List.of(d).iterator();
+    }
   }
 
   private static long[] decadeCount(double log10p) {
@@ -374,38 +539,28 @@ public final class SparkCorpusScan {
   }
 
   /**
-   * The pooled test of every key: (key, pooled partition, fingerprint) rows shuffled by key and
-   * partition, sorted within Spark partitions (spilling to disk as needed), and streamed through
-   * {@link TupleTotals} per (key, pooled partition); the partition totals are then added in index
-   * order as the single-machine scan adds them.
+   * The pooled test of every key: the packed runs are shuffled by slot (key and pooled partition),
+   * sorted by slot, and each slot's runs merged and totalled by {@link PooledRuns#totals}; the
+   * partition totals are then added in index order as the single-machine scan adds them.
    */
   private List<ScanResult.PooledKey> pooled(
       JavaRDD<ScoredRow> scored, DocumentScorer scorer, long[] totals) {
     int keys = scorer.keyCount();
     int parts = spec.poolPartitions();
-    StructType schema =
-        new StructType()
-            .add("k", DataTypes.IntegerType, false)
-            .add("p", DataTypes.IntegerType, false)
-            .add("u", DataTypes.LongType, false);
-    JavaRDD<Row> tuples =
-        scored.filter(r -> !r.malformedSummary).mapPartitions(it -> new Fingerprints(it, parts));
-    // Explicit shuffle width (adaptive execution keeps it): about 256k tuples per task (a 4 MB
-    // pointer array), so each task's external sort merges few spills even on a small executor.
     long positions = 0;
     for (int k = 0; k < keys; k++) {
       positions += totals[3 + k];
     }
+    int slots = parts * keys;
     int width =
         (int)
             Math.max(
-                spark.sparkContext().defaultParallelism(),
-                Math.min((long) parts * keys, positions / TUPLES_PER_SORT_TASK + 1));
-    Dataset<Row> sorted =
-        spark
-            .createDataFrame(tuples, schema)
-            .repartition(width, functions.col("k"), functions.col("p"))
-            .sortWithinPartitions("k", "p", "u");
+                1,
+                Math.min(
+                    slots,
+                    Math.max(
+                        spark.sparkContext().defaultParallelism(),
+                        positions / TUPLES_PER_SORT_TASK + 1)));
     boolean[] green = new boolean[keys];
     long[] thresholds = new long[keys];
     for (int k = 0; k < keys; k++) {
@@ -413,7 +568,12 @@ public final class SparkCorpusScan {
       thresholds[k] = scorer.greenThreshold(k);
     }
     List<PartTotal> partTotals =
-        sorted.javaRDD().mapPartitions(it -> totalsOf(it, green, thresholds)).collect();
+        scored
+            .filter(r -> r.run != null)
+            .mapToPair(r -> new Tuple2<>(r.slot, r.run))
+            .repartitionAndSortWithinPartitions(new SlotPartitioner(slots, width))
+            .mapPartitions(it -> PooledRuns.totals(it, parts, green, thresholds))
+            .collect();
     TupleTotals[][] byPart = new TupleTotals[keys][parts];
     for (PartTotal t : partTotals) {
       byPart[t.key][t.part] =
@@ -430,6 +590,42 @@ public final class SparkCorpusScan {
       pooled.add(scorer.pooled(k, totals[3 + k], sum));
     }
     return pooled;
+  }
+
+  /** Contiguous ranges of slots per reduce partition. */
+  static final class SlotPartitioner extends org.apache.spark.Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int slots;
+    private final int width;
+
+    SlotPartitioner(int slots, int width) {
+      this.slots = slots;
+      this.width = width;
+    }
+
+    @Override
+    public int numPartitions() {
+      return width;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((long) (Integer) key * width / slots);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SlotPartitioner p && p.slots == slots && p.width == width;
+    }
+
+    @Override
+    public int hashCode() {
+      return slots * 31 + width;
+    }
+  }
+
+  private void describe(String what) {
+    spark.sparkContext().setJobDescription(what);
   }
 
   /**
@@ -452,93 +648,6 @@ public final class SparkCorpusScan {
       this.distinct = t.distinct();
       this.green = t.green();
       this.sum = t.sum();
-    }
-  }
-
-  private static Iterator<PartTotal> totalsOf(
-      Iterator<Row> rows, boolean[] green, long[] thresholds) {
-    List<PartTotal> out = new ArrayList<>();
-    TupleTotals t = null;
-    int key = -1;
-    int part = -1;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      int k = r.getInt(0);
-      int p = r.getInt(1);
-      if (k != key || p != part) {
-        if (t != null) {
-          out.add(new PartTotal(key, part, t));
-        }
-        key = k;
-        part = p;
-        t = new TupleTotals(green[k], thresholds[k]);
-      }
-      t.accept(r.getLong(2));
-    }
-    if (t != null) {
-      out.add(new PartTotal(key, part, t));
-    }
-    return out.iterator();
-  }
-
-  /**
-   * The fingerprints of a partition's documents as (key, pooled partition, fingerprint) rows. A
-   * direct-mapped cache of recent fingerprints per key drops repeats before the shuffle (common
-   * n-grams recur across documents); the sort deduplicates anyway, so it only saves shuffle bytes.
-   */
-  private static final class Fingerprints implements Iterator<Row> {
-    private static final int CACHE = 1 << 16;
-    private final Iterator<ScoredRow> docs;
-    private final int mask;
-    private long[][] cache;
-    private long[][] current;
-    private int key;
-    private int at;
-    private Row next;
-
-    Fingerprints(Iterator<ScoredRow> docs, int parts) {
-      this.docs = docs;
-      this.mask = parts - 1;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null) {
-        if (current != null && key < current.length) {
-          long[] fps = current[key];
-          if (at < fps.length) {
-            long u = fps[at++];
-            long[] c = cache[key];
-            int slot = (int) ((u * 0x9E3779B97F4A7C15L) >>> 48) & (CACHE - 1);
-            if (u != 0 && c[slot] == u) {
-              continue;
-            }
-            c[slot] = u;
-            next = RowFactory.create(key, (int) (u & mask), u);
-          } else {
-            key++;
-            at = 0;
-          }
-          continue;
-        }
-        if (!docs.hasNext()) {
-          return false;
-        }
-        current = docs.next().fingerprints;
-        if (cache == null) {
-          cache = new long[current.length][CACHE];
-        }
-        key = 0;
-        at = 0;
-      }
-      return true;
-    }
-
-    @Override
-    public Row next() {
-      Row r = next;
-      next = null;
-      return r;
     }
   }
 

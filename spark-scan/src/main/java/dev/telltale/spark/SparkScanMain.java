@@ -92,16 +92,35 @@ public final class SparkScanMain {
       conf.put("spark.driver.host", "127.0.0.1");
       conf.put("spark.driver.bindAddress", "127.0.0.1");
     }
+    if (a.master() != null
+        && !a.master().startsWith("local")
+        && !a.conf().containsKey("spark.jars")
+        && System.getProperty("spark.jars") == null) {
+      // Started directly against a cluster (as telltale scan --engine spark does), not by
+      // spark-submit: ship the jars the executors need beyond Spark's own.
+      String jars = AppJars.list();
+      if (!jars.isEmpty()) {
+        conf.put("spark.jars", jars);
+      }
+    }
     conf.putAll(a.conf());
     conf.forEach(b::config);
     SparkSession spark = b.getOrCreate();
+    ScanProgress progress = new ScanProgress(err);
+    spark.sparkContext().addSparkListener(progress);
     try {
       ScanSpec spec =
           new ScanSpec(
               a.keys(), a.tokenizer(), a.field(), CorpusScan.Options.defaults().partitions());
       SparkCorpusScan.Output output =
           a.out() == null ? null : new SparkCorpusScan.Output(a.out(), a.outFormat());
-      ScanResult r = new SparkCorpusScan(spark, spec, a.options()).run(a.paths(), output);
+      ScanResult r;
+      try {
+        r = new SparkCorpusScan(spark, spec, a.options()).run(a.paths(), output);
+      } finally {
+        err.println(progress.summary());
+        err.flush();
+      }
       String json = ScanJson.of(r).toString();
       if (a.summary() != null) {
         Files.writeString(Path.of(a.summary()), json + "\n", StandardCharsets.UTF_8);

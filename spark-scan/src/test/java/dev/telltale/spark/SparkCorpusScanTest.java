@@ -130,6 +130,69 @@ class SparkCorpusScanTest {
   }
 
   @Test
+  void aJsonlFileReadInLineAlignedSplitsEqualsTheSingleMachineScan() throws Exception {
+    // Records without ids (their ids are file:line), blank lines, \r\n line ends and a malformed
+    // line: every split must number its lines as the whole file does.
+    Path in = dir.resolve("split/one.jsonl");
+    Files.createDirectories(in.getParent());
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < docs.size(); i++) {
+      if (i == 40) {
+        b.append("{not json\r\n");
+      }
+      if (i % 7 == 0) {
+        b.append('\n');
+      }
+      ObjectNode o = JSON.createObjectNode();
+      o.put("text", docs.get(i).text());
+      b.append(o).append(i % 3 == 0 ? "\r\n" : "\n");
+    }
+    Files.writeString(in, b);
+    Local ref = local(List.of(in), dir.resolve("work-split"));
+    spark.conf().set(InputSplits.SPLIT_BYTES, "4096");
+    try {
+      org.apache.spark.api.java.JavaSparkContext jsc =
+          org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+      int tasks = InputSplits.plan(jsc, List.of(in.toString()), 4096).size();
+      assertTrue(tasks >= 8, "tasks " + tasks);
+      Path out = dir.resolve("out-split");
+      ScanResult r =
+          spark(
+              List.of(in.toString()),
+              SparkCorpusScan.Options.defaults(),
+              out,
+              SparkCorpusScan.OutputFormat.JSONL);
+      assertEquals(1, r.malformedCount());
+      assertEquals(ScanJson.of(ref.result()), ScanJson.of(r));
+      assertEquals(ref.lines(), partLines(out));
+    } finally {
+      spark.conf().unset(InputSplits.SPLIT_BYTES);
+    }
+  }
+
+  @Test
+  void aKeySetShippedWithSparkFilesIsReadFromAnOwnerOnlyCopy() throws Exception {
+    // spark-submit --files / spark.files: the tasks find the key set by its file name among the
+    // shipped files, a copy Spark writes group- and world-readable.
+    Path shipped = Files.createDirectories(dir.resolve("ship")).resolve("shipped-keys.json");
+    KeySetFile.write(shipped, KeySetFile.read(keyFile), false);
+    spark.sparkContext().addFile(shipped.toString());
+    Path copy = Path.of(org.apache.spark.SparkFiles.get("shipped-keys.json"));
+    assertTrue(Files.isRegularFile(copy), copy.toString());
+    ScanResult r =
+        new SparkCorpusScan(
+                spark,
+                new ScanSpec("shipped-keys.json", TOK.name(), "text", 256),
+                SparkCorpusScan.Options.defaults())
+            .run(List.of(jsonlDir.toString()), null);
+    Local ref = local(List.of(jsonlDir), dir.resolve("work-shipped"));
+    assertEquals(ScanJson.of(ref.result()), ScanJson.of(r));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+  }
+
+  @Test
   void textFilesEqualTheSingleMachineScan() throws Exception {
     Path text = Corpora.textFiles(dir.resolve("text"), docs.subList(0, 40));
     Local ref = local(List.of(text), dir.resolve("work-text"));

@@ -62,6 +62,7 @@ final class CorpusFiles implements DocumentSource {
   private String jsonlName;
   private long lineNumber;
   int maxLineChars = MAX_LINE_CHARS;
+  private final long firstFileLinesBefore;
 
   CorpusFiles(List<Path> roots, String field) {
     if (field == null || field.isEmpty()) {
@@ -73,15 +74,22 @@ final class CorpusFiles implements DocumentSource {
     this.field = field;
     this.files = expand(roots).stream().map(Path::toString).toList();
     this.opener = CorpusFiles::openLocal;
+    this.firstFileLinesBefore = 0;
   }
 
   CorpusFiles(List<String> names, Opener opener, String field) {
+    this(names, opener, field, 0);
+  }
+
+  /** {@code firstFileLinesBefore}: lines of the first file before the bytes its opener gives. */
+  CorpusFiles(List<String> names, Opener opener, String field, long firstFileLinesBefore) {
     if (field == null || field.isEmpty()) {
       throw new CorpusInputException("the JSONL text field name must not be empty");
     }
     this.field = field;
     this.files = List.copyOf(names);
     this.opener = opener;
+    this.firstFileLinesBefore = firstFileLinesBefore;
   }
 
   private static InputStream openLocal(String name) throws IOException {
@@ -137,7 +145,7 @@ final class CorpusFiles implements DocumentSource {
         lim = 0;
         skipLf = false;
         jsonlName = file;
-        lineNumber = 0;
+        lineNumber = nextFile == 1 ? firstFileLinesBefore : 0;
       } else {
         return Optional.of(plain(file, gz));
       }

@@ -54,6 +54,20 @@ public interface DocumentSource extends AutoCloseable {
     return new CorpusFiles(names, opener::open, field);
   }
 
+  /**
+   * One line-aligned segment of a JSONL file, parsed exactly as {@link #files} parses the whole
+   * file, its lines numbered as in the whole file: {@code opener} gives the segment's bytes (whole
+   * lines), {@code linesBefore} is the number of lines of the file before it. For an engine that
+   * reads one large file in several tasks; ids and malformed-line reports are the whole file's.
+   */
+  static DocumentSource jsonlSegment(
+      String name, StreamOpener opener, String field, long linesBefore) {
+    if (linesBefore < 0) {
+      throw new IllegalArgumentException("linesBefore must not be negative");
+    }
+    return new CorpusFiles(List.of(name), opener::open, field, linesBefore);
+  }
+
   /** Opens a corpus file by the name a {@link #named} source was given. */
   @FunctionalInterface
   interface StreamOpener {
