@@ -228,6 +228,17 @@ class ServiceFindingRerunTest {
             Map.of("text", marked, "key_id", "acct", "alpha", 1e-4, "explain", true));
     rerunsAsRecorded(
         "detect-key-id", one.get("evidence").get("envelope"), Map.of("text", utf8(marked)));
+    // Token ids as a serving engine logged them: re-run from the compact JSON array.
+    int[] ids =
+        dev.telltale.text.Tokenizers.cl100kBase()
+            .encode(dev.telltale.text.DetectionNormalizer.normalize(marked));
+    List<Integer> idList = java.util.Arrays.stream(ids).boxed().toList();
+    JsonNode byIds = post("/v1/detect?evidence=true", Map.of("token_ids", idList));
+    assertEquals("watermarked", byIds.get("verdict").asText(), byIds.toString());
+    rerunsAsRecorded(
+        "detect-token-ids",
+        byIds.get("evidence").get("envelope"),
+        Map.of("token-ids.json", utf8(JSON.writeValueAsString(idList))));
   }
 
   private void attributionFindings() throws Exception {

@@ -13,7 +13,6 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -91,9 +90,12 @@ public final class DetectionEngine {
       ids = tok.encode(DetectionNormalizer.normalize(r.text().get()));
     } else {
       ids = r.tokens().orElseThrow();
-      ByteBuffer b = ByteBuffer.allocate(ids.length * 4);
-      b.asIntBuffer().put(ids);
-      digest = sha256Hex(b.array());
+      // The ids as the compact JSON array a re-run reads with detect --ids (FindingStatements).
+      StringBuilder a = new StringBuilder(ids.length * 6 + 2).append('[');
+      for (int i = 0; i < ids.length; i++) {
+        a.append(i == 0 ? "" : ",").append(ids[i]);
+      }
+      digest = sha256Hex(a.append(']').toString().getBytes(StandardCharsets.UTF_8));
     }
     if (ids.length > maxTokens) {
       throw new ProblemException(

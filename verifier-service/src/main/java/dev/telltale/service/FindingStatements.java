@@ -28,6 +28,12 @@ import java.util.Properties;
 final class FindingStatements {
   static final String VERSION = version();
 
+  /**
+   * The subject name of token ids sent to {@code /v1/detect}: its digest is that of the ids written
+   * as a compact JSON array ({@code [1,2,3]}), the file {@code telltale detect --ids} re-reads.
+   */
+  static final String TOKEN_IDS_FILE = "token-ids.json";
+
   private FindingStatements() {}
 
   static EvidenceStatement detection(
@@ -44,7 +50,12 @@ final class FindingStatements {
             .flag("--explain", req.explain())
             .option("--alpha", Double.toString(req.alpha()))
             .option("--tokenizer", req.tokenizer());
-    String subject = req.text().isPresent() ? "text" : "token-ids";
+    String subject = req.text().isPresent() ? "text" : TOKEN_IDS_FILE;
+    if (req.text().isPresent()) {
+      command.input(subject);
+    } else {
+      command.idsInput(subject);
+    }
     ObjectNode dedup = JsonNodeFactory.instance.objectNode();
     dedup.put("enabled", true);
     dedup.put("scope", "text");
@@ -52,7 +63,7 @@ final class FindingStatements {
     return EvidenceStatement.builder(EvidenceKind.DETECTION)
         .subject(new Subject(subject, out.inputSha256()))
         .method(out.result().best().scheme())
-        .command(command.input(subject).build())
+        .command(command.build())
         .key(KeyCommitment.of(best))
         .keysTested(tested.stream().map(KeyCommitment::of).toList())
         .dedup(dedup)

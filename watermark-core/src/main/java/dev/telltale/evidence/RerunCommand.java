@@ -133,6 +133,7 @@ public final class RerunCommand {
     private Optional<String> keyId = Optional.empty();
     private final List<String> options = new ArrayList<>();
     private final List<String> inputs = new ArrayList<>();
+    private boolean idsInput;
 
     private Builder(EvidenceKind kind) {
       this.kind = Objects.requireNonNull(kind, "kind");
@@ -165,8 +166,19 @@ public final class RerunCommand {
       return this;
     }
 
+    /**
+     * Token ids read with {@code --ids NAME} (a JSON array of integers, as {@code telltale detect
+     * --ids} reads it) instead of a text input.
+     */
+    public Builder idsInput(String name) {
+      options.add("--ids");
+      options.add(Objects.requireNonNull(name, "name"));
+      idsInput = true;
+      return this;
+    }
+
     public List<String> build() {
-      if (inputs.isEmpty()) {
+      if (inputs.isEmpty() && !idsInput) {
         throw new IllegalStateException("a re-run command needs its inputs");
       }
       List<String> out = new ArrayList<>();
@@ -181,8 +193,10 @@ public final class RerunCommand {
             out.add(id);
           });
       out.addAll(options);
-      out.add("--");
-      out.addAll(inputs);
+      if (!inputs.isEmpty()) {
+        out.add("--");
+        out.addAll(inputs);
+      }
       return List.copyOf(out);
     }
 
