@@ -18,10 +18,12 @@ import java.util.List;
  * chance, whoever the true account is and whether there is one), and the candidate's p is the
  * largest of these: every position must speak for it. A wrong account can only be reported through
  * some position whose winning colour is wrong, so the decoded account's p is corrected by
- * Bonferroni over the {@code L * (2^b - 1)} (position, wrong colour) pairs; that bound covers all
- * {@code 2^bits - 1} wrong accounts at once and holds for text of another account, where the plain
- * "matches out of all votes" statistic with a {@code 2^bits} Bonferroni factor does not (a decode
- * that is wrong in one position keeps almost all of the true account's matches).
+ * Bonferroni over the {@code L * 2^b} (position, colour) pairs: text that carries only the zero-bit
+ * layer (our own prompts, say) passes the gate with every colour of every position null, so all
+ * {@code L * 2^b} pairs can be the wrong winner, not {@code L * (2^b - 1)}. The bound covers all
+ * wrong accounts at once and holds for text of another account, where the plain "matches out of all
+ * votes" statistic with a {@code 2^bits} Bonferroni factor does not (a decode that is wrong in one
+ * position keeps almost all of the true account's matches).
  */
 public final class PayloadVotes {
   private final PayloadParameters parameters;
@@ -107,9 +109,12 @@ public final class PayloadVotes {
     return worst;
   }
 
-  /** Bonferroni factor of an account chosen from the votes: {@code L * (2^b - 1)}. */
+  /**
+   * Bonferroni factor of an account chosen from the votes: {@code L * 2^b}, every (position,
+   * colour) pair (with no true account every colour is wrong).
+   */
   public long correctionFactor() {
-    return (long) parameters.positions() * (parameters.colours() - 1);
+    return (long) parameters.positions() * parameters.colours();
   }
 
   /** {@link #candidateP} corrected for choosing the account from the votes. */
