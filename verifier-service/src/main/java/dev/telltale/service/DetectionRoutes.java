@@ -171,6 +171,7 @@ final class DetectionRoutes {
         () -> {
           RadioactivityCheck.Request req =
               RadioactivityCheck.Request.fromJson(radioactivitySchema.validated(raw));
+          RadioactivityCheck.checkSignable(req, withEvidence);
           return signedIfAsked(
               withEvidence,
               t,
