@@ -106,6 +106,8 @@ final class DemoCommand implements Callable<Integer> {
       perAccount[a] = Watermarker.forAccount(key, accountIds[a]);
     }
     IntFunction<Watermarker> accountWatermarker = account -> perAccount[account];
+    // The scan's work folder belongs to one corpus: a previous demo's is dropped.
+    ScanCommand.deleteTree(out.resolve("scan-work"));
     DistillationStory.Outcome outcome =
         DistillationStory.run(
             key,

@@ -43,6 +43,7 @@ final class CorpusFiles implements DocumentSource {
   private final List<String> files;
   private final Opener opener;
   private final String field;
+  private final boolean local;
   private final List<MalformedLine> malformed = new ArrayList<>();
   private long malformedCount;
   private int nextFile;
@@ -60,6 +61,7 @@ final class CorpusFiles implements DocumentSource {
     this.field = field;
     this.files = expand(roots).stream().map(Path::toString).toList();
     this.opener = CorpusFiles::openLocal;
+    this.local = true;
   }
 
   CorpusFiles(List<String> names, Opener opener, String field) {
@@ -69,6 +71,15 @@ final class CorpusFiles implements DocumentSource {
     this.field = field;
     this.files = List.copyOf(names);
     this.opener = opener;
+    this.local = false;
+  }
+
+  @Override
+  public String fingerprint() throws IOException {
+    if (!local) {
+      return "";
+    }
+    return CorpusFingerprint.ofFiles(files.stream().map(Path::of).toList(), field);
   }
 
   private static InputStream openLocal(String name) throws IOException {

@@ -123,6 +123,35 @@ public final class PayloadVotes {
   }
 
   /**
+   * Exact p-value, under "{@code account} is the only source of payload in this text", that some
+   * other colour is boosted somewhere: the smallest over every (position j, colour c other than the
+   * account's) of {@code P[Binomial(n_j, 2^-b) >= k_jc]}, times the {@code L * (2^b - 1)} pairs
+   * (Bonferroni). Under that hypothesis every other colour is at most as likely as chance, so a
+   * small value means a second source: a document stitched from several accounts' outputs, whose
+   * decoded account may be a chimera that served none of it.
+   */
+  public TailProbability secondSourceP(long account) {
+    checkAccount(account);
+    double q = 1.0 / parameters.colours();
+    TailProbability best = TailProbability.ONE;
+    for (int j = 0; j < parameters.positions(); j++) {
+      long n = votesAt(j);
+      int own = parameters.symbol(account, j);
+      for (int c = 0; c < parameters.colours(); c++) {
+        long k = count(j, c);
+        if (c == own || k == 0) {
+          continue;
+        }
+        TailProbability p = Tails.binomialUpper(n, k, q);
+        if (p.log10PValue() < best.log10PValue()) {
+          best = p;
+        }
+      }
+    }
+    return best.times((long) parameters.positions() * (parameters.colours() - 1));
+  }
+
+  /**
    * The {@code k} accounts with the most matching votes (exactly: per-position choices add up, so a
    * beam of k partial sums keeps every prefix of the k best), ordered by corrected p-value, then
    * matches, then account id.
