@@ -52,7 +52,9 @@ class ExploratoryAndWorkFolderCliTest {
   void promptFilterNoneAndNoDedupAreNotAValidTest() throws Exception {
     Path answers = echoingAnswers();
     for (String[] flags :
-        new String[][] {{"--prompt-filter", "none"}, {"--no-dedup"}, {"--no-dedup", "--json"}}) {
+        new String[][] {
+          {"--prompt-filter", "none"}, {"--no-dedup"}, {"--no-dedup", "--prompt-filter", "all"}
+        }) {
       String[] base = {"radioactivity", "--keys", keys.toString(), "--json", answers.toString()};
       String[] args = new String[base.length + flags.length];
       System.arraycopy(base, 0, args, 0, base.length);
