@@ -194,8 +194,14 @@ final class AttributeCommand implements Callable<Integer> {
             out.printf(
                 "account    no attribution at alpha %s (%d payload votes); candidates:%n",
                 alpha, d.votes());
+        case MIXED_SOURCES ->
+            out.printf(
+                "account    MIXED SOURCES: the text carries more than one account's payload (%d"
+                    + " payload votes); no account is named; candidates:%n",
+                d.votes());
       }
-      if (d.outcome() == DocumentAttribution.Outcome.INCONCLUSIVE) {
+      if (d.outcome() == DocumentAttribution.Outcome.INCONCLUSIVE
+          || d.outcome() == DocumentAttribution.Outcome.MIXED_SOURCES) {
         for (AccountCandidate a : d.candidates()) {
           out.printf(
               "           %-10d matches %d, p %s, corrected %s%n",

@@ -106,6 +106,8 @@ final class DemoCommand implements Callable<Integer> {
       perAccount[a] = Watermarker.forAccount(key, accountIds[a]);
     }
     IntFunction<Watermarker> accountWatermarker = account -> perAccount[account];
+    // The scan's work folder belongs to one corpus: a previous demo's is dropped.
+    ScanCommand.deleteTree(out.resolve("scan-work"));
     DistillationStory.Outcome outcome =
         DistillationStory.run(
             key,
@@ -197,7 +199,9 @@ final class DemoCommand implements Callable<Integer> {
     o.printf(
         "Radioactivity (answers to %d watermarked queries; one global tape; prompt windows%n",
         outcome.students().get(0).exchanges().size());
-    o.println("skipped; 'supervised' scores only windows frequent in the outputs we served)");
+    o.println(
+        "skipped; 'supervised' scores only windows frequent in human reference text, chosen"
+            + " without the key)");
     o.printf(
         "%-8s %8s %8s %12s %10s %12s %-16s%n",
         "rho", "scored", "green", "p-value", "sup.green", "sup.p-value", "verdict");

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       "watermarked text. Closed mode: JSONL lines with \"prompt\" and \"answer\" strings.",
       "Reading mode: JSONL lines with \"tokens\" (our text) and \"predictions\" (the model's",
       "top-1 prediction at each position) as token-id arrays. Exit 0 when radioactive, 1 when",
-      "not, 2 on bad input."
+      "not (or when --no-dedup / --prompt-filter none make the run exploratory: not a valid",
+      "test, no verdict), 2 on bad input."
     })
 final class RadioactivityCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,18 +60,22 @@ final class RadioactivityCommand implements Callable<Integer> {
       names = "--prompt-filter",
       defaultValue = "own",
       description =
-          "Skip windows occurring in: own (the exchange's prompt), all (any prompt), none.")
+          "Skip windows occurring in: own (the exchange's prompt), all (any prompt), none"
+              + " (exploratory: not a valid test, no verdict, no evidence).")
   String promptFilter;
 
   @Option(
       names = "--no-dedup",
-      description = "Score repeated tuples again (invalid p-values; for demonstration only).")
+      description =
+          "Score repeated tuples again (exploratory: not a valid test, no verdict, no evidence).")
   boolean noDedup;
 
   @Option(
       names = "--filter-corpus",
       description =
-          "Our watermarked outputs (files, folders, JSONL); score only windows frequent there.")
+          "Reference text chosen without the key (human text, or outputs generated without the"
+              + " watermark; files, folders, JSONL): score only windows frequent there. Text"
+              + " carrying the key's watermark is refused.")
   List<Path> filterCorpus;
 
   @Option(
@@ -138,12 +143,17 @@ final class RadioactivityCommand implements Callable<Integer> {
     }
     List<int[]> ours = filterCorpus == null ? List.of() : readFilterCorpus(tok);
     RadioactivityTest.Options options = new RadioactivityTest.Options(!noDedup, pf);
+    boolean valid = reading ? options.validReading() : options.validClosed();
+    if (!valid && evidence.requested()) {
+      throw new BadInputException(
+          "--evidence cannot sign an exploratory run: "
+              + (noDedup ? "--no-dedup" : "--prompt-filter none")
+              + " is not a valid test");
+    }
     List<RadioactivityResult> results = new ArrayList<>();
     for (WatermarkKey k : set.keys()) {
       Optional<WindowFilter> filter =
-          filterCorpus == null
-              ? Optional.empty()
-              : Optional.of(WindowFilter.frequent(k, ours, filterMinCount));
+          filterCorpus == null ? Optional.empty() : Optional.of(filterFor(k, ours));
       RadioactivityTest t = RadioactivityTest.of(k, options, filter);
       results.add(reading ? t.readingMode(readings) : t.closedModel(exchanges));
     }
@@ -198,8 +208,12 @@ final class RadioactivityCommand implements Callable<Integer> {
           DetectionJson.formatP(best.p().pValue(), best.p().log10PValue()),
           best.p().log10PValue(),
           results.size() > 1 ? ", family-wise log10 " + String.format("%.2f", familyLog10) : "");
-      o.printf(
-          "verdict    %s at alpha %s%n", radioactive ? "RADIOACTIVE" : "not radioactive", alpha);
+      if (ScanJson.validTest(results)) {
+        o.printf(
+            "verdict    %s at alpha %s%n", radioactive ? "RADIOACTIVE" : "not radioactive", alpha);
+      } else {
+        o.printf("verdict    none: NOT A VALID TEST (%s)%n", ScanJson.EXPLORATORY_NOTE);
+      }
     }
     o.flush();
     if (malformed > 0) {
@@ -277,6 +291,14 @@ final class RadioactivityCommand implements Callable<Integer> {
       out[i] = e.asInt();
     }
     return out;
+  }
+
+  private WindowFilter filterFor(WatermarkKey k, List<int[]> reference) {
+    try {
+      return WindowFilter.fromReference(k, reference, filterMinCount);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--filter-corpus: " + e.getMessage(), e);
+    }
   }
 
   private List<int[]> readFilterCorpus(Tokenizer tok) throws IOException {

@@ -57,8 +57,8 @@ public final class DistillationStory {
    * @param echo the students' copy weight (see {@link PromptEchoModel})
    * @param rhos the students' shares of harvested text
    * @param publishedEvery every this-many-th harvested output is published into the scanned corpus
-   * @param filterMinCount how often a window must occur in the served outputs to be scored by the
-   *     supervised test
+   * @param filterMinCount how often a window must occur in the human reference text to be scored by
+   *     the supervised test
    * @param seed master seed
    */
   public record Config(
@@ -101,7 +101,8 @@ public final class DistillationStory {
    *
    * @param rho share of harvested text in the student's training data
    * @param test the strict test: one global tape, the query's own prompt windows skipped
-   * @param supervised the same, restricted to windows frequent in the outputs we served
+   * @param supervised the same, restricted to windows frequent in human reference text (as many
+   *     tokens as we served; a key-independent choice, see {@link WindowFilter})
    */
   public record Student(
       double rho,
@@ -239,10 +240,15 @@ public final class DistillationStory {
             .toList();
 
     List<int[]> human = sim.humanDocuments();
-    // The provider logs what it serves: the windows frequent in those outputs are where a student
-    // of them learned the bias (the supervised filter of Sander et al.). It never looks at the
-    // suspect's answers, so the test stays valid.
-    WindowFilter filter = WindowFilter.frequent(key, outputs, c.filterMinCount());
+    // The supervised filter (Sander et al.) keeps the windows common in what our model writes,
+    // where a student of our outputs learned the bias. Chosen from our watermarked outputs the
+    // windows would depend on the key's green lists (generation revisits a window more often when
+    // its green continuations loop back), and an innocent model would look radioactive there; so
+    // they are chosen from human text of the domain, as many tokens as we served, which no key
+    // touched.
+    long served = outputs.stream().mapToLong(o -> o.length).sum();
+    WindowFilter filter =
+        WindowFilter.fromReference(key, referenceText(human, served), c.filterMinCount());
     List<Student> students = new ArrayList<>();
     for (double rho : c.rhos()) {
       long t1 = System.nanoTime();
@@ -426,6 +432,24 @@ public final class DistillationStory {
         humanAttributed,
         inconclusive,
         inCandidates);
+  }
+
+  /**
+   * The supervised filter's key-independent reference: the first {@code tokens} tokens of the human
+   * documents, in order.
+   */
+  public static List<int[]> referenceText(List<int[]> human, long tokens) {
+    List<int[]> out = new ArrayList<>();
+    long got = 0;
+    for (int[] d : human) {
+      if (got >= tokens) {
+        break;
+      }
+      int n = (int) Math.min(d.length, tokens - got);
+      out.add(n == d.length ? d : java.util.Arrays.copyOf(d, n));
+      got += n;
+    }
+    return out;
   }
 
   private static double secs(long t0) {

@@ -10,7 +10,6 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -56,9 +55,16 @@ class SanderReproductionTest {
       DistillationStory.Outcome o =
           DistillationStory.run(
               key, a -> w, c, Files.createTempDirectory("sander"), System.out::println);
-      List<int[]> served =
-          o.harvest().stream().map(DistillationSimulator.Harvested::output).toList();
-      WindowFilter filter = WindowFilter.frequent(key, served, c.filterMinCount());
+      long served = o.harvest().stream().mapToLong(hv -> hv.output().length).sum();
+      WindowFilter filter =
+          WindowFilter.fromReference(
+              key,
+              DistillationStory.referenceText(
+                  new DistillationSimulator(
+                          TeacherGenerator.defaultTeacher(), SamplingParams.defaults())
+                      .humanDocuments(),
+                  served),
+              c.filterMinCount());
       for (DistillationStory.Student s : o.students()) {
         double naive = test(key, false, RadioactivityTest.PromptFilter.NONE, null, s);
         double dedup = test(key, true, RadioactivityTest.PromptFilter.NONE, null, s);

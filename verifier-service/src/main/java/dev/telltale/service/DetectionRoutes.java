@@ -188,6 +188,7 @@ final class DetectionRoutes {
         () -> {
           RadioactivityCheck.Request req =
               RadioactivityCheck.Request.fromJson(scorable(radioactivitySchema.validated(raw)));
+          RadioactivityCheck.checkSignable(req, withEvidence);
           return signedIfAsked(
               withEvidence,
               t,

@@ -64,9 +64,30 @@ final class RadioactivityCheck {
   }
 
   /** The answer and what the audit log keeps of it. */
-  record Outcome(ObjectNode json, RadioactivityResult strongest, boolean radioactive, int tokens) {
+  record Outcome(
+      ObjectNode json,
+      RadioactivityResult strongest,
+      boolean radioactive,
+      boolean validTest,
+      int tokens) {
+    /** {@code radioactive}, {@code not_radioactive} or {@code not_a_valid_test} (exploratory). */
     String verdict() {
+      if (!validTest) {
+        return ScanJson.NOT_A_VALID_TEST;
+      }
       return radioactive ? "radioactive" : "not_radioactive";
+    }
+  }
+
+  /**
+   * Refuses {@code ?evidence=true} for an exploratory request ({@code prompt_filter: "none"}): its
+   * p-value is not valid, so it can never be signed.
+   */
+  static void checkSignable(Request r, boolean evidenceAsked) {
+    if (evidenceAsked && promptFilter(r.promptFilter()) == RadioactivityTest.PromptFilter.NONE) {
+      throw ProblemException.badRequest(
+          "exploratory-mode",
+          "prompt_filter \"none\" is exploratory (not a valid test) and cannot be signed");
     }
   }
 
@@ -104,6 +125,7 @@ final class RadioactivityCheck {
         ScanJson.radioactivity(results, r.alpha(), true, r.promptFilter(), 0),
         ScanJson.strongest(results),
         ScanJson.isRadioactive(results, r.alpha()),
+        ScanJson.validTest(results),
         tokens);
   }
 

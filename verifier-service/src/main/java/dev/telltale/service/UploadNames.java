@@ -47,6 +47,11 @@ final class UploadNames implements DocumentSource {
   }
 
   @Override
+  public String fingerprint() throws IOException {
+    return source.fingerprint();
+  }
+
+  @Override
   public void close() throws IOException {
     source.close();
   }

@@ -133,6 +133,19 @@ abstract class RadioactivityApiTests extends ProvenanceApiTests {
         "unknown-key");
   }
 
+  /** prompt_filter none is exploratory: no verdict, and ?evidence=true is refused. */
+  @Test
+  void promptFilterNoneIsNotAValidTestAndCannotBeSigned() throws Exception {
+    String bearer = newToken(Role.INVESTIGATOR);
+    Map<String, Object> req =
+        Map.of("answers", answersBody(Fixtures.radioactiveAnswers()), "prompt_filter", "none");
+    HttpResponse<Buffer> r = post("/v1/radioactivity", bearer, req);
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    assertEquals("not_a_valid_test", json(r).get("verdict").asText());
+    assertFalse(json(r).get("valid_test").asBoolean());
+    assertProblem(post("/v1/radioactivity?evidence=true", bearer, req), 400, "exploratory-mode");
+  }
+
   @Test
   void humanAnswersAreNotRadioactiveAndEqualCoreJson() throws Exception {
     List<String[]> answers = humanAnswers();

@@ -44,6 +44,23 @@ final class AttributionSection {
       h.textWithPowers(
           "No document decoded to an account at significance level " + Html.level(alpha) + ".");
     }
+    long mixed = 0;
+    for (JsonNode d : r.path("documents")) {
+      if ("mixed_sources".equals(d.path("outcome").asText())) {
+        mixed++;
+      }
+    }
+    if (mixed > 0) {
+      h.raw("</p>\n<p id=\"mixed-sources\" class=\"note warning\">")
+          .text(
+              "Warning: "
+                  + mixed
+                  + (mixed == 1 ? " document carries" : " documents carry")
+                  + " more than one account's payload (mixed sources, e.g. outputs of several"
+                  + " accounts pasted together). Their decoded account may be a chimera that"
+                  + " served none of the text, so no account is named for them; their candidates"
+                  + " are listed in the result JSON.");
+    }
     h.raw("</p>\n<p class=\"note\">")
         .text("Correction: " + r.path("correction").asText() + ". Tokenizer ")
         .text(r.path("tokenizer").asText() + "; zero-bit detection at alpha ")

@@ -18,15 +18,46 @@ final class RadioactivitySection {
             ? r.path("family_wise_log10_p_value").asDouble(0)
             : r.path("log10_p_value").asDouble(0);
     double p = Math.pow(10, Math.max(log10, -300));
-    boolean positive = "radioactive".equals(r.path("verdict").asText());
+    boolean noDedup = !r.path("dedup").asBoolean(true);
+    boolean noPromptFilter =
+        "none".equals(r.path("prompt_filter").asText()) && "closed".equals(r.path("mode").asText());
+    boolean exploratory =
+        noDedup
+            || noPromptFilter
+            || !r.path("valid_test").asBoolean(true)
+            || "not_a_valid_test".equals(r.path("verdict").asText());
+    boolean positive = !exploratory && "radioactive".equals(r.path("verdict").asText());
     h.raw("<section id=\"finding\">\n<div id=\"verdict\" class=\"verdict ")
         .raw(positive ? "positive" : "negative")
         .raw("\">")
         .text(
-            positive
-                ? "Radioactive: the model's answers carry our watermark's bias"
-                : "Not radioactive: no sign the model learned from our watermarked text")
-        .raw("</div>\n<p id=\"pvalue\" class=\"pwords\">")
+            exploratory
+                ? "Not a valid test: exploratory settings, no verdict"
+                : positive
+                    ? "Radioactive: the model's answers carry our watermark's bias"
+                    : "Not radioactive: no sign the model learned from our watermarked text")
+        .raw("</div>\n");
+    if (exploratory) {
+      h.raw("<ul id=\"exploratory\" class=\"note warning\">\n");
+      if (noDedup) {
+        h.raw("<li>")
+            .text(
+                "Warning: deduplication is OFF. Repeated tuples are scored again, so the p-value"
+                    + " below is not a valid p-value.")
+            .raw("</li>\n");
+      }
+      if (noPromptFilter) {
+        h.raw("<li>")
+            .text(
+                "Warning: the prompt filter is OFF. A model that merely echoes a watermarked"
+                    + " prompt looks radioactive, so the p-value below is not a valid p-value.")
+            .raw("</li>\n");
+      }
+      h.raw("<li>")
+          .text("This run is exploratory: it gives no verdict and cannot be signed as evidence.")
+          .raw("</li>\n</ul>\n");
+    }
+    h.raw("<p id=\"pvalue\" class=\"pwords\">")
         .textWithPowers(
             "The chance that a model never trained on text watermarked with "
                 + (keys > 1 ? "any of these " + keys + " keys" : "this key")
@@ -67,7 +98,14 @@ final class RadioactivitySection {
     h.row(
         "Window filter",
         Html.count(r.path("skipped_unfiltered_windows").asLong())
-            + " windows skipped as not frequent in our own outputs");
+            + " windows skipped as not frequent in the key-independent reference text");
+    if (r.has("skipped_repeated_windows")) {
+      h.row(
+          "Repeated windows",
+          Html.count(r.path("skipped_repeated_windows").asLong())
+              + " positions skipped: their window occurred earlier in the same reading (only a"
+              + " window's first occurrence is scored)");
+    }
     h.row("Scored tuples", Html.count(r.path("scored_tuples").asLong()));
     if (kgw) {
       h.row(

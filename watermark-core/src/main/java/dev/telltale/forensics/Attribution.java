@@ -96,12 +96,42 @@ public final class Attribution {
         new AccountCandidate(
             account, votes.matches(account), votes.candidateP(account), votes.correctedP(account));
     boolean named = decoded.correctedP().log10PValue() <= Math.log10(policy.alpha());
+    List<AccountCandidate> candidates = votes.topCandidates(policy.candidates());
+    if (named) {
+      Optional<List<AccountCandidate>> mixed =
+          MixedSources.check(this, votes, account, ids, off, len);
+      if (mixed.isPresent()) {
+        return new DocumentAttribution(
+            zeroBit,
+            DocumentAttribution.Outcome.MIXED_SOURCES,
+            votes.votes(),
+            Optional.of(decoded),
+            merge(mixed.get(), candidates));
+      }
+    }
     return new DocumentAttribution(
         zeroBit,
         named ? DocumentAttribution.Outcome.ATTRIBUTED : DocumentAttribution.Outcome.INCONCLUSIVE,
         votes.votes(),
         Optional.of(decoded),
-        votes.topCandidates(policy.candidates()));
+        candidates);
+  }
+
+  private static List<AccountCandidate> merge(
+      List<AccountCandidate> first, List<AccountCandidate> then) {
+    Map<Long, AccountCandidate> out = new LinkedHashMap<>();
+    for (AccountCandidate c : first) {
+      out.putIfAbsent(c.account(), c);
+    }
+    for (AccountCandidate c : then) {
+      out.putIfAbsent(c.account(), c);
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** The zero-bit test of {@code ids[off .. off+len)} alone (for the mixed-source check). */
+  Detection zeroBit(int[] ids, int off, int len) {
+    return detector.detectTokens(ids, off, len);
   }
 
   /**
@@ -183,7 +213,8 @@ public final class Attribution {
     Map<Long, List<TailProbability>> byAccount = new LinkedHashMap<>();
     for (int i = 0; i < raw.length; i++) {
       Optional<AccountCandidate> d = docs.get(i).decoded();
-      if (d.isPresent() && adjusted[i].log10PValue() <= level) {
+      boolean mixed = docs.get(i).outcome() == DocumentAttribution.Outcome.MIXED_SOURCES;
+      if (d.isPresent() && !mixed && adjusted[i].log10PValue() <= level) {
         byAccount.computeIfAbsent(d.get().account(), a -> new ArrayList<>()).add(adjusted[i]);
       }
     }

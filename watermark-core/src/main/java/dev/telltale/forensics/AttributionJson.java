@@ -13,7 +13,8 @@ import java.util.List;
 public final class AttributionJson {
   /** How the decoded account's p-value is corrected, stated in every answer. */
   public static final String CORRECTION =
-      "largest per-position binomial tail, Bonferroni over positions x (colours - 1)";
+      "largest per-position binomial tail, Bonferroni over positions x colours; no account is"
+          + " named when the text carries more than one account's payload (mixed_sources)";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

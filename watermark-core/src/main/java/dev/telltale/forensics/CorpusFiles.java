@@ -51,6 +51,7 @@ final class CorpusFiles implements DocumentSource {
   private final List<String> files;
   private final Opener opener;
   private final String field;
+  private final boolean local;
   private final List<MalformedLine> malformed = new ArrayList<>();
   private long malformedCount;
   private int nextFile;
@@ -75,6 +76,7 @@ final class CorpusFiles implements DocumentSource {
     this.files = expand(roots).stream().map(Path::toString).toList();
     this.opener = CorpusFiles::openLocal;
     this.firstFileLinesBefore = 0;
+    this.local = true;
   }
 
   CorpusFiles(List<String> names, Opener opener, String field) {
@@ -90,6 +92,15 @@ final class CorpusFiles implements DocumentSource {
     this.files = List.copyOf(names);
     this.opener = opener;
     this.firstFileLinesBefore = firstFileLinesBefore;
+    this.local = false;
+  }
+
+  @Override
+  public String fingerprint() throws IOException {
+    if (!local) {
+      return "";
+    }
+    return CorpusFingerprint.ofFiles(files.stream().map(Path::of).toList(), field);
   }
 
   private static InputStream openLocal(String name) throws IOException {

@@ -125,15 +125,18 @@ public final class CorpusScan {
 
   /**
    * Scans {@code source}, keeping spill files, per-document results and checkpoints in {@code
-   * workDir}; resumes when {@code workDir} holds a checkpoint of the same keys and tokenizer (the
-   * source must then be the same corpus, read from its start).
+   * workDir}; resumes when {@code workDir} holds a checkpoint of the same corpus (its {@link
+   * DocumentSource#fingerprint}), keys, tokenizer and options, read from its start. A work folder
+   * of another corpus or other options, or one holding unrecorded files, is refused.
    *
-   * @throws CorpusInputException on unreadable input, or when the corpus has no documents
+   * @throws CorpusInputException on unreadable input, when the corpus has no documents, or when
+   *     {@code workDir} belongs to another scan
    * @throws ScanCancelledException when the listener asked to stop
    */
   public ScanResult run(DocumentSource source, Path workDir, ScanListener listener)
       throws IOException {
     Files.createDirectories(workDir);
+    ScanWorkFolder.claim(workDir, source.fingerprint(), recordedOptions());
     ScanState st = new ScanState(keys.size(), configuration());
     Path checkpoint = workDir.resolve(CHECKPOINT);
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), CorpusScan::daemon);
@@ -150,8 +153,10 @@ public final class CorpusScan {
           }
         }
       } else {
+        // A fresh start: work of a run that stopped before its first checkpoint is dropped.
         docs.truncate(0);
         pv.truncate(0);
+        spill.truncate(new long[spill.slots()]);
       }
       long sinceCheckpoint = 0;
       List<Future<DocumentScorer.Scored>> pending = submit(pool, readBatch(source));
@@ -382,6 +387,15 @@ public final class CorpusScan {
     Thread t = new Thread(r, "telltale-scan");
     t.setDaemon(true);
     return t;
+  }
+
+  /** The options that shape the result, as the work folder's manifest records them. */
+  private java.util.Map<String, String> recordedOptions() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("configuration", configuration());
+    m.put("fdr", Double.toString(options.fdr()));
+    m.put("max_listed_suspects", Integer.toString(options.maxListedSuspects()));
+    return m;
   }
 
   private String configuration() {

@@ -13,7 +13,8 @@ import java.util.OptionalLong;
  * @param outcome what could be said
  * @param votes payload votes cast (deduplicated green tuples); zero when not decoded
  * @param decoded the best candidate, when decoded
- * @param candidates list decoding, best first; empty when not decoded
+ * @param candidates list decoding, best first; empty when not decoded; for mixed sources, the
+ *     accounts decoded with confidence from parts of the text first
  */
 public record DocumentAttribution(
     Detection zeroBit,
@@ -29,7 +30,13 @@ public record DocumentAttribution(
     /** Watermarked, but no account reaches the attribution level: see the candidates. */
     INCONCLUSIVE("inconclusive"),
     /** The decoded account's corrected p-value is at most the attribution level. */
-    ATTRIBUTED("attributed");
+    ATTRIBUTED("attributed"),
+    /**
+     * The text carries payloads of more than one account (e.g. outputs of several accounts pasted
+     * together): the decoded account may be a chimera that served none of it, so no account is
+     * named; see the candidates.
+     */
+    MIXED_SOURCES("mixed_sources");
 
     private final String label;
 
@@ -54,8 +61,14 @@ public record DocumentAttribution(
         : OptionalLong.empty();
   }
 
-  /** Corrected p-value of the decoded account; one when nothing was decoded. */
+  /**
+   * Corrected p-value of the decoded account; one when nothing was decoded or the sources are mixed
+   * (then no account is named, and Holm over documents must not name one either).
+   */
   public TailProbability correctedP() {
+    if (outcome == Outcome.MIXED_SOURCES) {
+      return TailProbability.ONE;
+    }
     return decoded.map(AccountCandidate::correctedP).orElse(TailProbability.ONE);
   }
 }

@@ -28,6 +28,15 @@ public interface DocumentSource extends AutoCloseable {
   void close() throws IOException;
 
   /**
+   * A fingerprint of the whole corpus this source reads ({@link CorpusFingerprint}), recorded in a
+   * scan's work folder so that the folder is never reused for another corpus; empty when the source
+   * cannot tell (then a work folder is refused once it holds work).
+   */
+  default String fingerprint() throws IOException {
+    return "";
+  }
+
+  /**
    * Files and folders (walked in sorted path order): {@code .jsonl}/{@code .ndjson} files give one
    * document per line from {@code field}; other files are one document each; a {@code .gz} suffix
    * is decompressed first.
@@ -76,8 +85,14 @@ public interface DocumentSource extends AutoCloseable {
 
   /** Documents already in memory (tests, the demo, service uploads). */
   static DocumentSource of(List<Document> documents) {
-    Iterator<Document> it = List.copyOf(documents).iterator();
+    List<Document> all = List.copyOf(documents);
+    Iterator<Document> it = all.iterator();
     return new DocumentSource() {
+      @Override
+      public String fingerprint() {
+        return CorpusFingerprint.ofDocuments(all);
+      }
+
       @Override
       public Optional<Document> next() {
         return it.hasNext() ? Optional.of(it.next()) : Optional.empty();

@@ -18,10 +18,12 @@ import java.util.List;
  * chance, whoever the true account is and whether there is one), and the candidate's p is the
  * largest of these: every position must speak for it. A wrong account can only be reported through
  * some position whose winning colour is wrong, so the decoded account's p is corrected by
- * Bonferroni over the {@code L * (2^b - 1)} (position, wrong colour) pairs; that bound covers all
- * {@code 2^bits - 1} wrong accounts at once and holds for text of another account, where the plain
- * "matches out of all votes" statistic with a {@code 2^bits} Bonferroni factor does not (a decode
- * that is wrong in one position keeps almost all of the true account's matches).
+ * Bonferroni over the {@code L * 2^b} (position, colour) pairs: text that carries only the zero-bit
+ * layer (our own prompts, say) passes the gate with every colour of every position null, so all
+ * {@code L * 2^b} pairs can be the wrong winner, not {@code L * (2^b - 1)}. The bound covers all
+ * wrong accounts at once and holds for text of another account, where the plain "matches out of all
+ * votes" statistic with a {@code 2^bits} Bonferroni factor does not (a decode that is wrong in one
+ * position keeps almost all of the true account's matches).
  */
 public final class PayloadVotes {
   private final PayloadParameters parameters;
@@ -107,14 +109,46 @@ public final class PayloadVotes {
     return worst;
   }
 
-  /** Bonferroni factor of an account chosen from the votes: {@code L * (2^b - 1)}. */
+  /**
+   * Bonferroni factor of an account chosen from the votes: {@code L * 2^b}, every (position,
+   * colour) pair (with no true account every colour is wrong).
+   */
   public long correctionFactor() {
-    return (long) parameters.positions() * (parameters.colours() - 1);
+    return (long) parameters.positions() * parameters.colours();
   }
 
   /** {@link #candidateP} corrected for choosing the account from the votes. */
   public TailProbability correctedP(long account) {
     return candidateP(account).times(correctionFactor());
+  }
+
+  /**
+   * Exact p-value, under "{@code account} is the only source of payload in this text", that some
+   * other colour is boosted somewhere: the smallest over every (position j, colour c other than the
+   * account's) of {@code P[Binomial(n_j, 2^-b) >= k_jc]}, times the {@code L * (2^b - 1)} pairs
+   * (Bonferroni). Under that hypothesis every other colour is at most as likely as chance, so a
+   * small value means a second source: a document stitched from several accounts' outputs, whose
+   * decoded account may be a chimera that served none of it.
+   */
+  public TailProbability secondSourceP(long account) {
+    checkAccount(account);
+    double q = 1.0 / parameters.colours();
+    TailProbability best = TailProbability.ONE;
+    for (int j = 0; j < parameters.positions(); j++) {
+      long n = votesAt(j);
+      int own = parameters.symbol(account, j);
+      for (int c = 0; c < parameters.colours(); c++) {
+        long k = count(j, c);
+        if (c == own || k == 0) {
+          continue;
+        }
+        TailProbability p = Tails.binomialUpper(n, k, q);
+        if (p.log10PValue() < best.log10PValue()) {
+          best = p;
+        }
+      }
+    }
+    return best.times((long) parameters.positions() * (parameters.colours() - 1));
   }
 
   /**

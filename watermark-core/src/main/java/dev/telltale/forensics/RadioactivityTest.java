@@ -18,12 +18,18 @@ import java.util.Optional;
  * al. 2024): a student inherits a faint, consistent bias toward the key's green tokens. All answers
  * are scored on one global tape, so a tuple the student repeats counts once; tuples whose window
  * occurs in the prompt are skipped, because a model that merely echoes a watermarked prompt would
- * otherwise look radioactive; an optional {@link WindowFilter} keeps only windows frequent in our
- * own outputs. Without those safeguards the p-value is not valid (the README shows how far off it
- * goes).
+ * otherwise look radioactive; an optional {@link WindowFilter} keeps only windows chosen by a
+ * key-independent rule. Without deduplication or the prompt filter the p-value is not valid (the
+ * README shows how far off it goes): such options make an exploratory run whose result says so
+ * ({@link RadioactivityResult#validTest()}) and gives no verdict.
  *
  * <p>Two settings: closed model (the investigator sent prompts and collected answers) and reading
- * mode (the suspect's top-1 next-token predictions on our text, for an open model).
+ * mode (the suspect's top-1 next-token predictions on our text, for an open model). In reading mode
+ * only the first occurrence of each window within a reading is scored: after a window's first
+ * occurrence our text carries a token pushed towards that window's green list, and any model that
+ * copies from its context (every real LLM does) would predict it again; before it, the prefix
+ * cannot depend on that window's green list, so an innocent prediction is green with probability
+ * gamma exactly.
  */
 public final class RadioactivityTest {
   /** Which prompt windows are excluded from scoring. */
@@ -50,6 +56,19 @@ public final class RadioactivityTest {
     /** The valid test: global deduplication and the exchange's own prompt windows skipped. */
     public static Options strict() {
       return new Options(true, PromptFilter.OWN_PROMPT);
+    }
+
+    /**
+     * Whether these options give a valid p-value in closed mode: deduplication on and prompt
+     * windows skipped. Otherwise the run is exploratory: no verdict, no evidence.
+     */
+    public boolean validClosed() {
+      return dedup && promptFilter != PromptFilter.NONE;
+    }
+
+    /** Whether these options give a valid p-value in reading mode: deduplication on. */
+    public boolean validReading() {
+      return dedup;
     }
   }
 
@@ -119,6 +138,7 @@ public final class RadioactivityTest {
     long positions;
     long skippedPrompt;
     long skippedFilter;
+    long skippedRepeated;
     long duplicates;
     long scored;
     long green;
@@ -161,7 +181,7 @@ public final class RadioactivityTest {
       }
     }
 
-    RadioactivityResult result(String mode, long records) {
+    RadioactivityResult result(String mode, long records, boolean valid) {
       double score = greenList ? green : sum;
       TailProbability p;
       if (scored == 0) {
@@ -179,12 +199,14 @@ public final class RadioactivityTest {
           positions,
           skippedPrompt,
           skippedFilter,
+          skippedRepeated,
           duplicates,
           scored,
           score,
           scored == 0 ? 0.0 : score / scored,
           gamma,
-          p);
+          p,
+          valid);
     }
   }
 
@@ -215,19 +237,29 @@ public final class RadioactivityTest {
         t.add(seq, i, seq[i], windows);
       }
     }
-    return t.result("closed", exchanges.size());
+    return t.result("closed", exchanges.size(), options.validClosed());
   }
 
-  /** Reading mode: scores each top-1 prediction against the window of our text before it. */
+  /**
+   * Reading mode: scores each top-1 prediction against the window of our text before it, at the
+   * first occurrence of that window in the reading only (see the class comment).
+   */
   public RadioactivityResult readingMode(List<Reading> readings) {
     int h = prf.contextWidth();
     Totals t = new Totals();
+    LongOpenHashSet seen = new LongOpenHashSet(1 << 10);
     for (Reading r : readings) {
+      seen.clear();
       for (int i = h; i < r.text.length; i++) {
+        if (!seen.add(prf.contextSeed(r.text, i))) {
+          t.positions++;
+          t.skippedRepeated++;
+          continue;
+        }
         t.add(r.text, i, r.predictions[i], null);
       }
     }
-    return t.result("reading", readings.size());
+    return t.result("reading", readings.size(), options.validReading());
   }
 
   private void addWindows(int[] prompt, LongOpenHashSet into) {

@@ -89,6 +89,9 @@ public final class ScanJson {
     o.put("positions", r.positions());
     o.put("skipped_prompt_windows", r.skippedPromptWindows());
     o.put("skipped_unfiltered_windows", r.skippedByFilter());
+    if ("reading".equals(r.mode())) {
+      o.put("skipped_repeated_windows", r.skippedRepeatedWindows());
+    }
     o.put("duplicate_tuples", r.duplicates());
     o.put("scored_tuples", r.scoredTuples());
     if ("kgw".equals(r.scheme())) {
@@ -102,8 +105,20 @@ public final class ScanJson {
     }
     o.put("p_value", r.p().pValue());
     o.put("log10_p_value", r.p().log10PValue());
+    o.put("valid_test", r.validTest());
     return o;
   }
+
+  /** The verdict label of a valid run, or {@link #NOT_A_VALID_TEST} for an exploratory one. */
+  public static final String NOT_A_VALID_TEST = "not_a_valid_test";
+
+  /**
+   * What an exploratory run says instead of a verdict (CLI, service, report): its p-value is not a
+   * valid p-value.
+   */
+  public static final String EXPLORATORY_NOTE =
+      "exploratory settings (no deduplication or no prompt filter): not a valid test, no verdict;"
+          + " the p-value is shown only to demonstrate why the safeguards are needed";
 
   /**
    * The object {@code telltale radioactivity --json} prints: the most significant key's result, the
@@ -128,7 +143,11 @@ public final class ScanJson {
     j.put("prompt_filter", promptFilter);
     j.put("malformed_lines", malformedLines);
     j.put("alpha", alpha);
-    j.put("verdict", isRadioactive(results, alpha) ? "radioactive" : "not_radioactive");
+    j.put("valid_test", validTest(results));
+    j.put("verdict", verdict(results, alpha));
+    if (!validTest(results)) {
+      j.put("note", EXPLORATORY_NOTE);
+    }
     ArrayNode all = j.putArray("keys");
     results.forEach(r -> all.add(of(r)));
     return j;
@@ -150,8 +169,24 @@ public final class ScanJson {
     return Math.min(0, strongest(results).p().log10PValue() + Math.log10(results.size()));
   }
 
-  /** Whether the family-wise p-value is at most {@code alpha}. */
+  /**
+   * Whether the run is a valid test and its family-wise p-value is at most {@code alpha}; an
+   * exploratory run is never radioactive.
+   */
   public static boolean isRadioactive(List<RadioactivityResult> results, double alpha) {
-    return familyWiseLog10(results) <= Math.log10(alpha);
+    return validTest(results) && familyWiseLog10(results) <= Math.log10(alpha);
+  }
+
+  /** Whether every result is a valid test (not an exploratory run). */
+  public static boolean validTest(List<RadioactivityResult> results) {
+    return results.stream().allMatch(RadioactivityResult::validTest);
+  }
+
+  /** {@code radioactive}, {@code not_radioactive}, or {@code not_a_valid_test}. */
+  public static String verdict(List<RadioactivityResult> results, double alpha) {
+    if (!validTest(results)) {
+      return NOT_A_VALID_TEST;
+    }
+    return isRadioactive(results, alpha) ? "radioactive" : "not_radioactive";
   }
 }

@@ -112,13 +112,17 @@ class RadioactivityTestTest {
   }
 
   @Test
-  void theWindowFilterKeepsOnlyWindowsOfOurOutputsAndMustBelongToTheKey() {
+  void theWindowFilterKeepsOnlyWindowsOfAnUnwatermarkedReferenceAndMustBelongToTheKey() {
     SplittableRandom r = new SplittableRandom(4);
     List<int[]> ours = new ArrayList<>();
+    List<int[]> reference = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       ours.add(marked(r, KEY));
+      reference.add(marked(r, null));
     }
-    WindowFilter f = WindowFilter.frequent(KEY, ours, 2);
+    // windows chosen from our watermarked outputs would depend on the key's green lists
+    assertThrows(IllegalArgumentException.class, () -> WindowFilter.fromReference(KEY, ours, 2));
+    WindowFilter f = WindowFilter.fromReference(KEY, reference, 2);
     assertTrue(f.size() > 0);
     List<RadioactivityTest.Exchange> ex = new ArrayList<>();
     for (int[] o : ours) {
