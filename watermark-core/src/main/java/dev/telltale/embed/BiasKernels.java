@@ -1,0 +1,123 @@
+package dev.telltale.embed;
+
+import dev.telltale.prf.WatermarkPrf;
+
+/**
+ * The full-vocabulary green-list bias kernel: adds {@code delta} to {@code logits[off + v]} for
+ * every green token {@code v < n} and {@code +0.0f} to every other one (so the two paths agree bit
+ * for bit, {@code -0.0f} included). With {@code --add-modules jdk.incubator.vector} the Vector API
+ * kernel ({@link VectorBiasKernel}, loaded only when that module is present) is used, unless {@code
+ * -Dtelltale.bias.scalar=true}; otherwise the scalar loop. Which one runs is logged once at INFO
+ * ({@code System.Logger} "dev.telltale.embed.BiasKernels").
+ */
+public final class BiasKernels {
+  /** Whatever path runs: the scalar loop or the Vector API one. */
+  interface Kernel {
+    void greenBias(float[] logits, int off, int n, long seed, long threshold, float delta);
+
+    String name();
+  }
+
+  private static final Kernel SCALAR = new Scalar();
+  private static final Kernel KERNEL = select();
+
+  private BiasKernels() {}
+
+  /** Adds {@code delta} to the green tokens {@code v < n} at {@code logits[off + v]}. */
+  public static void greenBias(
+      float[] logits, int off, int n, long seed, long threshold, float delta) {
+    if (off < 0 || n < 0 || off > logits.length - n) {
+      throw new IndexOutOfBoundsException(
+          "row [" + off + ", " + off + " + " + n + ") exceeds " + logits.length + " logits");
+    }
+    KERNEL.greenBias(logits, off, n, seed, threshold, delta);
+  }
+
+  /** The scalar loop whatever the module setting (the reference the vector kernel must equal). */
+  public static void greenBiasScalar(
+      float[] logits, int off, int n, long seed, long threshold, float delta) {
+    if (off < 0 || n < 0 || off > logits.length - n) {
+      throw new IndexOutOfBoundsException(
+          "row [" + off + ", " + off + " + " + n + ") exceeds " + logits.length + " logits");
+    }
+    SCALAR.greenBias(logits, off, n, seed, threshold, delta);
+  }
+
+  /** "vector (...)" or "scalar": the path {@link #greenBias} takes in this JVM. */
+  public static String path() {
+    return KERNEL.name();
+  }
+
+  /** The Vector API kernel if the module is present, else empty (for tests and benchmarks). */
+  static java.util.Optional<Kernel> vectorKernel() {
+    return KERNEL == SCALAR ? loadVector() : java.util.Optional.of(KERNEL);
+  }
+
+  /** Candidate form: {@code logits[off + i]} belongs to token {@code candidates[coff + i]}. */
+  static void greenBiasCandidates(
+      float[] logits,
+      int off,
+      int[] candidates,
+      int coff,
+      int n,
+      long seed,
+      long threshold,
+      float delta) {
+    final int deltaBits = Float.floatToRawIntBits(delta);
+    for (int i = 0; i < n; i++) {
+      int mask =
+          (int) -WatermarkPrf.greenBit(WatermarkPrf.bits(seed, candidates[coff + i]), threshold);
+      logits[off + i] += Float.intBitsToFloat(deltaBits & mask);
+    }
+  }
+
+  private static Kernel select() {
+    System.Logger log = System.getLogger(BiasKernels.class.getName());
+    if (Boolean.getBoolean("telltale.bias.scalar")) {
+      log.log(System.Logger.Level.INFO, "green-list bias: scalar kernel (telltale.bias.scalar)");
+      return SCALAR;
+    }
+    java.util.Optional<Kernel> v = loadVector();
+    if (v.isPresent()) {
+      log.log(System.Logger.Level.INFO, "green-list bias: " + v.get().name() + " kernel");
+      return v.get();
+    }
+    log.log(
+        System.Logger.Level.INFO,
+        "green-list bias: scalar kernel (add --add-modules jdk.incubator.vector for the vector"
+            + " one)");
+    return SCALAR;
+  }
+
+  private static java.util.Optional<Kernel> loadVector() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(
+          (Kernel)
+              Class.forName("dev.telltale.embed.VectorBiasKernel")
+                  .getDeclaredConstructor()
+                  .newInstance());
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static final class Scalar implements Kernel {
+    @Override
+    public void greenBias(float[] logits, int off, int n, long seed, long threshold, float delta) {
+      final int deltaBits = Float.floatToRawIntBits(delta);
+      for (int v = 0; v < n; v++) {
+        // all ones iff green: adds delta, or +0.0, without a branch
+        int mask = (int) -WatermarkPrf.greenBit(WatermarkPrf.bits(seed, v), threshold);
+        logits[off + v] += Float.intBitsToFloat(deltaBits & mask);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "scalar";
+    }
+  }
+}
