@@ -16,9 +16,13 @@ public final class BiasKernels {
     void greenBias(float[] logits, int off, int n, long seed, long threshold, float delta);
 
     String name();
+
+    /** Whether this kernel is expected to beat the scalar loop on this CPU. */
+    boolean profitable();
   }
 
   private static final Kernel SCALAR = new Scalar();
+  private static final Kernel VECTOR = loadVector().orElse(null);
   private static final Kernel KERNEL = select();
 
   private BiasKernels() {}
@@ -43,6 +47,27 @@ public final class BiasKernels {
     SCALAR.greenBias(logits, off, n, seed, threshold, delta);
   }
 
+  /** Whether the Vector API kernel could be loaded (the module is in the boot layer). */
+  public static boolean vectorAvailable() {
+    return VECTOR != null;
+  }
+
+  /**
+   * The Vector API kernel whatever {@code telltale.bias.kernel} says (for benchmarks); throws
+   * {@link IllegalStateException} without the module.
+   */
+  public static void greenBiasVector(
+      float[] logits, int off, int n, long seed, long threshold, float delta) {
+    if (VECTOR == null) {
+      throw new IllegalStateException("jdk.incubator.vector is not in this JVM (--add-modules)");
+    }
+    if (off < 0 || n < 0 || off > logits.length - n) {
+      throw new IndexOutOfBoundsException(
+          "row [" + off + ", " + off + " + " + n + ") exceeds " + logits.length + " logits");
+    }
+    VECTOR.greenBias(logits, off, n, seed, threshold, delta);
+  }
+
   /** "vector (...)" or "scalar": the path {@link #greenBias} takes in this JVM. */
   public static String path() {
     return KERNEL.name();
@@ -50,7 +75,7 @@ public final class BiasKernels {
 
   /** The Vector API kernel if the module is present, else empty (for tests and benchmarks). */
   static java.util.Optional<Kernel> vectorKernel() {
-    return KERNEL == SCALAR ? loadVector() : java.util.Optional.of(KERNEL);
+    return java.util.Optional.ofNullable(VECTOR);
   }
 
   /** Candidate form: {@code logits[off + i]} belongs to token {@code candidates[coff + i]}. */
@@ -73,14 +98,23 @@ public final class BiasKernels {
 
   private static Kernel select() {
     System.Logger log = System.getLogger(BiasKernels.class.getName());
-    if (Boolean.getBoolean("telltale.bias.scalar")) {
-      log.log(System.Logger.Level.INFO, "green-list bias: scalar kernel (telltale.bias.scalar)");
+    String choice = System.getProperty("telltale.bias.kernel", "auto");
+    if (choice.equals("scalar")) {
+      log.log(System.Logger.Level.INFO, "green-list bias: scalar kernel (telltale.bias.kernel)");
       return SCALAR;
     }
-    java.util.Optional<Kernel> v = loadVector();
-    if (v.isPresent()) {
-      log.log(System.Logger.Level.INFO, "green-list bias: " + v.get().name() + " kernel");
-      return v.get();
+    if (VECTOR != null && (choice.equals("vector") || VECTOR.profitable())) {
+      log.log(System.Logger.Level.INFO, "green-list bias: " + VECTOR.name() + " kernel");
+      return VECTOR;
+    }
+    if (VECTOR != null) {
+      log.log(
+          System.Logger.Level.INFO,
+          "green-list bias: scalar kernel (the Vector API's 64-bit lane multiply needs 512-bit"
+              + " vectors to pay off; -Dtelltale.bias.kernel=vector forces "
+              + VECTOR.name()
+              + ")");
+      return SCALAR;
     }
     log.log(
         System.Logger.Level.INFO,
@@ -118,6 +152,11 @@ public final class BiasKernels {
     @Override
     public String name() {
       return "scalar";
+    }
+
+    @Override
+    public boolean profitable() {
+      return true;
     }
   }
 }

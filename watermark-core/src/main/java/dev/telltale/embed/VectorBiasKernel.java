@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,9 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * is in the boot layer; nothing else refers to this class.
  */
 final class VectorBiasKernel implements BiasKernels.Kernel {
-  private static final VectorSpecies<Long> L = LongVector.SPECIES_256;
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_128;
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+  private static final VectorShape HALF = VectorShape.forBitSize(L.vectorBitSize() / 2);
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256.withShape(HALF);
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256.withShape(HALF);
   private static final int LANES = L.length();
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -53,6 +55,11 @@ final class VectorBiasKernel implements BiasKernels.Kernel {
       int mask = (int) (((z >>> 11) - threshold) >> 63);
       logits[off + v] += Float.intBitsToFloat(deltaBits & mask);
     }
+  }
+
+  @Override
+  public boolean profitable() {
+    return L.vectorBitSize() >= 512;
   }
 
   @Override

@@ -16,8 +16,10 @@ class BiasKernelsTest {
   @Test
   void theVectorKernelRunsWhenTheModuleIsPresent() {
     // surefire adds --add-modules jdk.incubator.vector for this module
-    assertTrue(BiasKernels.vectorKernel().isPresent());
-    assertTrue(BiasKernels.path().startsWith("vector"), BiasKernels.path());
+    BiasKernels.Kernel vector = BiasKernels.vectorKernel().orElseThrow();
+    assertTrue(BiasKernels.vectorAvailable());
+    // below 512-bit vectors the 64-bit lane multiply is not intrinsified: the scalar loop runs
+    assertEquals(vector.profitable() ? vector.name() : "scalar", BiasKernels.path());
   }
 
   @Test
