@@ -49,6 +49,10 @@ public class SessionBatchBenchmark {
   private int[] out = new int[ROWS];
   private SessionBatch kgw;
   private SessionBatch gumbel;
+  private WatermarkSession[] kgwAlone;
+  private WatermarkSession[] gumbelAlone;
+  private float[][] rowLogits;
+  private int[][] rowCandidates;
   private final SplittableRandom random = new SplittableRandom(7);
   private float sign = 1f;
 
@@ -75,6 +79,21 @@ public class SessionBatchBenchmark {
     }
     kgw = batch(Watermarker.of(BenchData.kgwKey()), rnd);
     gumbel = batch(Watermarker.of(BenchData.gumbelKey()), rnd);
+    kgwAlone = new WatermarkSession[ROWS];
+    gumbelAlone = new WatermarkSession[ROWS];
+    rowLogits = new float[ROWS][];
+    rowCandidates = new int[ROWS][];
+    for (int r = 0; r < ROWS; r++) {
+      kgwAlone[r] =
+          Watermarker.of(BenchData.kgwKey())
+              .newSession(new int[] {rnd.nextInt(VOCAB), rnd.nextInt(VOCAB)}, 0, 2);
+      gumbelAlone[r] =
+          Watermarker.of(BenchData.gumbelKey())
+              .newSession(new int[] {rnd.nextInt(VOCAB), rnd.nextInt(VOCAB)}, 0, 2);
+      rowLogits[r] = java.util.Arrays.copyOfRange(cand, r * CANDIDATES, (r + 1) * CANDIDATES);
+      rowCandidates[r] =
+          java.util.Arrays.copyOfRange(candidates, r * CANDIDATES, (r + 1) * CANDIDATES);
+    }
   }
 
   private static SessionBatch batch(Watermarker w, SplittableRandom rnd) {
@@ -129,6 +148,28 @@ public class SessionBatchBenchmark {
   public int[] gumbelFullVocab() {
     gumbel.sample(full, fullOffsets, ROWS, VOCAB, 1.0, random, out);
     gumbel.accept(out, ROWS);
+    return out;
+  }
+
+  /** Same-run baseline: the 64 sessions stepped one by one, each on its own arrays. */
+  @Benchmark
+  public int[] kgwCandidatesAlone() {
+    int[] t = nextTokens();
+    for (int r = 0; r < ROWS; r++) {
+      kgwAlone[r].bias(rowLogits[r], rowCandidates[r], CANDIDATES);
+      kgwAlone[r].accept(t[r]);
+    }
+    return t;
+  }
+
+  /** Same-run baseline: the 64 Gumbel sessions stepped one by one. */
+  @Benchmark
+  public int[] gumbelCandidatesAlone() {
+    for (int r = 0; r < ROWS; r++) {
+      int token = gumbelAlone[r].sample(rowLogits[r], rowCandidates[r], CANDIDATES, 1.0, random);
+      gumbelAlone[r].accept(token);
+      out[r] = token;
+    }
     return out;
   }
 

@@ -118,8 +118,8 @@ public final class BiasKernels {
     }
     log.log(
         System.Logger.Level.INFO,
-        "green-list bias: scalar kernel (add --add-modules jdk.incubator.vector for the vector"
-            + " one)");
+        "green-list bias: scalar kernel (jdk.incubator.vector is not in this JVM; the vector"
+            + " kernel needs --add-modules jdk.incubator.vector)");
     return SCALAR;
   }
 
