@@ -66,6 +66,52 @@ public final class LongOpenHashSet {
     }
   }
 
+  /**
+   * Removes {@code v}; returns true if it was present. Deletion shifts the rest of the probe run
+   * back, so later lookups stay exact without tombstones. Does not allocate.
+   */
+  public boolean remove(long v) {
+    if (v == 0) {
+      if (!hasZero) {
+        return false;
+      }
+      hasZero = false;
+      size--;
+      return true;
+    }
+    long[] t = table;
+    int i = slot(v);
+    while (true) {
+      long cur = t[i];
+      if (cur == 0) {
+        return false;
+      }
+      if (cur == v) {
+        break;
+      }
+      i = (i + 1) & mask;
+    }
+    // backward-shift deletion: move up any later entry whose home slot is not in (i, j]
+    int gap = i;
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      long cur = t[j];
+      if (cur == 0) {
+        break;
+      }
+      int home = slot(cur);
+      boolean stays = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
+      if (!stays) {
+        t[gap] = cur;
+        gap = j;
+      }
+    }
+    t[gap] = 0;
+    size--;
+    return true;
+  }
+
   public int size() {
     return size;
   }

@@ -104,14 +104,7 @@ public final class WatermarkSession {
       }
       return;
     }
-    final long s = seed;
-    final long t = threshold;
-    final int deltaBits = Float.floatToRawIntBits(delta);
-    for (int v = 0; v < logits.length; v++) {
-      // all ones iff green: adds delta, or +0.0, without a branch
-      int mask = (int) -WatermarkPrf.greenBit(WatermarkPrf.bits(s, v), t);
-      logits[v] += Float.intBitsToFloat(deltaBits & mask);
-    }
+    BiasKernels.greenBias(logits, 0, logits.length, seed, threshold, delta);
   }
 
   /**
@@ -366,6 +359,60 @@ public final class WatermarkSession {
       }
     }
     return last;
+  }
+
+  // SessionBatch support: the plain green-list fast path and the state accept() changes.
+
+  /** A Telltale green-list session without self-hash or payload (the batch's offset kernel). */
+  boolean plainGreenList() {
+    return vllm == null && greenList && !selfHash && payloadPrf == null;
+  }
+
+  boolean contextFull() {
+    return filled >= h;
+  }
+
+  long contextSeed() {
+    return seed;
+  }
+
+  long greenThreshold() {
+    return threshold;
+  }
+
+  float greenDelta() {
+    return delta;
+  }
+
+  /** Longs {@link #saveState} writes, or -1 for a vLLM session (its history is not undone). */
+  int stateLength() {
+    return vllm != null ? -1 : h + 5;
+  }
+
+  void saveState(long[] buf, int off) {
+    for (int i = 0; i < h; i++) {
+      buf[off + i] = window[i];
+    }
+    buf[off + h] = filled;
+    buf[off + h + 1] = seed;
+    buf[off + h + 2] = repeated ? 1 : 0;
+    buf[off + h + 3] = payloadSeed;
+    buf[off + h + 4] = payloadSymbol;
+  }
+
+  /** Undoes the last accept, whose prior state {@link #saveState} wrote at {@code off}. */
+  void undoAccept(long[] buf, int off) {
+    if (seenContexts != null && !selfHash && filled >= h && !repeated) {
+      seenContexts.remove(seed); // the last accept added it
+    }
+    for (int i = 0; i < h; i++) {
+      window[i] = (int) buf[off + i];
+    }
+    filled = (int) buf[off + h];
+    seed = buf[off + h + 1];
+    repeated = buf[off + h + 2] != 0;
+    payloadSeed = buf[off + h + 3];
+    payloadSymbol = (int) buf[off + h + 4];
   }
 
   private void requireGreenList() {
