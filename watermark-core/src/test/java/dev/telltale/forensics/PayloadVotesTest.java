@@ -106,7 +106,8 @@ class PayloadVotesTest {
       worst = Math.max(worst, tail);
     }
     assertEquals(worst, v.candidateP(a).pValue(), 1e-9 + 1e-6 * worst);
-    // Every (position, colour) pair counts: text with only the zero-bit layer makes all of them null.
+    // Every (position, colour) pair counts: text with only the zero-bit layer makes all of them
+    // null.
     assertEquals((long) pp.positions() * pp.colours(), v.correctionFactor());
     assertEquals(
         Math.min(1.0, worst * v.correctionFactor()), v.correctedP(a).pValue(), 1e-6 * worst + 1e-9);
