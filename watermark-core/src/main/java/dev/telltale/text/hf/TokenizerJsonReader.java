@@ -22,8 +22,14 @@ import java.util.Map;
  * that would change tokenization and is not implemented is refused.
  */
 final class TokenizerJsonReader {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  // Vocabularies have hundreds of thousands of keys: interning or canonicalizing them as field
+  // names would cost more than the whole parse.
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .build();
+  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
   private TokenizerJsonReader() {}
 
