@@ -28,41 +28,42 @@ final class Utf8 {
   }
 
   /**
-   * Replaces each unpaired surrogate by three U+FFFD: Hugging Face sees a Java string through its
-   * UTF-8 bytes, and an unpaired surrogate's three-byte encoding is invalid UTF-8 whose every byte
-   * becomes U+FFFD (measured against the library through DJL).
+   * Text as the Hugging Face library sees it through the JVM (measured against it through DJL): a
+   * string with no unpaired surrogate is unchanged; in one with an unpaired surrogate, every
+   * surrogate code unit (paired or not) becomes three U+FFFD and every U+0000 two, because the
+   * JVM's modified UTF-8 of the string is then decoded leniently. Python callers cannot pass such
+   * strings at all; this keeps Telltale id-for-id with the JVM binding of the library.
    */
   static String replaceLoneSurrogates(String text) {
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i += 2;
-      } else if (Character.isSurrogate(c)) {
-        break;
-      } else {
-        i++;
-      }
-    }
-    if (i == n) {
+    if (!hasLoneSurrogate(text)) {
       return text;
     }
-    StringBuilder sb = new StringBuilder(n + 8).append(text, 0, i);
-    while (i < n) {
+    StringBuilder sb = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        sb.append(c).append(text.charAt(i + 1));
-        i += 2;
+      if (Character.isSurrogate(c)) {
+        sb.append("\uFFFD\uFFFD\uFFFD");
+      } else if (c == 0) {
+        sb.append("\uFFFD\uFFFD");
       } else {
-        sb.append(Character.isSurrogate(c) ? "\uFFFD\uFFFD\uFFFD" : String.valueOf(c));
-        i++;
+        sb.append(c);
       }
     }
     return sb.toString();
+  }
+
+  private static boolean hasLoneSurrogate(String text) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
