@@ -55,13 +55,16 @@ final class DetectCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       defaultValue = Tokenizers.CL100K_BASE,
-      description = "Tokenizer of the generator: cl100k_base (default) or o200k_base.")
+      description =
+          "Tokenizer of the generator: cl100k_base (default), o200k_base, or the path of a"
+              + " Hugging Face tokenizer.json.")
   String tokenizer;
 
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "Text file, or - for stdin.")
   String input;
 
   @Mixin EvidenceOption evidence;
+  @Mixin TokenizerCheckOption tokenizerCheck;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -75,12 +78,13 @@ final class DetectCommand implements Callable<Integer> {
     }
     Tokenizer tok = tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     int[] ids = tok.encode(TextNormalizer.normalize(text));
     KeySetDetection result = KeySetDetector.of(set, tok, policy).detectTokens(ids, 0, ids.length);
     PrintWriter out = spec.commandLine().getOut();
-    ObjectNode resultJson = DetectionJson.of(result, tok.name());
+    ObjectNode resultJson = DetectionJson.of(result, tok);
     if (explain) {
       // Part of the result, so a signed finding carries the marks its report shades.
       resultJson.set(

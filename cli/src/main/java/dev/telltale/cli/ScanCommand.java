@@ -14,6 +14,7 @@ import dev.telltale.forensics.ScanListener;
 import dev.telltale.forensics.ScanResult;
 import dev.telltale.key.KeySet;
 import dev.telltale.text.Tokenizer;
+import dev.telltale.text.TokenizerIdentity;
 import dev.telltale.text.Tokenizers;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,7 +92,9 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       defaultValue = Tokenizers.CL100K_BASE,
-      description = "Tokenizer of the generator (default ${DEFAULT-VALUE}).")
+      description =
+          "Tokenizer of the generator (default ${DEFAULT-VALUE}), o200k_base, or the path of a"
+              + " Hugging Face tokenizer.json.")
   String tokenizer;
 
   @Option(
@@ -147,6 +150,7 @@ final class ScanCommand implements Callable<Integer> {
   List<Path> paths;
 
   @Mixin EvidenceOption evidence;
+  @Mixin TokenizerCheckOption tokenizerCheck;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -184,6 +188,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     KeySet set = KeysCommand.load(keys);
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     Path workDir = work != null ? work : Files.createTempDirectory("telltale-scan");
     ScanResult r;
@@ -203,7 +208,7 @@ final class ScanCommand implements Callable<Integer> {
       }
     }
     PrintWriter o = spec.commandLine().getOut();
-    ObjectNode resultJson = ScanJson.of(r);
+    ObjectNode resultJson = TokenizerIdentity.putIfFile(ScanJson.of(r), tok);
     writeEvidence(set, r.best().scheme(), resultJson);
     if (json) {
       o.println(resultJson.toString());
@@ -249,6 +254,7 @@ final class ScanCommand implements Callable<Integer> {
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     // Read the key set here too: a bad key file is bad input before any JVM starts.
     KeySet set = KeysCommand.load(keys);
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     Path layout = SparkEngine.layout(sparkLib);
     List<String> args = new java.util.ArrayList<>();
