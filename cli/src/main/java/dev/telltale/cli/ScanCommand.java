@@ -269,7 +269,9 @@ final class ScanCommand implements Callable<Integer> {
             "--format",
             format,
             "--tokenizer",
-            tok.name(),
+            tok.fileSha256().isPresent()
+                ? Path.of(tok.name()).toAbsolutePath().toString()
+                : tok.name(),
             "--fdr",
             Double.toString(fdr),
             "--alpha",
@@ -300,6 +302,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     JsonNode j = r.summary().get();
     if (j instanceof ObjectNode summary) {
+      TokenizerIdentity.putIfFile(summary, tok);
       writeEvidence(set, summary.path("scheme").asText(), summary);
     }
     PrintWriter o = spec.commandLine().getOut();
