@@ -159,4 +159,49 @@ class TokenizerCliTest {
     assertEquals(
         sha256, new ObjectMapper().readTree(keys.toFile()).get("tokenizer").get("sha256").asText());
   }
+
+  @Test
+  void aFindingRecordsTheTokenizerAndRerunCatchesAChangedFile() throws Exception {
+    Path keys = dir.resolve("keys.json");
+    assertEquals(ExitCode.OK, CliRun.run("keys", "create", "--out", keys.toString()).exitCode());
+    Path pub = dir.resolve("keys.public.json");
+    Files.writeString(pub, CliRun.run("keys", "public", "--keys", keys.toString()).out());
+    Path text =
+        write(
+            "t.txt",
+            "The committee discussed the proposal at length and agreed to return to it in the"
+                + " autumn, once the member states have submitted their comments on the draft.");
+    Path ev = dir.resolve("finding.json");
+    CliRun det =
+        CliRun.run(
+            "detect",
+            "--keys",
+            keys.toString(),
+            "--tokenizer",
+            tokenizer.toString(),
+            "--evidence",
+            ev.toString(),
+            text.toString());
+    assertEquals(ExitCode.NOT_DETECTED, det.exitCode(), det.err());
+    assertTrue(Files.readString(ev).length() > 0);
+    String[] rerun = {
+      "evidence",
+      "verify",
+      ev.toString(),
+      "--public",
+      pub.toString(),
+      "--rerun",
+      "--keys",
+      keys.toString(),
+      "--json"
+    };
+    CliRun same = CliRun.run(rerun);
+    assertEquals(
+        "VALID", new ObjectMapper().readTree(same.out()).get("status").asText(), same.err());
+    Files.writeString(tokenizer, byteLevelTokenizer().replace("\"t h\",", ""));
+    CliRun changed = CliRun.run(rerun);
+    JsonNode status = new ObjectMapper().readTree(changed.out());
+    assertEquals("RERUN_MISMATCH", status.get("status").asText(), changed.out());
+    assertTrue(status.get("detail").asText().contains("tokenizer"), changed.out());
+  }
 }
