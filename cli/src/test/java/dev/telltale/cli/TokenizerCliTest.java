@@ -204,4 +204,36 @@ class TokenizerCliTest {
     assertEquals("RERUN_MISMATCH", status.get("status").asText(), changed.out());
     assertTrue(status.get("detail").asText().contains("tokenizer"), changed.out());
   }
+
+  @Test
+  void generateOverATokenizerFileDecodesItsIdsAndDetectsWithIt() throws Exception {
+    Path keys = dir.resolve("keys.json");
+    assertEquals(
+        ExitCode.OK,
+        CliRun.run("keys", "create", "--out", keys.toString(), "--tokenizer", tokenizer.toString())
+            .exitCode());
+    CliRun gen =
+        CliRun.run(
+            "generate",
+            "--keys",
+            keys.toString(),
+            "--tokenizer",
+            tokenizer.toString(),
+            "--tokens",
+            "300",
+            "--seed",
+            "5");
+    assertEquals(ExitCode.OK, gen.exitCode(), gen.err());
+    Path text = write("gen.txt", gen.out());
+    CliRun det =
+        CliRun.run(
+            "detect",
+            "--keys",
+            keys.toString(),
+            "--tokenizer",
+            tokenizer.toString(),
+            "--json",
+            text.toString());
+    assertEquals(ExitCode.OK, det.exitCode(), det.err() + det.out());
+  }
 }

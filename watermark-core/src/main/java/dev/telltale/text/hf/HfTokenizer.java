@@ -83,6 +83,14 @@ public final class HfTokenizer implements Tokenizer {
     return Optional.of(sha256);
   }
 
+  /**
+   * Ids below this are the BPE model's vocabulary; the added tokens (special or not) are usually
+   * numbered after it. A generator that must emit only ordinary text stays below it.
+   */
+  public int modelVocabSize() {
+    return model.size();
+  }
+
   @Override
   public int vocabSize() {
     return vocabSize;
