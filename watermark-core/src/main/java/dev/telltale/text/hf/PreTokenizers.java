@@ -51,7 +51,15 @@ final class PreTokenizers {
           JsonNode pattern = node.get("pattern");
           Pattern compiled;
           if (pattern != null && pattern.hasNonNull("Regex")) {
-            compiled = compile(pattern.get("Regex").asText());
+            String regex = pattern.get("Regex").asText();
+            Llama3Splitter fast = Llama3Splitter.forRegex(regex);
+            if (fast != null
+                && "Isolated".equals(Json.text(node, "behavior", "Split"))
+                && !Json.flag(node, "invert", false)) {
+              steps.add(fast);
+              return false;
+            }
+            compiled = compile(regex);
           } else {
             compiled = Pattern.compile(Pattern.quote(Json.stringPattern(node, "Split")));
           }
