@@ -67,7 +67,9 @@ final class AttributeCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       defaultValue = Tokenizers.CL100K_BASE,
-      description = "Tokenizer of the generator: cl100k_base (default) or o200k_base.")
+      description =
+          "Tokenizer of the generator: cl100k_base (default), o200k_base, or the path of a"
+              + " Hugging Face tokenizer.json.")
   String tokenizer;
 
   @Parameters(
@@ -79,6 +81,7 @@ final class AttributeCommand implements Callable<Integer> {
   List<String> inputs = new ArrayList<>();
 
   @Mixin EvidenceOption evidence;
+  @Mixin TokenizerCheckOption tokenizerCheck;
 
   @Mixin KeyIdOption keyId;
 
@@ -94,6 +97,7 @@ final class AttributeCommand implements Callable<Integer> {
           "key set '" + keys + "' has no key with an account payload (payload_bits)");
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
+    tokenizerCheck.check(keys, tok);
     KeySetAttribution run;
     try {
       run = KeySetAttribution.of(payloadKeys, tok, alpha, detectAlpha, top);

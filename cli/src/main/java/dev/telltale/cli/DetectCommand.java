@@ -55,7 +55,9 @@ final class DetectCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       defaultValue = Tokenizers.CL100K_BASE,
-      description = "Tokenizer of the generator: cl100k_base (default) or o200k_base.")
+      description =
+          "Tokenizer of the generator: cl100k_base (default), o200k_base, or the path of a"
+              + " Hugging Face tokenizer.json.")
   String tokenizer;
 
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "Text file, or - for stdin.")
@@ -71,6 +73,7 @@ final class DetectCommand implements Callable<Integer> {
   String idsFile;
 
   @Mixin EvidenceOption evidence;
+  @Mixin TokenizerCheckOption tokenizerCheck;
 
   @Mixin KeyIdOption keyId;
 
@@ -86,6 +89,7 @@ final class DetectCommand implements Callable<Integer> {
     }
     Tokenizer tok = tokenizer(tokenizer);
     KeySet set = keyId.select(KeysCommand.load(keys));
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     if (idsFile != null && input != null) {
       throw new BadInputException("give either a text FILE or --ids FILE, not both");
@@ -106,7 +110,7 @@ final class DetectCommand implements Callable<Integer> {
     KeySetDetection result =
         KeySetDetector.of(set, tok, policy).detectTokens(ids, off, ids.length - off);
     PrintWriter out = spec.commandLine().getOut();
-    ObjectNode resultJson = DetectionJson.of(result, tok.name());
+    ObjectNode resultJson = DetectionJson.of(result, tok);
     if (tokenIds != null) {
       resultJson.put("input", "token_ids");
       resultJson.put("prompt_tokens", tokenIds.promptIds().length);

@@ -2,8 +2,13 @@ package dev.telltale.cli;
 
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.KeySet;
+import dev.telltale.testdata.EuroparlCorpus;
 import dev.telltale.testdata.Generation;
+import dev.telltale.testdata.KneserNeyModel;
 import dev.telltale.testdata.TeacherGenerator;
+import dev.telltale.text.Tokenizer;
+import dev.telltale.text.Tokenizers;
+import dev.telltale.text.hf.HfTokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,6 +25,9 @@ import picocli.CommandLine.Spec;
       "cl100k_base ids), watermarked with the key set's primary key unless --plain."
     })
 final class GenerateCommand implements Callable<Integer> {
+  /** o200k_base's mergeable ranks; its special tokens follow. */
+  private static final int O200K_ORDINARY_IDS = 199_998;
+
   @Option(names = "--keys", description = "Key set file (required unless --plain).")
   Path keys;
 
@@ -42,6 +50,14 @@ final class GenerateCommand implements Callable<Integer> {
       names = "--account",
       description = "Also embed this account id in the primary key's payload layer.")
   Long account;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "NAME|FILE",
+      description =
+          "Generate over another tokenizer's ids (o200k_base or a tokenizer.json of at most"
+              + " 262,142 ids): the demo teacher is then trained over them first (slower).")
+  String tokenizer;
 
   @Mixin TeacherOptions sampling;
 
@@ -71,11 +87,27 @@ final class GenerateCommand implements Callable<Integer> {
       }
     }
     var params = sampling.toParams();
-    TeacherGenerator teacher = TeacherGenerator.defaultTeacher();
+    TeacherGenerator teacher =
+        tokenizer == null || tokenizer.equals(Tokenizers.CL100K_BASE)
+            ? TeacherGenerator.defaultTeacher()
+            : teacherOver(DetectCommand.tokenizer(tokenizer));
     Generation g = teacher.generate(prompt, tokens, params, seed, watermarker);
     PrintWriter out = spec.commandLine().getOut();
     out.println(g.text().strip());
     out.flush();
     return ExitCode.OK;
+  }
+
+  /** The demo teacher's recipe (order 4, Europarl training split) over {@code tok}'s ids. */
+  private static TeacherGenerator teacherOver(Tokenizer tok) {
+    int ordinary = tok instanceof HfTokenizer hf ? hf.modelVocabSize() : O200K_ORDINARY_IDS;
+    try {
+      return new TeacherGenerator(
+          KneserNeyModel.train(tok, EuroparlCorpus.load().train(), KneserNeyModel.DEFAULT_ORDER),
+          tok,
+          Math.min(ordinary, tok.vocabSize()));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--tokenizer " + tok.name() + ": " + e.getMessage());
+    }
   }
 }

@@ -5,13 +5,16 @@ import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
 import dev.telltale.key.SigningKey;
+import dev.telltale.key.TokenizerBinding;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.provenance.PublicKeySet;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,9 +63,18 @@ final class KeysCommand {
     }
   }
 
+  /** Writes a key set; rewriting an existing file keeps the tokenizer it records. */
   static void store(Path path, KeySet keys, boolean replace) {
+    store(
+        path,
+        keys,
+        replace,
+        replace && Files.exists(path) ? TokenizerCheckOption.binding(path) : Optional.empty());
+  }
+
+  static void store(Path path, KeySet keys, boolean replace, Optional<TokenizerBinding> tokenizer) {
     try {
-      KeySetFile.write(path, keys, replace);
+      KeySetFile.write(path, keys, replace, tokenizer);
     } catch (KeyFileException e) {
       throw new BadInputException(e.getMessage(), e);
     }
@@ -106,6 +118,14 @@ final class KeysCommand {
     @Option(names = "--force", description = "Replace an existing file.")
     boolean force;
 
+    @Option(
+        names = "--tokenizer",
+        paramLabel = "NAME|FILE",
+        description =
+            "Record the tokenizer the keys are for (cl100k_base, o200k_base or a tokenizer.json,"
+                + " by name and SHA-256): detection with another is then refused.")
+    String tokenizer;
+
     @Mixin KeyParameterOptions parameters;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -120,7 +140,11 @@ final class KeysCommand {
               RANDOM);
       WatermarkKey key = created.primary();
       SigningKey signing = created.primarySigningKey().orElseThrow();
-      store(out, created, force);
+      Optional<TokenizerBinding> binding =
+          tokenizer == null
+              ? Optional.empty()
+              : Optional.of(TokenizerBinding.of(DetectCommand.tokenizer(tokenizer)));
+      store(out, created, force, binding);
       spec.commandLine()
           .getOut()
           .printf(

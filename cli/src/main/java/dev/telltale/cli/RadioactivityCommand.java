@@ -19,6 +19,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
+import dev.telltale.text.TokenizerIdentity;
 import dev.telltale.text.Tokenizers;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,13 +97,16 @@ final class RadioactivityCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       defaultValue = Tokenizers.CL100K_BASE,
-      description = "Tokenizer of the generator (default ${DEFAULT-VALUE}).")
+      description =
+          "Tokenizer of the generator (default ${DEFAULT-VALUE}), o200k_base, or the path of a"
+              + " Hugging Face tokenizer.json.")
   String tokenizer;
 
   @Parameters(paramLabel = "FILE", description = "JSONL file of exchanges or readings.")
   String input;
 
   @Mixin EvidenceOption evidence;
+  @Mixin TokenizerCheckOption tokenizerCheck;
 
   @Mixin KeyIdOption keyId;
 
@@ -133,6 +137,7 @@ final class RadioactivityCommand implements Callable<Integer> {
         };
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     KeySet set = keyId.select(KeysCommand.load(keys));
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     String text = InputText.read(input, System.in);
     List<RadioactivityTest.Exchange> exchanges = new ArrayList<>();
@@ -162,7 +167,8 @@ final class RadioactivityCommand implements Callable<Integer> {
     boolean radioactive = ScanJson.isRadioactive(results, alpha);
     PrintWriter o = spec.commandLine().getOut();
     ObjectNode resultJson =
-        ScanJson.radioactivity(results, alpha, !noDedup, promptFilter, malformed);
+        TokenizerIdentity.putIfFile(
+            ScanJson.radioactivity(results, alpha, !noDedup, promptFilter, malformed), tok);
     if (evidence.requested()) {
       ObjectNode dedup = JsonNodeFactory.instance.objectNode();
       dedup.put("enabled", !noDedup);

@@ -74,6 +74,16 @@ final class Rerun {
         throw new BadInputException("cannot read '" + s.name() + "': " + e.getMessage(), e);
       }
     }
+    String recordedTokenizer = st.result().path("tokenizer_sha256").asText("");
+    if (!recordedTokenizer.isEmpty()) {
+      String name = st.result().path("tokenizer").asText();
+      String now = DetectCommand.tokenizer(name).fileSha256().orElse("");
+      if (!now.equals(recordedTokenizer)) {
+        return EvidenceVerification.of(
+            Reason.RERUN_MISMATCH,
+            "tokenizer file '" + name + "' has changed since the finding (sha256 " + now + ")");
+      }
+    }
     List<String> args = arguments(st, keysFile);
     CommandLine cl = Telltale.newCommandLine();
     StringWriter out = new StringWriter();

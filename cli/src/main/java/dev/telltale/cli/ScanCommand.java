@@ -14,6 +14,7 @@ import dev.telltale.forensics.ScanListener;
 import dev.telltale.forensics.ScanResult;
 import dev.telltale.key.KeySet;
 import dev.telltale.text.Tokenizer;
+import dev.telltale.text.TokenizerIdentity;
 import dev.telltale.text.Tokenizers;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,7 +92,9 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = "--tokenizer",
       defaultValue = Tokenizers.CL100K_BASE,
-      description = "Tokenizer of the generator (default ${DEFAULT-VALUE}).")
+      description =
+          "Tokenizer of the generator (default ${DEFAULT-VALUE}), o200k_base, or the path of a"
+              + " Hugging Face tokenizer.json.")
   String tokenizer;
 
   @Option(
@@ -151,6 +154,7 @@ final class ScanCommand implements Callable<Integer> {
   List<Path> paths;
 
   @Mixin EvidenceOption evidence;
+  @Mixin TokenizerCheckOption tokenizerCheck;
 
   @Mixin KeyIdOption keyId;
 
@@ -190,6 +194,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     KeySet set = keyId.select(KeysCommand.load(keys));
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     if (work != null && Files.exists(work) && !Files.isDirectory(work)) {
       throw new BadInputException("--work '" + work + "' is a file, not a folder");
@@ -212,7 +217,7 @@ final class ScanCommand implements Callable<Integer> {
       }
     }
     PrintWriter o = spec.commandLine().getOut();
-    ObjectNode resultJson = ScanJson.of(r);
+    ObjectNode resultJson = TokenizerIdentity.putIfFile(ScanJson.of(r), tok);
     writeEvidence(set, r.best().scheme(), resultJson);
     if (json) {
       o.println(resultJson.toString());
@@ -258,6 +263,7 @@ final class ScanCommand implements Callable<Integer> {
     Tokenizer tok = DetectCommand.tokenizer(tokenizer);
     // Read the key set here too: a bad key file is bad input before any JVM starts.
     KeySet set = keyId.select(KeysCommand.load(keys));
+    tokenizerCheck.check(keys, tok);
     evidence.checkCanSign(set);
     Path layout = SparkEngine.layout(sparkLib);
     List<String> args = new java.util.ArrayList<>();
@@ -272,7 +278,9 @@ final class ScanCommand implements Callable<Integer> {
             "--format",
             format,
             "--tokenizer",
-            tok.name(),
+            tok.fileSha256().isPresent()
+                ? Path.of(tok.name()).toAbsolutePath().toString()
+                : tok.name(),
             "--fdr",
             Double.toString(fdr),
             "--alpha",
@@ -303,6 +311,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     JsonNode j = r.summary().get();
     if (j instanceof ObjectNode summary) {
+      TokenizerIdentity.putIfFile(summary, tok);
       writeEvidence(set, summary.path("scheme").asText(), summary);
     }
     PrintWriter o = spec.commandLine().getOut();

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       ServeCommand.class,
       TokensCommand.class,
+      TokenizeCommand.class,
       SignCommand.class,
       VerifyCommand.class,
       CarrierCommand.class,

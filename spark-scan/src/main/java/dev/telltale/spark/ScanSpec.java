@@ -9,7 +9,8 @@ import java.io.Serializable;
  *
  * @param keyFile path of the key set file as the executors see it (or its file name when it was
  *     shipped with {@code --files})
- * @param tokenizer the generator's tokenizer name
+ * @param tokenizer the generator's tokenizer: a built-in name, or the path of a {@code
+ *     tokenizer.json} as the executors see it (each executor JVM loads it once)
  * @param field JSONL field holding the text
  * @param poolPartitions partitions of the pooled tuple set (the single-machine scan's spill
  *     partitions: the Gumbel sum is added in the same order)

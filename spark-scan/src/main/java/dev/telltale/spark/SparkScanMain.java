@@ -197,9 +197,13 @@ public final class SparkScanMain {
     if (!(alpha > 0 && alpha < 1)) {
       throw new IllegalArgumentException("--alpha must be in (0, 1), got " + alpha);
     }
-    if (!Tokenizers.names().contains(tokenizer)) {
+    if (!Tokenizers.names().contains(tokenizer) && !Tokenizers.isTokenizerFile(tokenizer)) {
       throw new IllegalArgumentException(
-          "unknown tokenizer " + tokenizer + "; known: " + Tokenizers.names());
+          "unknown tokenizer "
+              + tokenizer
+              + "; known: "
+              + Tokenizers.names()
+              + ", or the path of a Hugging Face tokenizer.json");
     }
     options =
         new SparkCorpusScan.Options(

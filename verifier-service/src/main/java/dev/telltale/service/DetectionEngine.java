@@ -111,7 +111,7 @@ public final class DetectionEngine {
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
     KeySetDetection result = detector(set, tok, r, policy).detectTokens(ids, 0, ids.length);
-    ObjectNode json = DetectionJson.of(result, tok.name());
+    ObjectNode json = DetectionJson.of(result, tok);
     if (r.explain()) {
       WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
       json.set("explain", TokenMarks.explain(best, tok, ids));

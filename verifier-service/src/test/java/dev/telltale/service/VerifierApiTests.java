@@ -149,6 +149,8 @@ abstract class VerifierApiTests extends AttributionApiTests {
         "{\"text\": \"a b c\", \"alpha\": 1.5}",
         "{\"text\": \"a b c\", \"alpha\": 0}",
         "{\"text\": \"a b c\", \"tokenizer\": \"gpt2\"}",
+        // a server-side tokenizer.json path is never read on a client's word
+        "{\"text\": \"a b c\", \"tokenizer\": \"/etc/tokenizer.json\"}",
         "{\"text\": \"a b c\", \"window\": \"yes\"}",
         "{\"text\": \"a b c\", \"unknown_field\": 1}"
       })

@@ -2,6 +2,7 @@ package dev.telltale.detect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.text.Tokenizer;
 
 /**
  * The one JSON form of a detection, shared by {@code telltale detect --json}, the verifier service
@@ -11,6 +12,16 @@ public final class DetectionJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private DetectionJson() {}
+
+  /**
+   * The object for a key-set detection, naming {@code tokenizer} and, for a {@code tokenizer.json},
+   * its SHA-256 ({@code tokenizer_sha256}).
+   */
+  public static ObjectNode of(KeySetDetection r, Tokenizer tokenizer) {
+    ObjectNode o = of(r, tokenizer.name());
+    tokenizer.fileSha256().ifPresent(sha -> o.put("tokenizer_sha256", sha));
+    return o;
+  }
 
   /** The object for a key-set detection; {@code tokenizer} is the tokenizer's name. */
   public static ObjectNode of(KeySetDetection r, String tokenizer) {

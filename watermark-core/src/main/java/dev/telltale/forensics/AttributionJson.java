@@ -31,6 +31,7 @@ public final class AttributionJson {
     }
     ObjectNode o = MAPPER.createObjectNode();
     o.put("tokenizer", run.tokenizer().name());
+    run.tokenizer().fileSha256().ifPresent(sha -> o.put("tokenizer_sha256", sha));
     o.put("alpha", run.alpha());
     o.put("detect_alpha", run.detectAlpha());
     o.put("correction", CORRECTION);

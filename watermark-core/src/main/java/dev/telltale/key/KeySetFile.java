@@ -97,6 +97,20 @@ public final class KeySetFile {
     return parse(bytes, path.toString());
   }
 
+  /**
+   * The tokenizer the key set at {@code path} was made for, if its file records one ({@link
+   * TokenizerBinding}); the file is checked as {@link #read} does.
+   */
+  public static Optional<TokenizerBinding> tokenizer(Path path) throws KeyFileException {
+    read(path);
+    try {
+      return TokenizerBinding.read(
+          MAPPER.readTree(Files.readAllBytes(path)), "key file '" + path + "'");
+    } catch (IOException e) {
+      throw new KeyFileException("cannot read key file '" + path + "': " + e.getMessage(), e);
+    }
+  }
+
   /** Parses key set JSON; {@code source} names it in error messages. */
   public static KeySet parse(byte[] json, String source) throws KeyFileException {
     JsonNode root;
@@ -252,6 +266,11 @@ public final class KeySetFile {
 
   /** Serializes a key set; the result holds secrets and must be stored owner-only. */
   public static byte[] serialize(KeySet keySet) {
+    return serialize(keySet, Optional.empty());
+  }
+
+  /** Serializes a key set with the tokenizer it is made for, if any. */
+  public static byte[] serialize(KeySet keySet, Optional<TokenizerBinding> tokenizer) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("version", VERSION);
@@ -286,6 +305,7 @@ public final class KeySetFile {
               .encodeToString(k.secret().toByteArray(SecretAccess.get())));
     }
     SigningKeyEntries.write(root, keySet);
+    tokenizer.ifPresent(t -> t.write(root));
     try {
       return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -298,6 +318,13 @@ public final class KeySetFile {
    * unless {@code replace} is set.
    */
   public static void write(Path path, KeySet keySet, boolean replace) throws KeyFileException {
+    write(path, keySet, replace, Optional.empty());
+  }
+
+  /** As {@link #write(Path, KeySet, boolean)}, recording the tokenizer the keys are made for. */
+  public static void write(
+      Path path, KeySet keySet, boolean replace, Optional<TokenizerBinding> tokenizer)
+      throws KeyFileException {
     Path target = path.toAbsolutePath();
     if (!replace && Files.exists(target)) {
       throw new KeyFileException("key file '" + path + "' already exists; refusing to overwrite");
@@ -317,7 +344,7 @@ public final class KeySetFile {
         tmp = Files.createTempFile(dir, ".keyset", ".tmp");
       }
       try {
-        Files.write(tmp, serialize(keySet));
+        Files.write(tmp, serialize(keySet, tokenizer));
         try {
           if (replace) {
             Files.move(

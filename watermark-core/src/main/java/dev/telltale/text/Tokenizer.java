@@ -1,5 +1,7 @@
 package dev.telltale.text;
 
+import java.util.Optional;
+
 /** A tokenizer shared by the generator and the detector: detection re-tokenizes text with it. */
 public interface Tokenizer {
   /** Stable name, e.g. {@code cl100k_base}. */
@@ -13,6 +15,14 @@ public interface Tokenizer {
 
   /** Text of {@code ids[off .. off+len)}; invalid UTF-8 at the edges becomes U+FFFD. */
   String decode(int[] ids, int off, int len);
+
+  /**
+   * SHA-256 (lowercase hex) of the file this tokenizer was read from, which identifies it in
+   * results and findings; empty for the built-in encodings, which the name identifies.
+   */
+  default Optional<String> fileSha256() {
+    return Optional.empty();
+  }
 
   default String decode(int[] ids) {
     return decode(ids, 0, ids.length);

@@ -5,18 +5,30 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import dev.telltale.text.hf.HfTokenizer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The tokenizers detection can use, by name: tiktoken encodings through jtokkit. */
+/**
+ * The tokenizers detection can use, by name: the tiktoken encodings through jtokkit, and any
+ * Hugging Face {@code tokenizer.json} by its path ({@link HfTokenizer}). Each is loaded once per
+ * process (a file again only if its size or modification time changes).
+ */
 public final class Tokenizers {
   public static final String CL100K_BASE = "cl100k_base";
   public static final String O200K_BASE = "o200k_base";
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
   private static final Map<String, Tokenizer> CACHE = new ConcurrentHashMap<>();
+  private static final Map<FileKey, HfTokenizer> FILES = new ConcurrentHashMap<>();
+
+  private record FileKey(Path path, long size, FileTime modified) {}
 
   private Tokenizers() {}
 
@@ -33,8 +45,15 @@ public final class Tokenizers {
     return byName(O200K_BASE);
   }
 
-  /** The tokenizer called {@code name}; unknown names are an {@link IllegalArgumentException}. */
+  /**
+   * The tokenizer called {@code name}: a built-in encoding, or else the path of a {@code
+   * tokenizer.json} (named as given). An unknown name, an unreadable file or an unsupported
+   * tokenizer is an {@link IllegalArgumentException} saying which.
+   */
   public static Tokenizer byName(String name) {
+    if (!names().contains(name) && isTokenizerFile(name)) {
+      return fromFile(name);
+    }
     return CACHE.computeIfAbsent(
         name,
         n ->
@@ -46,8 +65,47 @@ public final class Tokenizers {
                   new Tiktoken(n, REGISTRY.getEncoding(EncodingType.O200K_BASE), 200_019);
               default ->
                   throw new IllegalArgumentException(
-                      "unknown tokenizer '" + n + "'; known: " + String.join(", ", names()));
+                      "unknown tokenizer '"
+                          + n
+                          + "'; known: "
+                          + String.join(", ", names())
+                          + ", or the path of a Hugging Face tokenizer.json");
             });
+  }
+
+  /** Whether {@code name} is meant as a file: it names an existing file or ends in .json. */
+  public static boolean isTokenizerFile(String name) {
+    if (name.endsWith(".json")) {
+      return true;
+    }
+    try {
+      return Files.isRegularFile(Path.of(name));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static Tokenizer fromFile(String name) {
+    Path path;
+    FileKey key;
+    try {
+      path = Path.of(name).toAbsolutePath().normalize();
+      key = new FileKey(path, Files.size(path), Files.getLastModifiedTime(path));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read tokenizer file '" + name + "': " + e, e);
+    }
+    HfTokenizer loaded =
+        FILES.computeIfAbsent(
+            key,
+            k -> {
+              try {
+                return HfTokenizer.load(name, k.path());
+              } catch (IOException e) {
+                throw new IllegalArgumentException(
+                    "cannot read tokenizer file '" + name + "': " + e, e);
+              }
+            });
+    return loaded.withName(name);
   }
 
   private record Tiktoken(String name, Encoding encoding, int vocabSize) implements Tokenizer {
