@@ -195,6 +195,12 @@ final class CorpusFiles implements DocumentSource {
         malformed("field \"" + field + "\" is not a string");
         continue;
       }
+      if (hasLoneSurrogate(text.textValue())) {
+        // An escaped half of a surrogate pair is no Unicode text: refused, as the service's JSON
+        // routes refuse it, rather than digested or tokenized as U+FFFD on some paths.
+        malformed("field \"" + field + "\" holds a lone surrogate");
+        continue;
+      }
       JsonNode id = node.get("id");
       String docId =
           id != null && (id.isTextual() || id.isIntegralNumber())
@@ -272,6 +278,22 @@ final class CorpusFiles implements DocumentSource {
         return tooLong ? TOO_LONG : line == null ? "" : line.toString();
       }
     }
+  }
+
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void malformed(String reason) {
