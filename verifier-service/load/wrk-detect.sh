@@ -15,6 +15,8 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 # The embedded database admits one process at a time: create the token before serving.
 token=$(java -jar "$jar" tokens create --role investigator --data "$work/data" 2>/dev/null)
 export TELLTALE_RATE_DETECT_BURST=1000000000 TELLTALE_RATE_DETECT_PER_MINUTE=1000000000
+# One token drives every connection: let it queue as many requests as there are connections.
+export TELLTALE_LIMITS_QUEUED_PER_TOKEN=1024
 java ${SERVE_JAVA_OPTS:-} -jar "$jar" serve --port "$port" --data "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do

@@ -24,7 +24,14 @@ class LoadTest extends ServiceTestBase {
 
   @Override
   Map<String, String> extraSettings() {
-    return Map.of("rate.detect_burst", "1000000000", "rate.detect_per_minute", "1000000000");
+    // One token drives all 64 clients: its fair share of the scoring queue must hold them all.
+    return Map.of(
+        "rate.detect_burst",
+        "1000000000",
+        "rate.detect_per_minute",
+        "1000000000",
+        "limits.queued_per_token",
+        String.valueOf(2 * CLIENTS));
   }
 
   @Test
