@@ -21,6 +21,7 @@ import dev.telltale.prf.VllmPrf;
 import dev.telltale.scheme.VllmDedup;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
+import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
@@ -43,10 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark job with vLLM keys against the single-machine scan: a corpus of plain documents and of
- * documents embedded by Telltale under a vLLM Gumbel, a dual-key Gumbel and an SBW key must give
- * the same summary JSON and the same per-document lines on both engines (the pooled totals decode
- * each tuple's score from its fingerprint), and SBW's pooled count is the number of distinct
- * (effective seed, token) pairs, not of distinct (context, token) tuples.
+ * documents embedded by Telltale under a vLLM Gumbel, a dual-key Gumbel, an SBW and a red-green key
+ * must give the same summary JSON and the same per-document lines on both engines (the pooled
+ * totals decode each tuple's score from its fingerprint), and SBW's pooled count is the number of
+ * distinct (effective seed, token) pairs, not of distinct (context, token) tuples.
  */
 class SparkVllmScanTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +74,13 @@ class SparkVllmScanTest {
               + " council member state report vote house policy market europe union law right")
           .split(" ");
 
+  static final WatermarkKey RED_GREEN =
+      vllmKey(
+          "vllm-red-green",
+          new VllmRedGreenParameters(4, VllmDedup.SINGLE_TURN, HISTORY, true, 0.25, 2.0),
+          0xC3L);
+  static final WatermarkKey[] KEYS = {GUMBEL, DUAL, SBW, RED_GREEN};
+
   @TempDir static Path dir;
   static SparkSession spark;
   static List<Document> docs;
@@ -91,7 +99,7 @@ class SparkVllmScanTest {
     Corpora.jsonl(jsonlDir.resolve("a.jsonl"), docs.subList(0, 25));
     Corpora.jsonl(jsonlDir.resolve("b/c.jsonl"), docs.subList(25, 60));
     keyFile = dir.resolve("keys.json");
-    KeySetFile.write(keyFile, KeySet.of(GUMBEL.id(), List.of(GUMBEL, DUAL, SBW)), false);
+    KeySetFile.write(keyFile, KeySet.of(GUMBEL.id(), List.of(KEYS)), false);
   }
 
   @AfterAll
@@ -101,8 +109,8 @@ class SparkVllmScanTest {
 
   /**
    * Plain documents of random words (some from few words, so tuples repeat across documents), and
-   * every third of the rest embedded by Telltale under one of the three keys, sampling among the
-   * words' tokens.
+   * every fourth embedded by Telltale under one of the four keys in turn, sampling among the words'
+   * tokens.
    */
   static List<Document> documents(int total) {
     SplittableRandom r = new SplittableRandom(11);
@@ -111,15 +119,15 @@ class SparkVllmScanTest {
       candidates[i] = TOK.encode(" " + WORDS[i])[0];
     }
     float[] logits = new float[WORDS.length];
-    WatermarkKey[] keys = {GUMBEL, DUAL, SBW};
     List<Document> out = new ArrayList<>();
     for (int i = 0; i < total; i++) {
       StringBuilder b = new StringBuilder();
       if (i % 4 == 0) {
-        WatermarkSession s = Watermarker.of(keys[(i / 4) % 3]).newSession();
+        WatermarkKey key = KEYS[(i / 4) % KEYS.length];
+        WatermarkSession s = Watermarker.of(key).newSession();
         for (int w = 0; w < 120; w++) {
           int t =
-              keys[(i / 4) % 3] == SBW
+              key == SBW || key == RED_GREEN
                   ? biased(s, candidates, r)
                   : s.sample(logits, candidates, candidates.length, 1.0, r);
           s.accept(t);
@@ -136,7 +144,9 @@ class SparkVllmScanTest {
     return out;
   }
 
-  /** SBW embeds through bias(): a softmax draw over the biased (otherwise flat) logits. */
+  /**
+   * SBW and red-green embed through bias(): a softmax draw over the biased (otherwise flat) logits.
+   */
   static int biased(WatermarkSession s, int[] candidates, SplittableRandom r) {
     float[] l = new float[candidates.length];
     s.bias(l, candidates, candidates.length);
@@ -175,26 +185,29 @@ class SparkVllmScanTest {
                 new SparkCorpusScan.Output(out.toString(), SparkCorpusScan.OutputFormat.JSONL));
     assertEquals(ScanJson.of(ref), ScanJson.of(r));
     assertEquals(refLines, SparkCorpusScanTest.partLines(out));
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < KEYS.length; k++) {
       assertEquals(ref.keys().get(k), r.keys().get(k));
     }
-    // Not an empty statement: every embedded document is found under its own key, and the Gumbel
-    // keys' pooled tests are significant (SBW pools few distinct (seed, token) pairs on a
-    // 90-word vocabulary shared with the plain documents, so its pooled test is weak here).
-    WatermarkKey[] keys = {GUMBEL, DUAL, SBW};
+    // Not an empty statement: every embedded document is found under its own key, the Gumbel keys'
+    // pooled tests are significant, and the green-list keys pool more green tuples than the null
+    // share (their embedded documents are few among the plain ones, and SBW pools few distinct
+    // (seed, token) pairs on a 90-word vocabulary, so their pooled tests are weak here).
     for (int i = 0; i < docs.size(); i += 4) {
       JsonNode line = JSON.readTree(refLines.get(i));
       assertEquals("doc-" + i, line.get("id").asText());
-      assertEquals(keys[(i / 4) % 3].id().value(), line.get("key_id").asText(), line.toString());
+      assertEquals(
+          KEYS[(i / 4) % KEYS.length].id().value(), line.get("key_id").asText(), line.toString());
       assertTrue(line.get("log10_p_value").asDouble() < -3, line.toString());
     }
-    for (int k = 0; k < 2; k++) {
+    for (int k : new int[] {0, 1}) {
       assertTrue(
           r.keys().get(k).p().log10PValue() < -6,
           r.keys().get(k).keyId() + " pooled log10 p " + r.keys().get(k).p().log10PValue());
     }
-    assertTrue(
-        r.keys().get(2).score() > r.keys().get(2).expectedScore(), r.keys().get(2).toString());
+    for (int k : new int[] {2, 3}) {
+      assertTrue(
+          r.keys().get(k).score() > r.keys().get(k).expectedScore(), r.keys().get(k).toString());
+    }
     assertTrue(r.suspectCount() >= 10, "suspects " + r.suspectCount());
 
     // SBW pools distinct (effective seed, token) pairs, what its PRF reads: fewer than the distinct
