@@ -1,5 +1,6 @@
 package dev.telltale.spark;
 
+import dev.telltale.forensics.DocumentScorer;
 import dev.telltale.forensics.TupleTotals;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import scala.Tuple2;
  * the few run records, never the fingerprints), so a task holds one slot's runs at a time; it
  * decodes them into one array, sorts it and streams it through core's {@link TupleTotals}, which
  * counts each distinct fingerprint once and adds Gumbel scores in ascending order: the
- * single-machine scan's totals, bit for bit.
+ * single-machine scan's totals, bit for bit (for vLLM keys too, whose fingerprints carry their
+ * score).
  */
 final class PooledRuns {
   /** Spark configuration key: fingerprints buffered per key and task before a run is emitted. */
@@ -246,10 +248,18 @@ final class PooledRuns {
   /**
    * Totals of every slot of a reduce partition, from its (slot, run) records sorted by slot: one
    * slot's runs are decoded into one array at a time, sorted and streamed through {@link
-   * TupleTotals}.
+   * TupleTotals}. A vLLM key's totals are core's {@link DocumentScorer#emptyTotals} (its
+   * fingerprints carry their own score, {@link TupleTotals#forVllm}), built from a scorer read on
+   * the executor from {@code spec}, as the single-machine scan totals them.
    */
   static Iterator<SparkCorpusScan.PartTotal> totals(
-      Iterator<Tuple2<Integer, byte[]>> records, int parts, boolean[] green, long[] thresholds) {
+      Iterator<Tuple2<Integer, byte[]>> records,
+      int parts,
+      boolean[] green,
+      long[] thresholds,
+      boolean[] vllm,
+      ScanSpec spec) {
+    DocumentScorer scorer = null;
     List<SparkCorpusScan.PartTotal> out = new ArrayList<>();
     List<byte[]> runs = new ArrayList<>();
     long[] values = new long[1 << 16];
@@ -271,7 +281,15 @@ final class PooledRuns {
           }
           Arrays.sort(values, 0, at);
           int key = slot / parts;
-          TupleTotals t = new TupleTotals(green[key], thresholds[key]);
+          TupleTotals t;
+          if (vllm[key]) {
+            if (scorer == null) {
+              scorer = PartitionScorer.scorer(spec);
+            }
+            t = scorer.emptyTotals(key);
+          } else {
+            t = new TupleTotals(green[key], thresholds[key]);
+          }
           for (int i = 0; i < at; i++) {
             t.accept(values[i]);
           }

@@ -116,12 +116,6 @@ public final class SparkCorpusScan {
   public ScanResult run(List<String> inputs, Output output) {
     // Fail on the driver for what the driver can see: the key file and the inputs.
     DocumentScorer driverScorer = PartitionScorer.scorer(spec);
-    if (driverScorer.hasVllmKeys()) {
-      // Their pooled totals decode scores from the fingerprints (TupleTotals.forVllm), which the
-      // executors' totals do not yet: refuse rather than pool them wrongly.
-      throw new CorpusInputException(
-          "spark-scan does not pool vLLM keys yet; scan them with the local engine");
-    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<ScoredRow> scored;
     try {
@@ -563,16 +557,21 @@ public final class SparkCorpusScan {
                         positions / TUPLES_PER_SORT_TASK + 1)));
     boolean[] green = new boolean[keys];
     long[] thresholds = new long[keys];
+    // vLLM keys: their fingerprints carry the tuple's score (TupleTotals.forVllm), so their
+    // totals are core's, built on the executor from the key file.
+    boolean[] vllm = new boolean[keys];
     for (int k = 0; k < keys; k++) {
       green[k] = scorer.greenList(k);
       thresholds[k] = scorer.greenThreshold(k);
+      vllm[k] = scorer.isVllm(k);
     }
+    ScanSpec s = spec;
     List<PartTotal> partTotals =
         scored
             .filter(r -> r.run != null)
             .mapToPair(r -> new Tuple2<>(r.slot, r.run))
             .repartitionAndSortWithinPartitions(new SlotPartitioner(slots, width))
-            .mapPartitions(it -> PooledRuns.totals(it, parts, green, thresholds))
+            .mapPartitions(it -> PooledRuns.totals(it, parts, green, thresholds, vllm, s))
             .collect();
     TupleTotals[][] byPart = new TupleTotals[keys][parts];
     for (PartTotal t : partTotals) {
@@ -581,7 +580,7 @@ public final class SparkCorpusScan {
     }
     List<ScanResult.PooledKey> pooled = new ArrayList<>();
     for (int k = 0; k < keys; k++) {
-      TupleTotals sum = new TupleTotals(green[k], thresholds[k]);
+      TupleTotals sum = scorer.emptyTotals(k);
       for (int p = 0; p < parts; p++) {
         if (byPart[k][p] != null) {
           sum = sum.plus(byPart[k][p]);

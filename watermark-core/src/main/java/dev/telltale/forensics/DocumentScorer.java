@@ -69,6 +69,11 @@ public final class DocumentScorer {
         || (keys.get(key).parameters() instanceof VllmParameters v && v.countsGreen());
   }
 
+  /** Whether key {@code key} is a vLLM key (its pooled totals are {@link #emptyTotals}). */
+  public boolean isVllm(int key) {
+    return keys.get(key).parameters() instanceof VllmParameters;
+  }
+
   /** Whether any key is a vLLM key. */
   public boolean hasVllmKeys() {
     return keys.stream().anyMatch(k -> k.parameters() instanceof VllmParameters);
