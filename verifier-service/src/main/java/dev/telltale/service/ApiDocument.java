@@ -35,8 +35,8 @@ final class ApiDocument {
 
   /**
    * This document with {@code names} (the configured tokenizer files) added to the {@code
-   * tokenizer} enum of {@code DetectRequest}, so the served document and the validation both admit
-   * them; the same document when there are none.
+   * tokenizer} enum of the detection, attribution and radioactivity requests, so the served
+   * document and the validation both admit them; the same document when there are none.
    */
   ApiDocument withTokenizers(List<String> names) {
     if (names.isEmpty()) {
@@ -45,17 +45,19 @@ final class ApiDocument {
     try {
       ObjectMapper mapper = new ObjectMapper();
       JsonNode root = mapper.readTree(bytes);
-      JsonNode values =
-          root.path("components")
-              .path("schemas")
-              .path("DetectRequest")
-              .path("properties")
-              .path("tokenizer")
-              .path("enum");
-      if (!(values instanceof ArrayNode a)) {
-        throw new IllegalStateException("DetectRequest.tokenizer has no enum");
+      for (String schema : List.of("DetectRequest", "AttributionRequest", "RadioactivityRequest")) {
+        JsonNode values =
+            root.path("components")
+                .path("schemas")
+                .path(schema)
+                .path("properties")
+                .path("tokenizer")
+                .path("enum");
+        if (!(values instanceof ArrayNode a)) {
+          throw new IllegalStateException(schema + ".tokenizer has no enum");
+        }
+        names.forEach(a::add);
       }
-      names.forEach(a::add);
       byte[] b = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
       return new ApiDocument(b, root.path("components").path("schemas"));
     } catch (IOException e) {

@@ -145,8 +145,8 @@ public final class VerifierVerticle extends VerticleBase {
         new DetectionRoutes(
             config,
             new DetectionEngine(keys, config.maxTokens(), tokenizers),
-            new AttributionCheck(keys, config.maxTextChars()),
-            new RadioactivityCheck(keys, config.maxTextChars()),
+            new AttributionCheck(keys, config.maxTextChars(), tokenizers),
+            new RadioactivityCheck(keys, config.maxTextChars(), tokenizers),
             provenance,
             auditWriter,
             evidenceLog,

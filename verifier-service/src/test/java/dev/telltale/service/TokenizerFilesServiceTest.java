@@ -109,9 +109,41 @@ class TokenizerFilesServiceTest extends ServiceTestBase {
   @Test
   void theServedDocumentAdmitsTheConfiguredName() throws Exception {
     JsonNode doc = json(get("/openapi.json", null));
-    JsonNode values = doc.at("/components/schemas/DetectRequest/properties/tokenizer/enum");
-    assertEquals(
-        List.of("cl100k_base", "o200k_base", NAME), MAPPER.convertValue(values, List.class));
+    for (String schema : List.of("DetectRequest", "AttributionRequest", "RadioactivityRequest")) {
+      JsonNode values = doc.at("/components/schemas/" + schema + "/properties/tokenizer/enum");
+      assertEquals(
+          List.of("cl100k_base", "o200k_base", NAME),
+          MAPPER.convertValue(values, List.class),
+          schema);
+    }
+  }
+
+  @Test
+  void attributionAndRadioactivityUseTheConfiguredFileToo() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    String text = "the theme of the thesis is the other thing, then the end";
+    HttpResponse<Buffer> a =
+        post(
+            "/v1/attribution",
+            inv,
+            MAPPER.createObjectNode().put("text", text).put("tokenizer", NAME));
+    assertEquals(200, a.statusCode(), a::bodyAsString);
+    assertEquals(NAME, json(a).get("tokenizer").asText());
+    assertEquals(sha256(), json(a).get("tokenizer_sha256").asText());
+    ObjectNode req = MAPPER.createObjectNode().put("tokenizer", NAME);
+    req.putArray("answers").addObject().put("prompt", "Go on.").put("answer", text);
+    HttpResponse<Buffer> r = post("/v1/radioactivity", inv, req);
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    assertEquals(NAME, json(r).get("tokenizer").asText());
+    assertEquals(sha256(), json(r).get("tokenizer_sha256").asText());
+    for (String path : List.of("/v1/attribution", "/v1/radioactivity")) {
+      ObjectNode bad =
+          (path.endsWith("attribution")
+              ? MAPPER.createObjectNode().put("text", text)
+              : req.deepCopy());
+      bad.put("tokenizer", file().toString());
+      assertProblem(post(path, inv, bad), 400, "schema-violation");
+    }
   }
 
   @Test
