@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,30 @@ class ServiceTokenizerRerunTest {
 
   @TempDir Path dir;
 
+  private static JsonNode post(String base, String bearer, String path, Object body)
+      throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + path + "?evidence=true"))
+                    .header("Authorization", "Bearer " + bearer)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private static List<String> verify(String envelope, String pub, String keys, String... subjects) {
+    List<String> cmd = new ArrayList<>(List.of("evidence", "verify", envelope, "--public", pub));
+    for (String s : subjects) {
+      cmd.addAll(List.of("--subject", s));
+    }
+    cmd.addAll(List.of("--rerun", "--keys", keys, "--json"));
+    return cmd;
+  }
+
   private static CliRun ok(CliRun r) {
     assertEquals(ExitCode.OK, r.exitCode(), r.err());
     return r;
@@ -46,7 +71,7 @@ class ServiceTokenizerRerunTest {
       throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     Path keys = data.resolve("keys.json");
-    ok(CliRun.run("keys", "create", "--out", keys.toString(), "--id", "k"));
+    ok(CliRun.run("keys", "create", "--out", keys.toString(), "--id", "k", "--payload-bits", "24"));
     Path pub = dir.resolve("keys.public.json");
     Files.writeString(pub, ok(CliRun.run("keys", "public", "--keys", keys.toString())).out());
     Path tokenizer = dir.resolve("served").resolve("tokenizer.json");
@@ -84,21 +109,9 @@ class ServiceTokenizerRerunTest {
         m = Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)/").matcher(out.toString());
       }
       assertTrue(m != null && m.find(0), "no 'serving on' line: " + out);
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + m.group(1) + "/v1/detect?evidence=true"))
-                      .header("Authorization", "Bearer " + bearer)
-                      .header("Content-Type", "application/json")
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              JSON.writeValueAsString(
-                                  Map.of("text", text, "tokenizer", "tiny.json"))))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode(), r.body());
-      JsonNode answer = JSON.readTree(r.body());
+      String base = "http://127.0.0.1:" + m.group(1);
+      JsonNode answer =
+          post(base, bearer, "/v1/detect", Map.of("text", text, "tokenizer", "tiny.json"));
       JsonNode envelope = answer.get("evidence").get("envelope");
       EvidenceStatement st =
           EnvelopeReader.statement(EnvelopeReader.parse(JSON.writeValueAsBytes(envelope)));
@@ -125,21 +138,40 @@ class ServiceTokenizerRerunTest {
       assertEquals(cliJson.get("tokens"), answer.get("tokens"));
       assertEquals(cliJson.get("scored_tokens"), answer.get("scored_tokens"));
 
-      List<String> cmd =
+      // Attribution (a lone text: subject "-") and radioactivity (subject answers.jsonl).
+      JsonNode attribution =
+          post(base, bearer, "/v1/attribution", Map.of("text", text, "tokenizer", "tiny.json"));
+      assertEquals(cliJson.get("tokenizer_sha256"), attribution.get("tokenizer_sha256"));
+      Files.writeString(
+          folder.resolve("attribution.dsse.json"),
+          attribution.get("evidence").get("envelope").toString());
+      Map<String, String> exchange = Map.of("prompt", "Go on.", "answer", text);
+      JsonNode radioactivity =
+          post(
+              base,
+              bearer,
+              "/v1/radioactivity",
+              Map.of("answers", List.of(exchange), "tokenizer", "tiny.json"));
+      assertEquals(cliJson.get("tokenizer_sha256"), radioactivity.get("tokenizer_sha256"));
+      Files.writeString(
+          folder.resolve("radioactivity.dsse.json"),
+          radioactivity.get("evidence").get("envelope").toString());
+      Files.writeString(
+          folder.resolve("answers.jsonl"),
+          dev.telltale.evidence.CanonicalJson.string(JSON.valueToTree(exchange)) + "\n");
+      List<String> lines =
           List.of(
-              "evidence",
-              "verify",
-              "finding.dsse.json",
-              "--public",
-              pub.toString(),
-              "--subject",
-              "text",
-              "--rerun",
-              "--keys",
-              keys.toString(),
-              "--json");
-      Path commands =
-          Files.write(dir.resolve("commands.jsonl"), List.of(JSON.writeValueAsString(cmd)));
+              JSON.writeValueAsString(
+                  verify("finding.dsse.json", pub.toString(), keys.toString(), "text")),
+              JSON.writeValueAsString(
+                  verify("attribution.dsse.json", pub.toString(), keys.toString(), "text")),
+              JSON.writeValueAsString(
+                  verify(
+                      "radioactivity.dsse.json",
+                      pub.toString(),
+                      keys.toString(),
+                      "answers.jsonl")));
+      Path commands = Files.write(dir.resolve("commands.jsonl"), lines);
       Process p =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -155,10 +187,14 @@ class ServiceTokenizerRerunTest {
       String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the re-verify process did not end");
       assertEquals(0, p.exitValue(), err);
-      JsonNode res = JSON.readTree(printed.lines().findFirst().orElseThrow());
-      assertEquals(ExitCode.OK, res.get("exit").asInt(), res.toString());
-      JsonNode v = JSON.readTree(res.get("out").asText());
-      assertEquals("VALID", v.get("status").asText(), v.toString());
+      List<String> results = printed.lines().toList();
+      assertEquals(3, results.size(), printed + err);
+      for (String line : results) {
+        JsonNode res = JSON.readTree(line);
+        assertEquals(ExitCode.OK, res.get("exit").asInt(), res.toString());
+        JsonNode v = JSON.readTree(res.get("out").asText());
+        assertEquals("VALID", v.get("status").asText(), v.toString());
+      }
     } finally {
       server.interrupt();
       server.join(30_000);
