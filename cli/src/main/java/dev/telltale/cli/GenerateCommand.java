@@ -56,7 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
       paramLabel = "NAME|FILE",
       description =
           "Generate over another tokenizer's ids (o200k_base or a tokenizer.json of at most"
-              + " 262,142 ids): the demo teacher is then trained over them first (slower).")
+              + " 1,048,574 ids): the demo teacher is then trained over them first (slower).")
   String tokenizer;
 
   @Mixin TeacherOptions sampling;

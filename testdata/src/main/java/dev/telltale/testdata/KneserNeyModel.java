@@ -14,16 +14,17 @@ import java.util.List;
  * interpolated with the uniform distribution over the whole vocabulary. Documents are padded on the
  * left with n-1 begin markers so every n-gram of real text has a left extension.
  *
- * <p>Contexts of up to three tokens are packed exactly into a {@code long} (18 bits per id); the
- * four-token contexts of a 5-gram model are hashed to 64 bits, where a collision among a million
- * contexts has probability about 3e-8. Instances are immutable and thread-safe.
+ * <p>Contexts of up to three tokens are packed exactly into a {@code long} (20 bits per id, so a
+ * vocabulary of up to 2^20-2 ids: Gemma 3's 262,145 fit); the four-token contexts of a 5-gram model
+ * are hashed to 64 bits, where a collision among a million contexts has probability about 3e-8.
+ * Instances are immutable and thread-safe.
  */
 public final class KneserNeyModel implements LanguageModel {
   public static final int DEFAULT_ORDER = 4;
   public static final int MIN_ORDER = 2;
   public static final int MAX_ORDER = 5;
 
-  private static final int BITS = 18;
+  private static final int BITS = 20;
   private static final long MASK = (1L << BITS) - 1;
 
   private final int order;
@@ -75,7 +76,8 @@ public final class KneserNeyModel implements LanguageModel {
           "order must be in " + MIN_ORDER + ".." + MAX_ORDER + ", got " + order);
     }
     if (vocabSize < 1 || vocabSize >= MASK) {
-      throw new IllegalArgumentException("vocabulary size must be in 1..2^18-2, got " + vocabSize);
+      throw new IllegalArgumentException(
+          "vocabulary size must be in 1..2^20-2 (" + (MASK - 1) + "), got " + vocabSize);
     }
     final int bos = vocabSize; // a pseudo-id, never predicted and never in a query context
     final int width = order - 1;

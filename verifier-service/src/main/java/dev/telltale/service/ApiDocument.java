@@ -2,9 +2,11 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The bundled OpenAPI document: served as is at {@code /openapi.json}, and the source of the
@@ -26,6 +28,38 @@ final class ApiDocument {
       }
       byte[] b = in.readAllBytes();
       return new ApiDocument(b, new ObjectMapper().readTree(b).path("components").path("schemas"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
+    }
+  }
+
+  /**
+   * This document with {@code names} (the configured tokenizer files) added to the {@code
+   * tokenizer} enum of the detection, attribution and radioactivity requests, so the served
+   * document and the validation both admit them; the same document when there are none.
+   */
+  ApiDocument withTokenizers(List<String> names) {
+    if (names.isEmpty()) {
+      return this;
+    }
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      JsonNode root = mapper.readTree(bytes);
+      for (String schema : List.of("DetectRequest", "AttributionRequest", "RadioactivityRequest")) {
+        JsonNode values =
+            root.path("components")
+                .path("schemas")
+                .path(schema)
+                .path("properties")
+                .path("tokenizer")
+                .path("enum");
+        if (!(values instanceof ArrayNode a)) {
+          throw new IllegalStateException(schema + ".tokenizer has no enum");
+        }
+        names.forEach(a::add);
+      }
+      byte[] b = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+      return new ApiDocument(b, root.path("components").path("schemas"));
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled OpenAPI document is unreadable", e);
     }

@@ -40,9 +40,17 @@ final class AttributionCheck {
   private final int maxTextChars;
   private final ConcurrentHashMap<RunKey, KeySetAttribution> runs = new ConcurrentHashMap<>();
 
+  private final ServiceTokenizers tokenizers;
+
   AttributionCheck(KeySet keys, int maxTextChars) {
+    this(keys, maxTextChars, ServiceTokenizers.builtIn());
+  }
+
+  /** With the configured tokenizer files ({@code tokenizers.files}) besides the built-in ones. */
+  AttributionCheck(KeySet keys, int maxTextChars, ServiceTokenizers tokenizers) {
     this.keys = keys;
     this.maxTextChars = maxTextChars;
+    this.tokenizers = tokenizers;
   }
 
   /** One document of a request: its name in the answer and its text. */
@@ -151,9 +159,9 @@ final class AttributionCheck {
     }
   }
 
-  private static KeySetAttribution newRun(List<WatermarkKey> payloadKeys, Request r) {
+  private KeySetAttribution newRun(List<WatermarkKey> payloadKeys, Request r) {
     return KeySetAttribution.of(
-        payloadKeys, Tokenizers.byName(r.tokenizer()), r.alpha(), r.detectAlpha(), r.top());
+        payloadKeys, tokenizers.get(r.tokenizer()), r.alpha(), r.detectAlpha(), r.top());
   }
 
   private record RunKey(

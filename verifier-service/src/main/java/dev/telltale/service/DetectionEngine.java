@@ -32,9 +32,17 @@ public final class DetectionEngine {
   private final ConcurrentHashMap<DetectorKey, KeySetDetector> detectors =
       new ConcurrentHashMap<>();
 
+  private final ServiceTokenizers tokenizers;
+
   public DetectionEngine(KeySet keys, int maxTokens) {
+    this(keys, maxTokens, ServiceTokenizers.builtIn());
+  }
+
+  /** With the configured tokenizer files ({@code tokenizers.files}) besides the built-in ones. */
+  DetectionEngine(KeySet keys, int maxTokens, ServiceTokenizers tokenizers) {
     this.keys = keys;
     this.maxTokens = maxTokens;
+    this.tokenizers = tokenizers;
   }
 
   /** A validated detection request. */
@@ -74,7 +82,7 @@ public final class DetectionEngine {
   public record Outcome(ObjectNode json, KeySetDetection result, int tokens, String inputSha256) {}
 
   public Outcome detect(Request r) {
-    Tokenizer tok = Tokenizers.byName(r.tokenizer());
+    Tokenizer tok = tokenizers.get(r.tokenizer());
     KeySet set = keys;
     if (r.keyId().isPresent()) {
       WatermarkKey k =

@@ -10,6 +10,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
+import dev.telltale.text.TokenizerIdentity;
 import dev.telltale.text.Tokenizers;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,17 @@ final class RadioactivityCheck {
   private final KeySet keys;
   private final int maxTextChars;
 
+  private final ServiceTokenizers tokenizers;
+
   RadioactivityCheck(KeySet keys, int maxTextChars) {
+    this(keys, maxTextChars, ServiceTokenizers.builtIn());
+  }
+
+  /** With the configured tokenizer files ({@code tokenizers.files}) besides the built-in ones. */
+  RadioactivityCheck(KeySet keys, int maxTextChars, ServiceTokenizers tokenizers) {
     this.keys = keys;
     this.maxTextChars = maxTextChars;
+    this.tokenizers = tokenizers;
   }
 
   /** One exchange of a request: the prompt put to the suspect model and its answer. */
@@ -105,7 +114,7 @@ final class RadioactivityCheck {
               + maxTextChars);
     }
     List<WatermarkKey> tested = keys(r.keyId());
-    Tokenizer tok = Tokenizers.byName(r.tokenizer());
+    Tokenizer tok = tokenizers.get(r.tokenizer());
     List<RadioactivityTest.Exchange> exchanges = new ArrayList<>(r.answers().size());
     int tokens = 0;
     for (Answer a : r.answers()) {
@@ -122,7 +131,8 @@ final class RadioactivityCheck {
       results.add(RadioactivityTest.of(k, options, Optional.empty()).closedModel(exchanges));
     }
     return new Outcome(
-        ScanJson.radioactivity(results, r.alpha(), true, r.promptFilter(), 0),
+        TokenizerIdentity.putIfFile(
+            ScanJson.radioactivity(results, r.alpha(), true, r.promptFilter(), 0), tok),
         ScanJson.strongest(results),
         ScanJson.isRadioactive(results, r.alpha()),
         ScanJson.validTest(results),

@@ -47,6 +47,8 @@ import java.util.Properties;
  * @param scanThreads scoring threads of each running scan
  * @param scanRunners scans this instance runs at once; 0: it only queues them (an API-only node)
  * @param limits the defences against hostile clients ({@link ServerLimits})
+ * @param tokenizerFiles Hugging Face {@code tokenizer.json} files requests may name, {@code
+ *     name=path} comma-separated ({@link ServiceTokenizers}); empty: the built-in encodings only
  */
 public record ServiceConfig(
     String host,
@@ -73,7 +75,8 @@ public record ServiceConfig(
     int scanLeaseSeconds,
     int scanThreads,
     int scanRunners,
-    ServerLimits limits) {
+    ServerLimits limits,
+    String tokenizerFiles) {
 
   /** Every setting name with its default, in README order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -105,6 +108,7 @@ public record ServiceConfig(
     m.put("scans.threads", "2");
     m.put("scans.runners", "2");
     m.putAll(ServerLimits.DEFAULTS);
+    m.put("tokenizers.files", "");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -130,6 +134,7 @@ public record ServiceConfig(
     if (scanRunners < 0) {
       throw new ConfigException("scans.runners must be >= 0, got " + scanRunners);
     }
+    ServiceTokenizers.parse(tokenizerFiles);
     if (authCacheSeconds < 0) {
       throw new ConfigException("auth.cache_seconds must be >= 0, got " + authCacheSeconds);
     }
@@ -212,6 +217,7 @@ public record ServiceConfig(
     m.put("scans.threads", Integer.toString(scanThreads));
     m.put("scans.runners", Integer.toString(scanRunners));
     limits.putInto(m);
+    m.put("tokenizers.files", tokenizerFiles);
     return m;
   }
 
@@ -255,7 +261,8 @@ public record ServiceConfig(
         intValue(m, "scans.lease_seconds"),
         intValue(m, "scans.threads"),
         intValue(m, "scans.runners"),
-        ServerLimits.fromMap(m));
+        ServerLimits.fromMap(m),
+        m.get("tokenizers.files"));
   }
 
   private static void known(String name, String what) {

@@ -42,6 +42,7 @@ public final class VerifierVerticle extends VerticleBase {
   private final AuditLog audit;
   private final JobStore jobs;
   private final ApiDocument api;
+  private final ServiceTokenizers tokenizers;
   private final ProblemHandler problems;
 
   /** Methods each API route template accepts, for the 405 answers' {@code Allow} header. */
@@ -65,7 +66,8 @@ public final class VerifierVerticle extends VerticleBase {
     this.tokens = new TokenStore(db.dataSource());
     this.audit = new AuditLog(db.dataSource());
     this.jobs = new JobStore(db.dataSource());
-    this.api = ApiDocument.bundled();
+    this.tokenizers = ServiceTokenizers.load(config.tokenizerFiles());
+    this.api = ApiDocument.bundled().withTokenizers(tokenizers.configuredNames());
     this.problems = new ProblemHandler(config);
   }
 
@@ -142,9 +144,9 @@ public final class VerifierVerticle extends VerticleBase {
     DetectionRoutes detection =
         new DetectionRoutes(
             config,
-            new DetectionEngine(keys, config.maxTokens()),
-            new AttributionCheck(keys, config.maxTextChars()),
-            new RadioactivityCheck(keys, config.maxTextChars()),
+            new DetectionEngine(keys, config.maxTokens(), tokenizers),
+            new AttributionCheck(keys, config.maxTextChars(), tokenizers),
+            new RadioactivityCheck(keys, config.maxTextChars(), tokenizers),
             provenance,
             auditWriter,
             evidenceLog,
