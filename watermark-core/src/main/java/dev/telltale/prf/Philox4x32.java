@@ -148,6 +148,47 @@ public final class Philox4x32 {
     int d = (int) q0; // c3 after round 2
     int k0r3 = k0 + 2 * W0;
     int k1r3 = k1 + 2 * W1;
+    if (tokens == null) {
+      // Candidates by index (the full vocabulary): tokens 4g .. 4g+3 share one block.
+      for (int lo = 0; lo < n; lo += 4) {
+        int hi = Math.min(n, lo + 4);
+        boolean any = want == null;
+        for (int t = lo; t < hi && !any; t++) {
+          any = want[t];
+        }
+        if (!any) {
+          continue;
+        }
+        long p0 = M0 * ((lo >>> 2) & 0xFFFFFFFFL);
+        int x2 = (int) (p0 >>> 32) ^ s2k1;
+        int x3 = (int) p0;
+        long p1 = M1 * (x2 & 0xFFFFFFFFL);
+        int c0 = (int) (p1 >>> 32) ^ b ^ k0r2;
+        int c1 = (int) p1;
+        int c2 = hiQ0k1r2 ^ x3;
+        int c3 = d;
+        int r0 = k0r3;
+        int r1 = k1r3;
+        for (int r = 2; r < 10; r++) {
+          long m0 = M0 * (c0 & 0xFFFFFFFFL);
+          long m1 = M1 * (c2 & 0xFFFFFFFFL);
+          int n0 = (int) (m1 >>> 32) ^ c1 ^ r0;
+          int n2 = (int) (m0 >>> 32) ^ c3 ^ r1;
+          c1 = (int) m1;
+          c3 = (int) m0;
+          c0 = n0;
+          c2 = n2;
+          r0 += W0;
+          r1 += W1;
+        }
+        for (int t = lo; t < hi; t++) {
+          if (want == null || want[t]) {
+            out[t] = lane(t & 3, c0, c1, c2, c3);
+          }
+        }
+      }
+      return;
+    }
     // Two tokens per step: two independent chains of multiplies keep the multiplier busy.
     int i = 0;
     int j = 0;

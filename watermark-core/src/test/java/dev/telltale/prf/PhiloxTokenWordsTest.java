@@ -28,6 +28,11 @@ class PhiloxTokenWordsTest {
         assertEquals(Philox4x32.tokenWord(key, state, tokens[i]), out[i], "token " + tokens[i]);
       }
       int[] byIndex = new int[n];
+      int[] allByIndex = new int[n];
+      Philox4x32.tokenWords(key, state, null, n, null, allByIndex);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Philox4x32.tokenWord(key, state, i), allByIndex[i], "all, index " + i);
+      }
       java.util.Arrays.fill(byIndex, 0x5EED);
       Philox4x32.tokenWords(key, state, null, n, want, byIndex);
       for (int i = 0; i < n; i++) {
