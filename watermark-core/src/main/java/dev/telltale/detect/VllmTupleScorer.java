@@ -26,6 +26,7 @@ final class VllmTupleScorer {
   private final float redGreenGamma;
   private final boolean dual;
   private final double alpha;
+  private long sink; // keeps the reads of the lookahead loop
 
   VllmTupleScorer(VllmPrf prf) {
     this.prf = prf;
@@ -62,6 +63,17 @@ final class VllmTupleScorer {
       // The PRF of a block first, then its set lookups back to back: the two kinds of work
       // overlap better than when interleaved token by token. The order of the lookups is kept.
       f.fingerprints(ids, off, from, to, fps, ctxs);
+      long touched = 0;
+      ExactTape exact = tape instanceof ExactTape e ? e : null;
+      for (int i = 0, m = to - from; i < m; i++) {
+        if (contexts != null) {
+          touched ^= contexts.touch(ctxs[i]);
+        }
+        if (exact != null) {
+          touched ^= exact.touch(fps[i]);
+        }
+      }
+      sink ^= touched;
       for (int i = from; i < to; i++) {
         long fp = fps[i - from];
         acc.positions++;
