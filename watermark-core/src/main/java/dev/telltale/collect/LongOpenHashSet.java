@@ -49,6 +49,14 @@ public final class LongOpenHashSet {
     }
   }
 
+  /**
+   * Reads the home slot of {@code v} and returns it (a value to discard): issued ahead of {@link
+   * #add} for a block of values, the reads miss the cache together rather than one by one.
+   */
+  public long touch(long v) {
+    return table[slot(v)];
+  }
+
   public boolean contains(long v) {
     if (v == 0) {
       return hasZero;

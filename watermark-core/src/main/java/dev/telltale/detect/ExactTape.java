@@ -15,6 +15,14 @@ public final class ExactTape implements DedupTape {
     return seen.add(fingerprint);
   }
 
+  /**
+   * Reads the table slot of {@code fingerprint} ahead of {@link #firstSeen}; see {@link
+   * LongOpenHashSet#touch}.
+   */
+  public long touch(long fingerprint) {
+    return seen.touch(fingerprint);
+  }
+
   @Override
   public void clear() {
     seen.clear();

@@ -41,6 +41,9 @@ public final class VllmFingerprints {
   private final double alpha;
   private final int[] st = new int[4];
   private long lastContext;
+  private final long[] blockFingerprints = new long[BLOCK];
+  private final long[] blockContexts = new long[BLOCK];
+  private static final int BLOCK = 64;
 
   VllmFingerprints(VllmPrf prf) {
     this.prf = prf;
@@ -84,6 +87,27 @@ public final class VllmFingerprints {
     Philox4x32.absorb(prf.keyB(), tokens, floor, end, c, st);
     long mb = (Philox4x32.tokenWord(prf.keyB(), st, v) >>> 8) & LOW24;
     return (digest & 0xFFFF000000000000L) | (ma << 24) | mb;
+  }
+
+  /**
+   * The fingerprints of the tokens {@code tokens[from .. to)}, each after its own context (-1
+   * before {@code floor}), into {@code fps[0 .. to-from)}, and their context digests (as {@link
+   * #lastContext}) into {@code contexts}.
+   */
+  void fingerprints(int[] tokens, int floor, int from, int to, long[] fps, long[] contexts) {
+    for (int i = from; i < to; i++) {
+      fps[i - from] = fingerprint(tokens, floor, i, tokens[i]);
+      contexts[i - from] = lastContext;
+    }
+  }
+
+  /** Scratch of {@link #fingerprints} for one block of tokens. */
+  long[] blockFingerprints() {
+    return blockFingerprints;
+  }
+
+  long[] blockContexts() {
+    return blockContexts;
   }
 
   /** The context digest of the last {@link #fingerprint} (Gumbel schemes; 0 for SBW). */

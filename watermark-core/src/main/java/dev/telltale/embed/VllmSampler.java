@@ -32,7 +32,8 @@ final class VllmSampler {
   private final ContextPositions seen;
   private final int[] state = new int[4];
   private final int[] stateB = new int[4];
-  private final int[] words = new int[4];
+  private int[] words = new int[256]; // per-candidate PRF words of the current step
+  private boolean[] want = new boolean[256]; // candidates whose word the step needs
   private final long[] sbwFactors;
   private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
   private int size;
@@ -220,15 +221,27 @@ final class VllmSampler {
     int bestIndex = top;
     float best =
         value(logits[top], invT, word(key, st, candidates == null ? top : candidates[top]));
+    if (words.length < n) {
+      words = new int[Math.max(n, 2 * words.length)];
+      want = new boolean[words.length];
+    }
+    // First pass: the PRF words of every candidate that the top one's value does not already
+    // exclude (best only grows, so the second pass never needs another), in one loop without a
+    // dependency between candidates.
     for (int i = 0; i < n; i++) {
-      if (i == top) {
+      float l = invT == 1f ? logits[i] : logits[i] * invT;
+      want[i] = i != top && !(l + MAX_NOISE <= best);
+    }
+    Philox4x32.tokenWords(key, st, candidates, n, want, words);
+    for (int i = 0; i < n; i++) {
+      if (!want[i]) {
         continue;
       }
       float l = invT == 1f ? logits[i] : logits[i] * invT;
       if (l + MAX_NOISE <= best) {
         continue;
       }
-      int w = word(key, st, candidates == null ? i : candidates[i]);
+      int w = words[i];
       if (l + noiseBound(w) <= best) {
         continue;
       }

@@ -125,6 +125,164 @@ public final class Philox4x32 {
   }
 
   /**
+   * The raw PRF words of many tokens after one context absorbed into {@code state}: {@code out[i]}
+   * is {@link #tokenWord}{@code (key, state, tokens[i])} (the index {@code i} itself when {@code
+   * tokens} is null) for every {@code i < n} with {@code want[i]} (every {@code i} when {@code
+   * want} is null). The counter differs between tokens only in its first word, so the two
+   * multiplies of the first two rounds that read only the context and the key are done once; the
+   * loop has no dependency between tokens, so consecutive blocks overlap in the pipeline.
+   */
+  public static void tokenWords(
+      long key, int[] state, int[] tokens, int n, boolean[] want, int[] out) {
+    int k0 = (int) key ^ state[3];
+    int k1 = (int) (key >>> 32) ^ TOKEN_DOMAIN;
+    // Round 1 with c1 = state[0], c2 = state[1], c3 = state[2]: p1 reads only the context.
+    long q1 = M1 * (state[1] & 0xFFFFFFFFL);
+    int a = (int) (q1 >>> 32) ^ state[0] ^ k0; // c0 after round 1
+    int b = (int) q1; // c1 after round 1
+    int s2k1 = state[2] ^ k1;
+    // Round 2: p0 = M0 * a reads only the context.
+    long q0 = M0 * (a & 0xFFFFFFFFL);
+    int k0r2 = k0 + W0;
+    int hiQ0k1r2 = (int) (q0 >>> 32) ^ (k1 + W1);
+    int d = (int) q0; // c3 after round 2
+    int k0r3 = k0 + 2 * W0;
+    int k1r3 = k1 + 2 * W1;
+    if (tokens == null) {
+      // Candidates by index (the full vocabulary): tokens 4g .. 4g+3 share one block.
+      for (int lo = 0; lo < n; lo += 4) {
+        int hi = Math.min(n, lo + 4);
+        boolean any = want == null;
+        for (int t = lo; t < hi && !any; t++) {
+          any = want[t];
+        }
+        if (!any) {
+          continue;
+        }
+        long p0 = M0 * ((lo >>> 2) & 0xFFFFFFFFL);
+        int x2 = (int) (p0 >>> 32) ^ s2k1;
+        int x3 = (int) p0;
+        long p1 = M1 * (x2 & 0xFFFFFFFFL);
+        int c0 = (int) (p1 >>> 32) ^ b ^ k0r2;
+        int c1 = (int) p1;
+        int c2 = hiQ0k1r2 ^ x3;
+        int c3 = d;
+        int r0 = k0r3;
+        int r1 = k1r3;
+        for (int r = 2; r < 10; r++) {
+          long m0 = M0 * (c0 & 0xFFFFFFFFL);
+          long m1 = M1 * (c2 & 0xFFFFFFFFL);
+          int n0 = (int) (m1 >>> 32) ^ c1 ^ r0;
+          int n2 = (int) (m0 >>> 32) ^ c3 ^ r1;
+          c1 = (int) m1;
+          c3 = (int) m0;
+          c0 = n0;
+          c2 = n2;
+          r0 += W0;
+          r1 += W1;
+        }
+        for (int t = lo; t < hi; t++) {
+          if (want == null || want[t]) {
+            out[t] = lane(t & 3, c0, c1, c2, c3);
+          }
+        }
+      }
+      return;
+    }
+    // Two tokens per step: two independent chains of multiplies keep the multiplier busy.
+    int i = 0;
+    int j = 0;
+    while (true) {
+      while (i < n && want != null && !want[i]) {
+        i++;
+      }
+      j = i + 1;
+      while (j < n && want != null && !want[j]) {
+        j++;
+      }
+      if (j >= n) {
+        break;
+      }
+      int v = tokens == null ? i : tokens[i];
+      int u = tokens == null ? j : tokens[j];
+      long p0 = M0 * ((v >>> 2) & 0xFFFFFFFFL);
+      long q0v = M0 * ((u >>> 2) & 0xFFFFFFFFL);
+      int x2 = (int) (p0 >>> 32) ^ s2k1;
+      int y2 = (int) (q0v >>> 32) ^ s2k1;
+      int x3 = (int) p0;
+      int y3 = (int) q0v;
+      long p1 = M1 * (x2 & 0xFFFFFFFFL);
+      long q1v = M1 * (y2 & 0xFFFFFFFFL);
+      int c0 = (int) (p1 >>> 32) ^ b ^ k0r2;
+      int e0 = (int) (q1v >>> 32) ^ b ^ k0r2;
+      int c1 = (int) p1;
+      int e1 = (int) q1v;
+      int c2 = hiQ0k1r2 ^ x3;
+      int e2 = hiQ0k1r2 ^ y3;
+      int c3 = d;
+      int e3 = d;
+      int r0 = k0r3;
+      int r1 = k1r3;
+      for (int r = 2; r < 10; r++) {
+        long m0 = M0 * (c0 & 0xFFFFFFFFL);
+        long m1 = M1 * (c2 & 0xFFFFFFFFL);
+        long g0 = M0 * (e0 & 0xFFFFFFFFL);
+        long g1 = M1 * (e2 & 0xFFFFFFFFL);
+        int n0 = (int) (m1 >>> 32) ^ c1 ^ r0;
+        int n2 = (int) (m0 >>> 32) ^ c3 ^ r1;
+        int f0 = (int) (g1 >>> 32) ^ e1 ^ r0;
+        int f2 = (int) (g0 >>> 32) ^ e3 ^ r1;
+        c1 = (int) m1;
+        c3 = (int) m0;
+        c0 = n0;
+        c2 = n2;
+        e1 = (int) g1;
+        e3 = (int) g0;
+        e0 = f0;
+        e2 = f2;
+        r0 += W0;
+        r1 += W1;
+      }
+      out[i] = lane(v & 3, c0, c1, c2, c3);
+      out[j] = lane(u & 3, e0, e1, e2, e3);
+      i = j + 1;
+    }
+    if (i < n) {
+      // The last token without a partner.
+      int v = tokens == null ? i : tokens[i];
+      long p0 = M0 * ((v >>> 2) & 0xFFFFFFFFL);
+      int x2 = (int) (p0 >>> 32) ^ s2k1;
+      int x3 = (int) p0;
+      long p1 = M1 * (x2 & 0xFFFFFFFFL);
+      int c0 = (int) (p1 >>> 32) ^ b ^ k0r2;
+      int c1 = (int) p1;
+      int c2 = hiQ0k1r2 ^ x3;
+      int c3 = d;
+      int r0 = k0r3;
+      int r1 = k1r3;
+      for (int r = 2; r < 10; r++) {
+        long m0 = M0 * (c0 & 0xFFFFFFFFL);
+        long m1 = M1 * (c2 & 0xFFFFFFFFL);
+        int n0 = (int) (m1 >>> 32) ^ c1 ^ r0;
+        int n2 = (int) (m0 >>> 32) ^ c3 ^ r1;
+        c1 = (int) m1;
+        c3 = (int) m0;
+        c0 = n0;
+        c2 = n2;
+        r0 += W0;
+        r1 += W1;
+      }
+      out[i] = lane(v & 3, c0, c1, c2, c3);
+    }
+  }
+
+  private static int lane(int lane, int c0, int c1, int c2, int c3) {
+    int lo = (lane & 1) == 0 ? c0 : c1;
+    int hi = (lane & 1) == 0 ? c2 : c3;
+    return lane < 2 ? lo : hi;
+  }
+
+  /**
    * The PRF uniform of a raw word: {@code ((w >>> 8) + 1) / (2^24 + 1)} in double, rounded once to
    * float, so it lies in (0, 1).
    */
