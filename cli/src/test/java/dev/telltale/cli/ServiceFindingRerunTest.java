@@ -211,7 +211,7 @@ class ServiceFindingRerunTest {
     attributionFindings();
     radioactivityFindings();
     scanFindings();
-    assertEquals(8, findings.size());
+    assertEquals(9, findings.size());
     runAll();
   }
 
