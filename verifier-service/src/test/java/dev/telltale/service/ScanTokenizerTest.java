@@ -122,6 +122,29 @@ class ScanTokenizerTest extends ServiceTestBase {
     assertEquals("cl100k_base", plainDone.get("tokenizer").asText(), plainDone::toString);
   }
 
+  @Test
+  void aJobQueuedBeforeTheOptionScansWithCl100k() throws Exception {
+    String owner = newToken(Role.INVESTIGATOR);
+    Path file =
+        Files.write(dir.resolve("allowed").resolve("old.jsonl"), ScanApiTests.corpusJsonl());
+    String id = java.util.UUID.randomUUID().toString();
+    // The parameters a job row held before scans took a tokenizer.
+    new JobStore(service.database().dataSource())
+        .create(
+            id,
+            ScanJobs.KIND,
+            owner.substring(3, 19),
+            file.toString(),
+            "00",
+            "{\"field\":\"body\",\"fdr\":0.01}");
+    JsonNode done = awaitEnd(id, owner);
+    assertEquals("done", done.get("state").asText(), done::toString);
+    assertEquals("cl100k_base", done.get("tokenizer").asText(), done::toString);
+    assertEquals(
+        core(file, Tokenizers.CL100K_BASE, Files.createTempDirectory(dir, "old")),
+        done.get("result"));
+  }
+
   private Set<String> uploadFolders() throws Exception {
     Path scans = dir.resolve("scans");
     if (!Files.isDirectory(scans)) {
