@@ -35,8 +35,8 @@ final class ApiDocument {
 
   /**
    * This document with {@code names} (the configured tokenizer files) added to the {@code
-   * tokenizer} enum of the detection, attribution and radioactivity requests, so the served
-   * document and the validation both admit them; the same document when there are none.
+   * tokenizer} enum of the detection, attribution, radioactivity and scan-path requests, so the
+   * served document and the validation both admit them; the same document when there are none.
    */
   ApiDocument withTokenizers(List<String> names) {
     if (names.isEmpty()) {
@@ -45,7 +45,9 @@ final class ApiDocument {
     try {
       ObjectMapper mapper = new ObjectMapper();
       JsonNode root = mapper.readTree(bytes);
-      for (String schema : List.of("DetectRequest", "AttributionRequest", "RadioactivityRequest")) {
+      for (String schema :
+          List.of(
+              "DetectRequest", "AttributionRequest", "RadioactivityRequest", "ScanPathRequest")) {
         JsonNode values =
             root.path("components")
                 .path("schemas")

@@ -193,7 +193,7 @@ final class FindingStatements {
                 .keyId(p.keyId())
                 .option("--field", p.field())
                 .option("--fdr", Double.toString(p.fdr()))
-                .option("--tokenizer", dev.telltale.text.Tokenizers.CL100K_BASE)
+                .option("--tokenizer", p.tokenizer())
                 .input(subject)
                 .build())
         .key(KeyCommitment.of(keys.get(best.keyId()).orElseThrow()))

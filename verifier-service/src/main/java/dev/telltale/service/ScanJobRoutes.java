@@ -56,6 +56,7 @@ final class ScanJobRoutes {
               o.put("id", row.id());
               o.put("state", publicState(row.state()));
               o.put("input_sha256", row.inputSha256().orElse(""));
+              o.put("tokenizer", ScanJobs.Params.fromJson(row.params()).tokenizer());
               ObjectNode prog = o.putObject("progress");
               prog.put("documents", row.documentsDone());
               prog.put("bytes", row.bytesDone());

@@ -15,6 +15,7 @@ import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.Tokenizer;
+import dev.telltale.text.TokenizerIdentity;
 import dev.telltale.text.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class ScanJobs implements AutoCloseable {
   private final JobStore store;
   private final KeySet keys;
   private final Optional<EvidenceLog> evidence;
-  private final Tokenizer tokenizer = Tokenizers.byName(Tokenizers.CL100K_BASE);
+  private final ServiceTokenizers tokenizers;
   private final String worker = "instance-" + UUID.randomUUID();
   private final Duration lease;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -74,6 +75,17 @@ public final class ScanJobs implements AutoCloseable {
 
   /** A runner that signs the evidence of jobs that asked for it into {@code evidence}'s log. */
   ScanJobs(ServiceConfig config, JobStore store, KeySet keys, Optional<EvidenceLog> evidence) {
+    this(config, store, keys, evidence, ServiceTokenizers.builtIn());
+  }
+
+  /** With the configured tokenizer files ({@code tokenizers.files}) a job may name. */
+  ScanJobs(
+      ServiceConfig config,
+      JobStore store,
+      KeySet keys,
+      Optional<EvidenceLog> evidence,
+      ServiceTokenizers tokenizers) {
+    this.tokenizers = tokenizers;
     this.config = config;
     this.store = store;
     this.keys = keys;
@@ -150,10 +162,12 @@ public final class ScanJobs implements AutoCloseable {
   }
 
   /** Parameters of a scan job, stored as JSON in the row. */
-  record Params(String field, double fdr, Optional<String> keyId, boolean evidence) {
+  record Params(
+      String field, double fdr, Optional<String> keyId, boolean evidence, String tokenizer) {
     String toJson() {
       ObjectNode o = MAPPER.createObjectNode();
       o.put("field", field);
+      o.put("tokenizer", tokenizer);
       o.put("fdr", fdr);
       keyId.ifPresent(k -> o.put("key_id", k));
       if (evidence) {
@@ -169,7 +183,9 @@ public final class ScanJobs implements AutoCloseable {
             n.get("field").asText(),
             n.get("fdr").asDouble(),
             n.hasNonNull("key_id") ? Optional.of(n.get("key_id").asText()) : Optional.empty(),
-            n.path("evidence").asBoolean(false));
+            n.path("evidence").asBoolean(false),
+            // Jobs queued before scans took a tokenizer were scanned with cl100k_base.
+            n.path("tokenizer").asText(Tokenizers.CL100K_BASE));
       } catch (java.io.IOException e) {
         throw new IllegalStateException("unreadable job parameters", e);
       }
@@ -207,6 +223,7 @@ public final class ScanJobs implements AutoCloseable {
       }
       Params p = Params.fromJson(row.params());
       KeySet set = keysFor(keys, p.keyId()).orElseThrow();
+      Tokenizer tokenizer = tokenizers.get(p.tokenizer());
       Path work = jobDir(config, id).resolve("work");
       Path checkpointFile = work.resolve("checkpoint.json");
       CorpusScan.Options options =
@@ -269,7 +286,8 @@ public final class ScanJobs implements AutoCloseable {
       try (DocumentSource source =
           uploaded ? new UploadNames(files, row.inputRef(), subjectName(row, true)) : files) {
         ScanResult r = CorpusScan.of(set, tokenizer, options).run(source, work, listener);
-        ObjectNode json = ScanJson.of(r);
+        // Named as the CLI's scan result names it: a file tokenizer with its SHA-256.
+        ObjectNode json = TokenizerIdentity.putIfFile(ScanJson.of(r), tokenizer);
         AuditLog.Entry audit =
             new AuditLog.Entry(
                 0,

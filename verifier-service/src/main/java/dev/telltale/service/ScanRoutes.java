@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.key.KeySet;
+import dev.telltale.text.Tokenizers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -38,6 +39,7 @@ final class ScanRoutes {
   private final EvidenceLog evidence;
   private final Blocking blocking;
   private final RequestSchema pathSchema;
+  private final ServiceTokenizers tokenizers;
 
   /** Requests of each token whose upload is being received on this instance. */
   private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> receiving =
@@ -51,6 +53,20 @@ final class ScanRoutes {
       EvidenceLog evidence,
       Blocking blocking,
       RequestSchema pathSchema) {
+    this(vertx, config, jobs, keys, evidence, blocking, pathSchema, ServiceTokenizers.builtIn());
+  }
+
+  /** With the configured tokenizer files ({@code tokenizers.files}) a scan may name. */
+  ScanRoutes(
+      Vertx vertx,
+      ServiceConfig config,
+      JobStore jobs,
+      KeySet keys,
+      EvidenceLog evidence,
+      Blocking blocking,
+      RequestSchema pathSchema,
+      ServiceTokenizers tokenizers) {
+    this.tokenizers = tokenizers;
     this.vertx = vertx;
     this.config = config;
     this.jobs = jobs;
@@ -118,7 +134,8 @@ final class ScanRoutes {
               ctx.queryParam("field"),
               ctx.queryParam("fdr"),
               ctx.queryParam("key_id"),
-              evidenceRequested(ctx.queryParam("evidence")));
+              evidenceRequested(ctx.queryParam("evidence")),
+              ctx.queryParam("tokenizer"));
     } catch (ProblemException e) {
       ctx.fail(e);
       return;
@@ -145,7 +162,8 @@ final class ScanRoutes {
             });
   }
 
-  private record Params(String field, double fdr, Optional<String> keyId, boolean evidence) {}
+  private record Params(
+      String field, double fdr, Optional<String> keyId, boolean evidence, String tokenizer) {}
 
   /** {@code ?evidence=true|false}; anything else is a 400. */
   private static boolean evidenceRequested(java.util.List<String> v) {
@@ -162,7 +180,8 @@ final class ScanRoutes {
       java.util.List<String> field,
       java.util.List<String> fdr,
       java.util.List<String> keyId,
-      boolean withEvidence) {
+      boolean withEvidence,
+      java.util.List<String> tokenizer) {
     if (withEvidence) {
       // Refused before the upload is read, not when the job ends.
       evidence.checkCanSign();
@@ -186,7 +205,11 @@ final class ScanRoutes {
     if (ScanJobs.keysFor(keys, k).isEmpty()) {
       throw ProblemException.badRequest("unknown-key", "the service has no key with this id");
     }
-    return new Params(f, q, k, withEvidence);
+    // A built-in or configured name, never a path: refused (400 unknown-tokenizer) before the
+    // upload is read.
+    String tok = tokenizer.isEmpty() ? Tokenizers.CL100K_BASE : tokenizer.get(0);
+    tokenizers.get(tok);
+    return new Params(f, q, k, withEvidence, tok);
   }
 
   /**
@@ -362,7 +385,9 @@ final class ScanRoutes {
                       n.has("key_id")
                           ? java.util.List.of(n.get("key_id").asText())
                           : q.keyId().map(java.util.List::of).orElse(java.util.List.of()),
-                      n.has("evidence") ? n.get("evidence").asBoolean() : q.evidence());
+                      n.has("evidence") ? n.get("evidence").asBoolean() : q.evidence(),
+                      java.util.List.of(
+                          n.has("tokenizer") ? n.get("tokenizer").asText() : q.tokenizer()));
               Path file = AllowedPaths.resolve(config.scanRoots(), n.get("path").asText());
               String digest = AllowedPaths.sha256(file);
               String id = UUID.randomUUID().toString();
@@ -373,7 +398,7 @@ final class ScanRoutes {
   }
 
   private static String jobParams(Params p) {
-    return new ScanJobs.Params(p.field(), p.fdr(), p.keyId(), p.evidence()).toJson();
+    return new ScanJobs.Params(p.field(), p.fdr(), p.keyId(), p.evidence(), p.tokenizer()).toJson();
   }
 
   private void accepted(RoutingContext ctx, String id, String digest, long bytes) {

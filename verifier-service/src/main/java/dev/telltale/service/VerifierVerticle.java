@@ -93,7 +93,8 @@ public final class VerifierVerticle extends VerticleBase {
     auth = new Auth(tokens, blocking.executor(), config.authCacheSeconds());
     auditWriter = new AuditWriter(db.dataSource(), AUDIT_QUEUE, AUDIT_BATCH);
     scanJobs =
-        new ScanJobs(config, jobs, keys, Optional.of(new EvidenceLog(db.dataSource(), keys)));
+        new ScanJobs(
+            config, jobs, keys, Optional.of(new EvidenceLog(db.dataSource(), keys)), tokenizers);
     scanJobs.start();
     FatalErrors.install(vertx);
     // Scoring has threads of its own, shared fairly between tokens, so neither a token's burst nor
@@ -162,7 +163,14 @@ public final class VerifierVerticle extends VerticleBase {
             scoring);
     ScanRoutes scans =
         new ScanRoutes(
-            vertx, config, jobs, keys, evidenceLog, blocking, api.schema("ScanPathRequest"));
+            vertx,
+            config,
+            jobs,
+            keys,
+            evidenceLog,
+            blocking,
+            api.schema("ScanPathRequest"),
+            tokenizers);
     ScanJobRoutes scanJobRoutes = new ScanJobRoutes(config, jobs, blocking);
     AdminRoutes admin = new AdminRoutes(tokens, auth, api.schema("CreateTokenRequest"), blocking);
     AuditRoutes auditing = new AuditRoutes(audit, blocking);
