@@ -120,6 +120,11 @@ public final class DetectionEngine {
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
     KeySetDetection result = detector(set, tok, r, policy).detectTokens(ids, 0, ids.length);
     ObjectNode json = DetectionJson.of(result, tok);
+    if (r.text().isEmpty()) {
+      // As telltale detect --ids prints it, so the finding re-runs to the same result.
+      json.put("input", "token_ids");
+      json.put("prompt_tokens", 0);
+    }
     if (r.explain()) {
       WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
       json.set("explain", TokenMarks.explain(best, tok, ids));
