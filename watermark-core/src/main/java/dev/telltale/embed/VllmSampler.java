@@ -287,35 +287,7 @@ final class VllmSampler {
 
   // A skipped step: softmax sampling; a single candidate is returned without a draw.
   private static int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
-    if (n == 1) {
-      return 0;
-    }
-    float lmax = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      lmax = Math.max(lmax, logits[i]);
-    }
-    if (lmax == Float.NEGATIVE_INFINITY) {
-      throw new IllegalArgumentException("every candidate logit is negative infinity");
-    }
-    double invT = 1.0 / temperature;
-    double z = 0;
-    for (int i = 0; i < n; i++) {
-      z += Math.exp((logits[i] - lmax) * invT);
-    }
-    double target = random.nextDouble() * z;
-    double acc = 0;
-    int last = 0;
-    for (int i = 0; i < n; i++) {
-      double w = Math.exp((logits[i] - lmax) * invT);
-      if (w > 0) {
-        last = i;
-        acc += w;
-        if (acc > target) {
-          return i;
-        }
-      }
-    }
-    return last;
+    return n == 1 ? 0 : WatermarkSession.softmaxSample(logits, n, temperature, random);
   }
 
   VllmGenerationTrace trace() {

@@ -170,7 +170,7 @@ public final class WatermarkSession {
     checkTemperature(temperature);
     int n = logits.length;
     if (!watermarking()) {
-      return ordinarySample(logits, null, n, temperature, random);
+      return softmaxSample(logits, n, temperature, random);
     }
     return gumbelArgmax(logits, null, n, temperature);
   }
@@ -199,7 +199,7 @@ public final class WatermarkSession {
     int i =
         watermarking()
             ? gumbelArgmax(logits, candidates, n, temperature)
-            : ordinarySample(logits, candidates, n, temperature, random);
+            : softmaxSample(logits, n, temperature, random);
     return candidates == null ? i : candidates[i];
   }
 
@@ -331,8 +331,8 @@ public final class WatermarkSession {
     return a - Math.log(WatermarkPrf.negLnUniform(u));
   }
 
-  private static int ordinarySample(
-      float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+  /** Softmax sampling at {@code temperature} over {@code logits[0 .. n)}; one draw. */
+  static int softmaxSample(float[] logits, int n, double temperature, RandomGenerator random) {
     float lmax = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       lmax = Math.max(lmax, logits[i]);
