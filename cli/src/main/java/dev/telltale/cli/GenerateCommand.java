@@ -59,6 +59,14 @@ final class GenerateCommand implements Callable<Integer> {
               + " 1,048,574 ids): the demo teacher is then trained over them first (slower).")
   String tokenizer;
 
+  @Option(
+      names = "--plain-share",
+      paramLabel = "Q",
+      description =
+          "Gumbel keys: sample this share of positions ordinarily instead of by the keyed choice,"
+              + " so outputs of different requests repeat less (0 = off; detection unchanged).")
+  Double plainShare;
+
   @Mixin TeacherOptions sampling;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -85,6 +93,15 @@ final class GenerateCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new BadInputException("--account: " + e.getMessage());
       }
+      if (plainShare != null) {
+        try {
+          watermarker = watermarker.withPlainShare(plainShare);
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException("--plain-share: " + e.getMessage());
+        }
+      }
+    } else if (plainShare != null) {
+      throw new BadInputException("--plain-share needs a watermark; drop --plain");
     }
     var params = sampling.toParams();
     TeacherGenerator teacher =

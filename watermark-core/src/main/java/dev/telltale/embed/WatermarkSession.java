@@ -38,6 +38,7 @@ public final class WatermarkSession {
   private final int[] accountSymbols;
   private final float payloadDelta;
   private final VllmSampler vllm;
+  private final double plainShare;
   private int filled;
   private long seed;
   private boolean repeated;
@@ -56,6 +57,7 @@ public final class WatermarkSession {
     this.payloadPrf = watermarker.payloadPrf();
     this.accountSymbols = watermarker.accountSymbols();
     this.payloadDelta = payloadPrf == null ? 0f : (float) payloadPrf.parameters().delta();
+    this.plainShare = watermarker.plainShare();
     if (off < 0 || len < 0 || off + len > prompt.length) {
       throw new IndexOutOfBoundsException("prompt range out of bounds");
     }
@@ -169,7 +171,7 @@ public final class WatermarkSession {
     requireGumbel();
     checkTemperature(temperature);
     int n = logits.length;
-    if (!watermarking()) {
+    if (!keyedStep(random)) {
       return softmaxSample(logits, n, temperature, random);
     }
     return gumbelArgmax(logits, null, n, temperature);
@@ -197,10 +199,17 @@ public final class WatermarkSession {
       throw new IllegalArgumentException("the candidate set is empty");
     }
     int i =
-        watermarking()
+        keyedStep(random)
             ? gumbelArgmax(logits, candidates, n, temperature)
             : softmaxSample(logits, n, temperature, random);
     return candidates == null ? i : candidates[i];
+  }
+
+  // Whether this Gumbel step takes the keyed choice: a full, unseen context, and (with a plain
+  // share) the caller's draw says so. No draw is taken when the share is 0, so such sessions
+  // consume the caller's generator exactly as before.
+  private boolean keyedStep(RandomGenerator random) {
+    return watermarking() && (plainShare == 0 || random.nextDouble() >= plainShare);
   }
 
   /** Records the token the stack emitted and moves the context on. */

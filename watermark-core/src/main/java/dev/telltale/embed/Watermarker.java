@@ -6,6 +6,7 @@ import dev.telltale.prf.PayloadPrf;
 import dev.telltale.prf.VllmPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
@@ -24,8 +25,10 @@ public final class Watermarker {
   private final PayloadPrf payloadPrf;
   private final int[] accountSymbols;
   private final long account;
+  private final double plainShare;
 
   private Watermarker(WatermarkKey key, PayloadParameters payload, long account) {
+    this.plainShare = 0;
     this.keyId = key.id();
     this.parameters = key.parameters();
     this.prf = WatermarkPrf.of(key);
@@ -50,6 +53,17 @@ public final class Watermarker {
       accountSymbols[j] = payload.symbol(account, j);
     }
     this.account = account;
+  }
+
+  private Watermarker(Watermarker w, double plainShare) {
+    this.keyId = w.keyId;
+    this.parameters = w.parameters;
+    this.prf = w.prf;
+    this.vllmPrf = w.vllmPrf;
+    this.payloadPrf = w.payloadPrf;
+    this.accountSymbols = w.accountSymbols;
+    this.account = w.account;
+    this.plainShare = plainShare;
   }
 
   /** The zero-bit watermark of {@code key}, the same for every account. */
@@ -78,6 +92,31 @@ public final class Watermarker {
           "an account payload needs a green-list (kgw) key, not " + key.parameters().schemeName());
     }
     return new Watermarker(key, p, account);
+  }
+
+  /**
+   * This watermarker with a share {@code q} of its Gumbel positions sampled ordinarily (with the
+   * caller's random generator) instead of by the keyed choice. The diversity remedy for
+   * distortion-free sampling: the keyed choice is a fixed function of the context, so outputs of
+   * different requests that reach the same context continue alike; a plain step now and then breaks
+   * those runs. Detection is unchanged and stays exact (the null never depends on how the
+   * watermarked text was made); the cost is power, since a plain position carries no signal. Only
+   * for Telltale's Gumbel keys; 0 (the default) gives exactly the tokens of {@link #of}.
+   */
+  public Watermarker withPlainShare(double q) {
+    if (!(parameters instanceof GumbelParameters)) {
+      throw new IllegalArgumentException(
+          "a plain share applies to gumbel keys, not " + parameters.schemeName());
+    }
+    if (!(q >= 0 && q < 1)) {
+      throw new IllegalArgumentException("plain share must be in [0, 1), got " + q);
+    }
+    return new Watermarker(this, q);
+  }
+
+  /** The share of Gumbel positions sampled ordinarily ({@link #withPlainShare}); 0 by default. */
+  public double plainShare() {
+    return plainShare;
   }
 
   /** The account this watermarker spells, if it carries a payload. */
@@ -127,6 +166,7 @@ public final class Watermarker {
         + ", "
         + parameters
         + (payloadPrf == null ? "" : ", account=" + account)
+        + (plainShare == 0 ? "" : ", plainShare=" + plainShare)
         + "]";
   }
 }
