@@ -102,6 +102,64 @@ class VllmServiceTest extends ServiceTestBase {
         "schema-violation");
   }
 
+  /**
+   * {@code prompt_ids} beside {@code token_ids} are never scored, as {@code telltale detect --ids}
+   * reads {@code {"prompt_ids":[...],"ids":[...]}}: the answer is core's detection of the ids after
+   * the prompt, with {@code prompt_tokens}, and the evidence subject is the digest of that compact
+   * object (the file the recorded command re-reads; ServiceFindingRerunTest re-runs it).
+   */
+  @Test
+  void promptIdsAreContextOnlyAsDetectIdsReadsThem() throws Exception {
+    int[] all = Tokenizers.cl100kBase().encode(Fixtures.watermarkedText());
+    int[] prompt = java.util.Arrays.copyOf(all, 40);
+    int[] ids = java.util.Arrays.copyOfRange(all, 40, all.length);
+    String kgw = Fixtures.KGW.id().value();
+    for (String key : List.of(kgw, "vllm-gumbel")) {
+      HttpResponse<Buffer> r =
+          post(
+              "/v1/detect?evidence=true",
+              newToken(Role.INVESTIGATOR),
+              Map.of("token_ids", ids, "prompt_ids", prompt, "key_id", key, "window", true));
+      assertEquals(200, r.statusCode(), r::bodyAsString);
+      com.fasterxml.jackson.databind.node.ObjectNode j =
+          (com.fasterxml.jackson.databind.node.ObjectNode) json(r);
+      JsonNode evidence = j.remove("evidence");
+      com.fasterxml.jackson.databind.node.ObjectNode core =
+          DetectionJson.of(
+              KeySetDetector.of(
+                      KeySet.single(keySet().get(KeyId.of(key)).orElseThrow()),
+                      Tokenizers.cl100kBase(),
+                      DetectionPolicy.defaults().withWindow(true))
+                  .detectTokens(all, prompt.length, ids.length),
+              "cl100k_base");
+      core.put("input", "token_ids");
+      core.put("prompt_tokens", prompt.length);
+      assertEquals(new ObjectMapper().readTree(core.toString()), j, key);
+      assertEquals(ids.length, j.get("tokens").asInt(), key);
+      JsonNode st =
+          MAPPER.readTree(
+              EnvelopeReader.parse(MAPPER.writeValueAsBytes(evidence.get("envelope"))).payload());
+      String file =
+          "{\"prompt_ids\":"
+              + MAPPER.writeValueAsString(prompt)
+              + ",\"ids\":"
+              + MAPPER.writeValueAsString(ids)
+              + "}";
+      assertEquals(
+          DetectionEngine.sha256Hex(file.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          st.get("subject").get(0).get("digest").get("sha256").asText(),
+          key);
+    }
+    // a prompt with a text is refused: text detection has no prompt
+    assertProblem(
+        post(
+            "/v1/detect",
+            newToken(Role.INVESTIGATOR),
+            Map.of("text", "a text", "prompt_ids", prompt)),
+        400,
+        "schema-violation");
+  }
+
   @Test
   void sbwTextIsDetectedWithVllmsFigureBesideTelltales() throws Exception {
     HttpResponse<Buffer> r =
@@ -121,6 +179,10 @@ class VllmServiceTest extends ServiceTestBase {
     JsonNode profile = st.get("predicate").get("key").get("parameters").get("vllm");
     assertEquals("sbw", profile.get("algorithm").asText());
     assertEquals("philox4x32-10-v1", profile.get("prf_version").asText());
+    // What the detection counted once, as telltale detect --evidence records it for this key
+    assertEquals(
+        "effective seed and token (vLLM sbw)",
+        st.get("predicate").get("dedup").get("unit").asText());
   }
 
   @Test
