@@ -1,6 +1,7 @@
 package dev.telltale.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,11 @@ import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.evidence.EnvelopeReader;
+import dev.telltale.forensics.CorpusScan;
+import dev.telltale.forensics.DocumentSource;
+import dev.telltale.forensics.ScanJson;
+import dev.telltale.forensics.ScanListener;
+import dev.telltale.forensics.ScanResult;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
@@ -22,6 +28,7 @@ import dev.telltale.testdata.TeacherGenerator;
 import dev.telltale.text.Tokenizers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +39,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's routes with vLLM keys beside a Telltale key: {@code token_ids} and text detection,
- * vLLM's own p-value beside Telltale's, signed evidence recording the vLLM profile, and
- * radioactivity.
+ * The service's routes with vLLM keys beside a Telltale key: {@code token_ids} (with and without
+ * {@code prompt_ids}) and text detection, vLLM's own p-value beside Telltale's, signed evidence
+ * recording the vLLM profile and the deduplication unit, scan jobs, and radioactivity.
  */
 class VllmServiceTest extends ServiceTestBase {
   static final WatermarkKey VLLM_GUMBEL =
@@ -109,7 +116,7 @@ class VllmServiceTest extends ServiceTestBase {
    * object (the file the recorded command re-reads; ServiceFindingRerunTest re-runs it).
    */
   @Test
-  void promptIdsAreContextOnlyAsDetectIdsReadsThem() throws Exception {
+  void promptIdsAreNeverScoredAsDetectIdsReadsThem() throws Exception {
     int[] all = Tokenizers.cl100kBase().encode(Fixtures.watermarkedText());
     int[] prompt = java.util.Arrays.copyOf(all, 40);
     int[] ids = java.util.Arrays.copyOfRange(all, 40, all.length);
@@ -183,6 +190,54 @@ class VllmServiceTest extends ServiceTestBase {
     assertEquals(
         "effective seed and token (vLLM sbw)",
         st.get("predicate").get("dedup").get("unit").asText());
+  }
+
+  /**
+   * A scan job over vLLM generations and human text gives core's result with the same key set,
+   * pooled tests per key included, and the vLLM Gumbel generation is a suspect.
+   */
+  @Test
+  void aScanJobWithVllmKeysGivesCoresResult() throws Exception {
+    StringBuilder corpus = new StringBuilder();
+    corpus.append(MAPPER.writeValueAsString(Map.of("id", "gumbel", "text", gumbelText.text())));
+    corpus.append('\n');
+    corpus.append(MAPPER.writeValueAsString(Map.of("id", "sbw", "text", sbwText.text())));
+    corpus.append('\n');
+    corpus.append(MAPPER.writeValueAsString(Map.of("id", "human", "text", Fixtures.HUMAN)));
+    corpus.append('\n');
+    byte[] bytes = corpus.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String inv = newToken(Role.INVESTIGATOR);
+    HttpResponse<Buffer> created =
+        upload("?field=text&fdr=0.05", inv, "application/x-ndjson", bytes);
+    assertEquals(202, created.statusCode(), created::bodyAsString);
+    String id = json(created).get("id").asText();
+    JsonNode done = null;
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (done == null) {
+      JsonNode j = json(get("/v1/scans/" + id, inv));
+      String state = j.get("state").asText();
+      if (!state.equals("queued") && !state.equals("running")) {
+        done = j;
+      } else {
+        assertTrue(System.nanoTime() < deadline, "the scan did not end: " + j);
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("done", done.get("state").asText(), done::toString);
+    Path file = Files.write(Files.createTempDirectory(dir, "ref").resolve("c.jsonl"), bytes);
+    JsonNode expected;
+    try (DocumentSource src = DocumentSource.files(List.of(file), "text")) {
+      ScanResult r =
+          CorpusScan.of(
+                  keySet(), Tokenizers.cl100kBase(), CorpusScan.Options.defaults().withFdr(0.05))
+              .run(src, file.resolveSibling("work"), ScanListener.NONE);
+      expected = MAPPER.readTree(ScanJson.of(r).toString());
+    }
+    assertEquals(expected, done.get("result"), "service and core scan differ");
+    List<String> suspects = new ArrayList<>();
+    expected.get("suspect_documents").get("ids").forEach(x -> suspects.add(x.asText()));
+    assertTrue(suspects.contains("gumbel"), expected::toString);
+    assertFalse(suspects.contains("human"), expected::toString);
   }
 
   @Test
