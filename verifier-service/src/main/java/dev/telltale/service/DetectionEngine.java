@@ -14,6 +14,7 @@ import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,10 +46,14 @@ public final class DetectionEngine {
     this.tokenizers = tokenizers;
   }
 
-  /** A validated detection request. */
+  /**
+   * A validated detection request. {@code promptIds} (empty unless given with token ids) are never
+   * scored, as in {@code telltale detect --ids} reading {@code {"prompt_ids":[...],"ids":[...]}}.
+   */
   public record Request(
       Optional<String> text,
       Optional<int[]> tokens,
+      int[] promptIds,
       Optional<String> keyId,
       boolean window,
       double alpha,
@@ -61,20 +66,25 @@ public final class DetectionEngine {
       // token_ids: ids as a serving engine logged them (the schema admits one of the two)
       String field = n.has("token_ids") ? "token_ids" : "tokens";
       if (n.has(field)) {
-        int[] a = new int[n.get(field).size()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = n.get(field).get(i).intValue();
-        }
-        ids = Optional.of(a);
+        ids = Optional.of(ints(n.get(field)));
       }
       return new Request(
           n.has("text") ? Optional.of(n.get("text").textValue()) : Optional.empty(),
           ids,
+          n.has("prompt_ids") ? ints(n.get("prompt_ids")) : new int[0],
           n.has("key_id") ? Optional.of(n.get("key_id").textValue()) : Optional.empty(),
           n.path("window").asBoolean(false),
           n.has("alpha") ? n.get("alpha").doubleValue() : DetectionPolicy.DEFAULT_ALPHA,
           n.has("tokenizer") ? n.get("tokenizer").textValue() : Tokenizers.CL100K_BASE,
           n.path("explain").asBoolean(false));
+    }
+
+    private static int[] ints(JsonNode array) {
+      int[] a = new int[array.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = array.get(i).intValue();
+      }
+      return a;
     }
   }
 
@@ -93,17 +103,16 @@ public final class DetectionEngine {
     }
     String digest;
     int[] ids;
+    int prompt = 0;
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
       ids = tok.encode(DetectionNormalizer.normalize(r.text().get()));
     } else {
-      ids = r.tokens().orElseThrow();
-      // The ids as the compact JSON array a re-run reads with detect --ids (FindingStatements).
-      StringBuilder a = new StringBuilder(ids.length * 6 + 2).append('[');
-      for (int i = 0; i < ids.length; i++) {
-        a.append(i == 0 ? "" : ",").append(ids[i]);
-      }
-      digest = sha256Hex(a.append(']').toString().getBytes(StandardCharsets.UTF_8));
+      int[] generated = r.tokens().orElseThrow();
+      prompt = r.promptIds().length;
+      ids = Arrays.copyOf(r.promptIds(), prompt + generated.length);
+      System.arraycopy(generated, 0, ids, prompt, generated.length);
+      digest = sha256Hex(idsFile(r.promptIds(), generated));
     }
     if (ids.length > maxTokens) {
       throw new ProblemException(
@@ -118,12 +127,13 @@ public final class DetectionEngine {
           "explain is limited to " + MAX_EXPLAIN_TOKENS + " tokens; the input has " + ids.length);
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
-    KeySetDetection result = detector(set, tok, r, policy).detectTokens(ids, 0, ids.length);
+    KeySetDetection result =
+        detector(set, tok, r, policy).detectTokens(ids, prompt, ids.length - prompt);
     ObjectNode json = DetectionJson.of(result, tok);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.
       json.put("input", "token_ids");
-      json.put("prompt_tokens", 0);
+      json.put("prompt_tokens", prompt);
     }
     if (r.explain()) {
       WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
@@ -147,6 +157,31 @@ public final class DetectionEngine {
   }
 
   private record DetectorKey(String tokenizer, Optional<String> keyId, boolean window) {}
+
+  /**
+   * The file {@code telltale detect --ids} re-reads for token ids sent to {@code /v1/detect}
+   * (FindingStatements names it): the compact JSON array {@code [1,2,3]}, or with prompt ids the
+   * compact object {@code {"prompt_ids":[1,2],"ids":[3]}}.
+   */
+  static byte[] idsFile(int[] promptIds, int[] ids) {
+    StringBuilder a = new StringBuilder((promptIds.length + ids.length) * 6 + 32);
+    if (promptIds.length > 0) {
+      appendArray(a.append("{\"prompt_ids\":"), promptIds).append(",\"ids\":");
+    }
+    appendArray(a, ids);
+    if (promptIds.length > 0) {
+      a.append('}');
+    }
+    return a.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static StringBuilder appendArray(StringBuilder a, int[] ids) {
+    a.append('[');
+    for (int i = 0; i < ids.length; i++) {
+      a.append(i == 0 ? "" : ",").append(ids[i]);
+    }
+    return a.append(']');
+  }
 
   static String sha256Hex(byte[] bytes) {
     return HexFormat.of().formatHex(TokenStore.sha256(bytes));

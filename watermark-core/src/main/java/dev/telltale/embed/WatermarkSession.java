@@ -393,12 +393,16 @@ public final class WatermarkSession {
     return delta;
   }
 
-  /** Longs {@link #saveState} writes, or -1 for a vLLM session (its history is not undone). */
+  /** Longs {@link #saveState} writes. */
   int stateLength() {
-    return vllm != null ? -1 : h + 5;
+    return vllm != null ? vllm.stateLength() : h + 5;
   }
 
   void saveState(long[] buf, int off) {
+    if (vllm != null) {
+      vllm.saveState(buf, off);
+      return;
+    }
     for (int i = 0; i < h; i++) {
       buf[off + i] = window[i];
     }
@@ -411,6 +415,10 @@ public final class WatermarkSession {
 
   /** Undoes the last accept, whose prior state {@link #saveState} wrote at {@code off}. */
   void undoAccept(long[] buf, int off) {
+    if (vllm != null) {
+      vllm.undoAccept(buf, off);
+      return;
+    }
     if (seenContexts != null && !selfHash && filled >= h && !repeated) {
       seenContexts.remove(seed); // the last accept added it
     }
