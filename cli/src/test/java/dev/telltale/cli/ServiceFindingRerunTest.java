@@ -1,6 +1,7 @@
 package dev.telltale.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,7 +111,10 @@ class ServiceFindingRerunTest {
   @AfterAll
   static void stop() throws Exception {
     server.interrupt();
-    server.join(30_000);
+    // serve closes the service and Vert.x with up to 30 s each; the temporary folder is deleted
+    // after this, so the server must be gone (its database files closed) before returning.
+    server.join(120_000);
+    assertFalse(server.isAlive(), "telltale serve did not stop within 120 s");
   }
 
   private static CliRun ok(CliRun r) {
