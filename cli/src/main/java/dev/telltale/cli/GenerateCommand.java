@@ -82,14 +82,23 @@ final class GenerateCommand implements Callable<Integer> {
     if (!plain && keys == null) {
       throw new BadInputException("--keys is required unless --plain");
     }
+    if (plain && plainShare != null) {
+      throw new BadInputException("--plain-share needs a watermark; drop --plain");
+    }
+    KeySet set = plain ? null : KeysCommand.load(keys);
+    var params = sampling.toParams();
+    TeacherGenerator teacher =
+        tokenizer == null || tokenizer.equals(Tokenizers.CL100K_BASE)
+            ? TeacherGenerator.defaultTeacher()
+            : teacherOver(DetectCommand.tokenizer(tokenizer));
     Watermarker watermarker = null;
     if (!plain) {
-      KeySet set = KeysCommand.load(keys);
+      // A robust-context key's sessions keep the skipped class of this tokenizer out of contexts.
       try {
         watermarker =
             account == null
-                ? Watermarker.of(set.primary())
-                : Watermarker.forAccount(set.primary(), account);
+                ? Watermarker.of(set.primary(), teacher.tokenizer())
+                : Watermarker.forAccount(set.primary(), account, teacher.tokenizer());
       } catch (IllegalArgumentException e) {
         throw new BadInputException("--account: " + e.getMessage());
       }
@@ -100,14 +109,7 @@ final class GenerateCommand implements Callable<Integer> {
           throw new BadInputException("--plain-share: " + e.getMessage());
         }
       }
-    } else if (plainShare != null) {
-      throw new BadInputException("--plain-share needs a watermark; drop --plain");
     }
-    var params = sampling.toParams();
-    TeacherGenerator teacher =
-        tokenizer == null || tokenizer.equals(Tokenizers.CL100K_BASE)
-            ? TeacherGenerator.defaultTeacher()
-            : teacherOver(DetectCommand.tokenizer(tokenizer));
     Generation g = teacher.generate(prompt, tokens, params, seed, watermarker);
     PrintWriter out = spec.commandLine().getOut();
     out.println(g.text().strip());

@@ -10,6 +10,8 @@ import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
+import dev.telltale.text.ContextSkip;
+import dev.telltale.text.Tokenizer;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -26,8 +28,15 @@ public final class Watermarker {
   private final int[] accountSymbols;
   private final long account;
   private final double plainShare;
+  private final ContextSkip skip;
 
-  private Watermarker(WatermarkKey key, PayloadParameters payload, long account) {
+  private Watermarker(
+      WatermarkKey key, PayloadParameters payload, long account, Tokenizer tokenizer) {
+    if (key.parameters().robustContext() && tokenizer == null) {
+      throw new IllegalArgumentException(
+          "key '" + key.id() + "' has robust contexts; its watermarker needs the tokenizer");
+    }
+    this.skip = key.parameters().robustContext() ? ContextSkip.of(tokenizer) : null;
     this.plainShare = 0;
     this.keyId = key.id();
     this.parameters = key.parameters();
@@ -63,12 +72,24 @@ public final class Watermarker {
     this.payloadPrf = w.payloadPrf;
     this.accountSymbols = w.accountSymbols;
     this.account = w.account;
+    this.skip = w.skip;
     this.plainShare = plainShare;
   }
 
-  /** The zero-bit watermark of {@code key}, the same for every account. */
+  /**
+   * The zero-bit watermark of {@code key}, the same for every account. A key with the
+   * robust-context option needs its tokenizer: {@link #of(WatermarkKey, Tokenizer)}.
+   */
   public static Watermarker of(WatermarkKey key) {
-    return new Watermarker(key, null, -1);
+    return new Watermarker(key, null, -1, null);
+  }
+
+  /**
+   * The zero-bit watermark of {@code key} over ids of {@code tokenizer}: for a robust-context key
+   * its sessions keep the skipped class out of their contexts (callers accept every token).
+   */
+  public static Watermarker of(WatermarkKey key, Tokenizer tokenizer) {
+    return new Watermarker(key, null, -1, Objects.requireNonNull(tokenizer, "tokenizer"));
   }
 
   /**
@@ -76,11 +97,16 @@ public final class Watermarker {
    * with {@code payload}'s layout. The key must be a green-list key.
    */
   public static Watermarker withPayload(WatermarkKey key, PayloadParameters payload, long account) {
-    return new Watermarker(key, Objects.requireNonNull(payload, "payload"), account);
+    return new Watermarker(key, Objects.requireNonNull(payload, "payload"), account, null);
   }
 
   /** {@link #withPayload} with the payload parameters the key carries. */
   public static Watermarker forAccount(WatermarkKey key, long account) {
+    return forAccount(key, account, null);
+  }
+
+  /** {@link #forAccount(WatermarkKey, long)} over ids of {@code tokenizer} (see {@link #of}). */
+  public static Watermarker forAccount(WatermarkKey key, long account, Tokenizer tokenizer) {
     PayloadParameters p =
         key.parameters() instanceof GreenListParameters g
             ? g.payload()
@@ -91,7 +117,7 @@ public final class Watermarker {
       throw new IllegalArgumentException(
           "an account payload needs a green-list (kgw) key, not " + key.parameters().schemeName());
     }
-    return new Watermarker(key, p, account);
+    return new Watermarker(key, p, account, tokenizer);
   }
 
   /**
@@ -122,6 +148,11 @@ public final class Watermarker {
   /** The account this watermarker spells, if it carries a payload. */
   public OptionalLong account() {
     return payloadPrf == null ? OptionalLong.empty() : OptionalLong.of(account);
+  }
+
+  /** The robust-context class of this key's tokenizer, or null for ordinary keys. */
+  ContextSkip contextSkip() {
+    return skip;
   }
 
   PayloadPrf payloadPrf() {
