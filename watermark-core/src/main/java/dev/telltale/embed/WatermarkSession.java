@@ -364,9 +364,10 @@ public final class WatermarkSession {
    * share of the context's uniforms: with the softmax mass P of the skipped candidates, one plain
    * draw picks a skipped token (from their softmax) with probability P, and otherwise the
    * Gumbel-max choice runs over the kept candidates alone. The mixture is exactly the softmax
-   * (distortion-free), and the uniforms of a context decide one kept token only: if the Gumbel
-   * choice also ran for skipped tokens, the kept token chosen right after one would reuse uniforms
-   * that had just lost to it, and score less.
+   * (distortion-free). Were the Gumbel choice to pick skipped tokens too, the context would not
+   * move after one and the same uniforms would choose again, favouring the same skipped token:
+   * generations repeat their punctuation and spend their length on tokens never scored
+   * (RobustGumbelUniformsTest in testdata measures it).
    */
   private int robustChoice(
       float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {

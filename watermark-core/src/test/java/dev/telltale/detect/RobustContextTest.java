@@ -218,6 +218,33 @@ class RobustContextTest {
   }
 
   @Test
+  void twoStepsInOneContextAreIndependentDraws() {
+    // After a skipped token the context has not moved; the next choice must still be a fresh
+    // softmax draw, not the same uniforms choosing the same skipped token again.
+    WatermarkKey key = robust(30, true);
+    int[] cands = {WORD_IDS[0], PUNCT_IDS[0], PUNCT_IDS[1]};
+    float[] logits = {0f, 0f, 0f};
+    Watermarker w = Watermarker.of(key, TOK);
+    SplittableRandom r = new SplittableRandom(4);
+    int trials = 30_000;
+    int firstSkipped = 0;
+    int repeated = 0;
+    for (int t = 0; t < trials; t++) {
+      WatermarkSession s = w.newSession(new int[] {WORD_IDS[t % 40], 9000 + t}, 0, 2);
+      int a = s.sample(logits.clone(), cands, 3, 1.0, r);
+      s.accept(a);
+      if (a == WORD_IDS[0]) {
+        continue;
+      }
+      firstSkipped++;
+      repeated += s.sample(logits.clone(), cands, 3, 1.0, r) == a ? 1 : 0;
+    }
+    // Independent draws repeat with probability 1/3; the same uniforms would repeat every time.
+    double e = firstSkipped / 3.0;
+    assertTrue(Math.abs(repeated - e) < 5 * Math.sqrt(e * 2 / 3), repeated + " vs " + e);
+  }
+
+  @Test
   void theKeptTokenAfterASkippedOneGetsFreshUniforms() {
     // A skipped token drawn at a context spends none of its uniforms: the kept token chosen next
     // in the same context is the one the Gumbel choice over the kept candidates gives directly.

@@ -108,8 +108,8 @@ class RobustnessFloorsTest {
     }
     // The floor for both schemes. Gumbel reaches it because a robust-context session
     // spends a context's uniforms on kept tokens only (WatermarkSession's robust choice); when the
-    // Gumbel choice also picked the skipped punctuation, the kept token chosen next in the same
-    // context reused uniforms that had just lost, and Gumbel fell to 0.86 here (0.96 unattacked).
+    // Gumbel choice also picked skipped tokens, the unmoved context chose the same punctuation
+    // again and again (RobustGumbelUniformsTest), and Gumbel fell to 0.86 here (0.96 unattacked).
     for (String scheme : List.of("kgw+robust", "gumbel+robust")) {
       assertTrue(row(scheme, "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90, scheme);
       assertTrue(row(scheme, "none", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.99, scheme);
