@@ -43,6 +43,12 @@ public final class VllmFingerprints {
   private long lastContext;
   private final long[] blockFingerprints = new long[BLOCK];
   private final long[] blockContexts = new long[BLOCK];
+  // absorbed context states and token words of a block, lane by lane
+  private final int[] s0 = new int[BLOCK];
+  private final int[] s1 = new int[BLOCK];
+  private final int[] s2 = new int[BLOCK];
+  private final int[] s3 = new int[BLOCK];
+  private final int[] words = new int[BLOCK];
   private static final int BLOCK = 64;
 
   VllmFingerprints(VllmPrf prf) {
@@ -95,9 +101,35 @@ public final class VllmFingerprints {
    * #lastContext}) into {@code contexts}.
    */
   void fingerprints(int[] tokens, int floor, int from, int to, long[] fps, long[] contexts) {
-    for (int i = from; i < to; i++) {
-      fps[i - from] = fingerprint(tokens, floor, i, tokens[i]);
-      contexts[i - from] = lastContext;
+    assert to - from <= BLOCK;
+    if (sbw) {
+      for (int i = from; i < to; i++) {
+        fps[i - from] = fingerprint(tokens, floor, i, tokens[i]);
+        contexts[i - from] = 0;
+      }
+      return;
+    }
+    // The same values as fingerprint(), stage by stage over the block: each stage's Philox blocks
+    // are independent of one another, so they run as parallel chains.
+    int n = to - from;
+    Philox4x32.absorbEach(prf.keyA(), tokens, floor, from, to, c, s0, s1, s2, s3);
+    for (int j = 0; j < n; j++) {
+      contexts[j] = VllmPrf.contextFingerprint(s0[j], s1[j], s2[j], s3[j]);
+    }
+    Philox4x32.tokenWordEach(prf.keyA(), tokens, from, to, s0, s1, s2, s3, words);
+    if (!dual) {
+      for (int j = 0; j < n; j++) {
+        fps[j] = (contexts[j] & ~LOW24) | ((words[j] >>> 8) & LOW24);
+      }
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      fps[j] = (contexts[j] & 0xFFFF000000000000L) | (((words[j] >>> 8) & LOW24) << 24);
+    }
+    Philox4x32.absorbEach(prf.keyB(), tokens, floor, from, to, c, s0, s1, s2, s3);
+    Philox4x32.tokenWordEach(prf.keyB(), tokens, from, to, s0, s1, s2, s3, words);
+    for (int j = 0; j < n; j++) {
+      fps[j] |= (words[j] >>> 8) & LOW24;
     }
   }
 
