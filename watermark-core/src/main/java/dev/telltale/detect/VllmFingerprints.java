@@ -2,6 +2,7 @@ package dev.telltale.detect;
 
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.PhiloxBatch;
 import dev.telltale.prf.VllmPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
@@ -30,6 +31,7 @@ import dev.telltale.stats.VllmTails;
  */
 public final class VllmFingerprints {
   private static final long LOW24 = 0xFFFFFFL;
+  private static final int BLOCK = 64;
 
   private final VllmPrf prf;
   private final VllmParameters parameters;
@@ -43,13 +45,8 @@ public final class VllmFingerprints {
   private long lastContext;
   private final long[] blockFingerprints = new long[BLOCK];
   private final long[] blockContexts = new long[BLOCK];
-  // absorbed context states and token words of a block, lane by lane
-  private final int[] s0 = new int[BLOCK];
-  private final int[] s1 = new int[BLOCK];
-  private final int[] s2 = new int[BLOCK];
-  private final int[] s3 = new int[BLOCK];
-  private final int[] words = new int[BLOCK];
-  private static final int BLOCK = 64;
+  // the Philox work of a block of tokens (its own lane scratch)
+  private final PhiloxBatch batch = PhiloxBatch.of(BLOCK);
 
   VllmFingerprints(VllmPrf prf) {
     this.prf = prf;
@@ -112,24 +109,24 @@ public final class VllmFingerprints {
     // The same values as fingerprint(), stage by stage over the block: each stage's Philox blocks
     // are independent of one another, so they run as parallel chains.
     int n = to - from;
-    Philox4x32.absorbEach(prf.keyA(), tokens, floor, from, to, c, s0, s1, s2, s3);
+    batch.absorbEach(prf.keyA(), tokens, floor, from, to, c);
     for (int j = 0; j < n; j++) {
-      contexts[j] = VllmPrf.contextFingerprint(s0[j], s1[j], s2[j], s3[j]);
+      contexts[j] = batch.contextFingerprint(j);
     }
-    Philox4x32.tokenWordEach(prf.keyA(), tokens, from, to, s0, s1, s2, s3, words);
+    batch.tokenWordEach(prf.keyA(), tokens, from, to);
     if (!dual) {
       for (int j = 0; j < n; j++) {
-        fps[j] = (contexts[j] & ~LOW24) | ((words[j] >>> 8) & LOW24);
+        fps[j] = (contexts[j] & ~LOW24) | ((batch.word(j) >>> 8) & LOW24);
       }
       return;
     }
     for (int j = 0; j < n; j++) {
-      fps[j] = (contexts[j] & 0xFFFF000000000000L) | (((words[j] >>> 8) & LOW24) << 24);
+      fps[j] = (contexts[j] & 0xFFFF000000000000L) | (((batch.word(j) >>> 8) & LOW24) << 24);
     }
-    Philox4x32.absorbEach(prf.keyB(), tokens, floor, from, to, c, s0, s1, s2, s3);
-    Philox4x32.tokenWordEach(prf.keyB(), tokens, from, to, s0, s1, s2, s3, words);
+    batch.absorbEach(prf.keyB(), tokens, floor, from, to, c);
+    batch.tokenWordEach(prf.keyB(), tokens, from, to);
     for (int j = 0; j < n; j++) {
-      fps[j] |= (words[j] >>> 8) & LOW24;
+      fps[j] |= (batch.word(j) >>> 8) & LOW24;
     }
   }
 

@@ -100,7 +100,7 @@ public final class Philox4x32 {
   }
 
   // Word of context lane j (0-based from the oldest) read at token index i.
-  private static int ctx(int[] tokens, int floor, int i, int j, int width) {
+  static int ctx(int[] tokens, int floor, int i, int j, int width) {
     if (j >= width) {
       return ~(j & 3); // 0xFFFFFFFF - lane
     }
