@@ -32,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * scoring 1 M Zipf ids in one pass, and a 10k-token text whose tables fit in the caches (tokens/s:
  * vLLM Gumbel's Philox4x32-10 against Telltale Gumbel's SipHash + SplitMix), and embedding over 256
  * candidates (tokens/s of a whole 1,000-token generation, sample or bias then accept, from a fresh
- * session). The fork adds {@code jdk.incubator.vector}, so vLLM scoring runs its Philox blocks in
- * vector lanes where the CPU has 512-bit vectors ({@code -jvmArgsAppend
- * -Dtelltale.philox.kernel=scalar} measures the scalar chains).
+ * session). The fork adds {@code jdk.incubator.vector}, so {@code -jvmArgsAppend
+ * -Dtelltale.philox.kernel=vector} measures vLLM scoring's Philox blocks in Vector API lanes (give
+ * it 3 warmup iterations or more: it runs slowly until compiled).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -5,11 +5,12 @@ import java.util.Optional;
 /**
  * Scoring's Philox work for a block of tokens, each after its own context: {@link #absorbEach} then
  * {@link #tokenWordEach}, the same words as {@link Philox4x32#absorb} and {@link
- * Philox4x32#tokenWord} token by token. With {@code --add-modules jdk.incubator.vector} and 512-bit
- * vectors the blocks run in Vector API lanes ({@link VectorPhiloxKernel}, loaded only when that
- * module is present), else as two interleaved scalar chains; {@code
- * -Dtelltale.philox.kernel=scalar|vector} forces one. Not thread-safe: one per scorer, its scratch
- * sized once.
+ * Philox4x32#tokenWord} token by token. By default two interleaved scalar chains; with {@code
+ * -Dtelltale.philox.kernel=vector} and {@code --add-modules jdk.incubator.vector}, Vector API lanes
+ * ({@link VectorPhiloxKernel}, loaded only when that module is present). The vector path is opt-in:
+ * it is faster once compiled (with 512-bit vectors), but until the JIT has compiled it, a second or
+ * two of CPU, it runs some 30 times slower than the scalar one, which a short run (one detection)
+ * never earns back. Not thread-safe: one per scorer, its scratch sized once.
  */
 public final class PhiloxBatch {
   /** One path: the lanes of a block in, the states or words out. */
@@ -41,8 +42,6 @@ public final class PhiloxBatch {
   /** A vector kernel's factory, from the class loaded only when the module is present. */
   interface VectorKernels {
     Kernel create(int capacity);
-
-    boolean profitable();
 
     String name();
   }
@@ -110,7 +109,7 @@ public final class PhiloxBatch {
     return new PhiloxBatch(capacity, false);
   }
 
-  /** The Vector API path, if the module is in this JVM, whether or not it would be chosen. */
+  /** The Vector API path, if the module is in this JVM, whether or not it is chosen. */
   public static Optional<PhiloxBatch> vector(int capacity) {
     return VECTOR == null ? Optional.empty() : Optional.of(new PhiloxBatch(capacity, true));
   }
@@ -153,11 +152,8 @@ public final class PhiloxBatch {
   }
 
   private static boolean select() {
-    String choice = System.getProperty("telltale.philox.kernel", "auto");
-    if (choice.equals("scalar") || VECTOR == null) {
-      return false;
-    }
-    return choice.equals("vector") || VECTOR.profitable();
+    return VECTOR != null
+        && System.getProperty("telltale.philox.kernel", "scalar").equals("vector");
   }
 
   private static Optional<VectorKernels> loadVector() {

@@ -21,11 +21,6 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
   }
 
   @Override
-  public boolean profitable() {
-    return L.vectorBitSize() >= 512;
-  }
-
-  @Override
   public String name() {
     return "vector (" + L + ")";
   }
