@@ -29,9 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * vLLM's schemes on Telltale's hot paths, each beside Telltale's own scheme in the same run:
- * scoring 1 M Zipf ids (tokens/s: vLLM Gumbel's Philox4x32-10 against Telltale Gumbel's SipHash +
- * SplitMix) and embedding over 256 candidates (tokens/s of a whole 1,000-token generation, sample
- * or bias then accept, from a fresh session).
+ * scoring 1 M Zipf ids in one pass, and a 10k-token text whose tables fit in the caches (tokens/s:
+ * vLLM Gumbel's Philox4x32-10 against Telltale Gumbel's SipHash + SplitMix), and embedding over 256
+ * candidates (tokens/s of a whole 1,000-token generation, sample or bias then accept, from a fresh
+ * session). The fork adds {@code jdk.incubator.vector}, so {@code -jvmArgsAppend
+ * -Dtelltale.philox.kernel=vector} measures vLLM scoring's Philox blocks in Vector API lanes (give
+ * it 3 warmup iterations or more: it runs slowly until compiled).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -39,18 +42,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xmx2g"})
+    jvmArgsAppend = {"-Xmx2g", "--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
 public class VllmBenchmark {
   static final int N = 1_000_000;
   static final int K = 256;
   static final int SETS = 64;
   static final int SEQUENCE = 1000;
+  static final int TEXT = 10_000;
 
   private int[] ids;
   private TupleScorer telltaleGumbel;
   private TupleScorer vllmGumbel;
   private ExactTape tape;
+  private ExactTape textTape;
   private final ScoreAccumulator acc = new ScoreAccumulator();
   private int[][] cands;
   private float[][] logits;
@@ -82,6 +87,7 @@ public class VllmBenchmark {
     telltaleGumbel = TupleScorer.of(BenchData.gumbelKey());
     vllmGumbel = TupleScorer.of(vllmGumbelKey());
     tape = new ExactTape(N);
+    textTape = new ExactTape(TEXT);
     SplittableRandom rnd = new SplittableRandom(7);
     cands = new int[SETS][];
     logits = new float[SETS][];
@@ -115,6 +121,27 @@ public class VllmBenchmark {
   @OperationsPerInvocation(N)
   public long scoreVllmGumbel() {
     return score(vllmGumbel);
+  }
+
+  private long scoreText(TupleScorer s) {
+    textTape.clear();
+    acc.reset();
+    s.score(ids, 0, TEXT, textTape, acc, null);
+    return acc.scored();
+  }
+
+  /** Baseline: Telltale's Gumbel scoring a 10k-token text (its tape fits in the caches). */
+  @Benchmark
+  @OperationsPerInvocation(TEXT)
+  public long scoreTextTelltaleGumbel() {
+    return scoreText(telltaleGumbel);
+  }
+
+  /** vLLM Gumbel scoring a 10k-token text (context width 4, vLLM's context dedup). */
+  @Benchmark
+  @OperationsPerInvocation(TEXT)
+  public long scoreTextVllmGumbel() {
+    return scoreText(vllmGumbel);
   }
 
   private int generate(Watermarker w, boolean bias) {

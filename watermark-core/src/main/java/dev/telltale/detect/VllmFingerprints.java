@@ -2,6 +2,7 @@ package dev.telltale.detect;
 
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.PhiloxBatch;
 import dev.telltale.prf.VllmPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
@@ -30,6 +31,7 @@ import dev.telltale.stats.VllmTails;
  */
 public final class VllmFingerprints {
   private static final long LOW24 = 0xFFFFFFL;
+  private static final int BLOCK = 64;
 
   private final VllmPrf prf;
   private final VllmParameters parameters;
@@ -43,7 +45,8 @@ public final class VllmFingerprints {
   private long lastContext;
   private final long[] blockFingerprints = new long[BLOCK];
   private final long[] blockContexts = new long[BLOCK];
-  private static final int BLOCK = 64;
+  // the Philox work of a block of tokens (its own lane scratch)
+  private final PhiloxBatch batch = PhiloxBatch.of(BLOCK);
 
   VllmFingerprints(VllmPrf prf) {
     this.prf = prf;
@@ -95,9 +98,35 @@ public final class VllmFingerprints {
    * #lastContext}) into {@code contexts}.
    */
   void fingerprints(int[] tokens, int floor, int from, int to, long[] fps, long[] contexts) {
-    for (int i = from; i < to; i++) {
-      fps[i - from] = fingerprint(tokens, floor, i, tokens[i]);
-      contexts[i - from] = lastContext;
+    assert to - from <= BLOCK;
+    if (sbw) {
+      for (int i = from; i < to; i++) {
+        fps[i - from] = fingerprint(tokens, floor, i, tokens[i]);
+        contexts[i - from] = 0;
+      }
+      return;
+    }
+    // The same values as fingerprint(), stage by stage over the block: each stage's Philox blocks
+    // are independent of one another, so they run as parallel chains.
+    int n = to - from;
+    batch.absorbEach(prf.keyA(), tokens, floor, from, to, c);
+    for (int j = 0; j < n; j++) {
+      contexts[j] = batch.contextFingerprint(j);
+    }
+    batch.tokenWordEach(prf.keyA(), tokens, from, to);
+    if (!dual) {
+      for (int j = 0; j < n; j++) {
+        fps[j] = (contexts[j] & ~LOW24) | ((batch.word(j) >>> 8) & LOW24);
+      }
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      fps[j] = (contexts[j] & 0xFFFF000000000000L) | (((batch.word(j) >>> 8) & LOW24) << 24);
+    }
+    batch.absorbEach(prf.keyB(), tokens, floor, from, to, c);
+    batch.tokenWordEach(prf.keyB(), tokens, from, to);
+    for (int j = 0; j < n; j++) {
+      fps[j] |= (batch.word(j) >>> 8) & LOW24;
     }
   }
 

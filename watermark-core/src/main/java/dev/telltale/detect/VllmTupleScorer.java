@@ -3,9 +3,7 @@ package dev.telltale.detect;
 import dev.telltale.collect.LongOpenHashSet;
 import dev.telltale.prf.Philox4x32;
 import dev.telltale.prf.VllmPrf;
-import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
-import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 
 /**
@@ -22,10 +20,6 @@ final class VllmTupleScorer {
   private final VllmPrf prf;
   private final int c;
   private final boolean sbw;
-  private final boolean redGreen;
-  private final float redGreenGamma;
-  private final boolean dual;
-  private final double alpha;
   private long sink; // keeps the reads of the lookahead loop
 
   VllmTupleScorer(VllmPrf prf) {
@@ -33,10 +27,6 @@ final class VllmTupleScorer {
     VllmParameters p = prf.parameters();
     this.c = p.contextWidth();
     this.sbw = p instanceof VllmSbwParameters;
-    this.redGreen = p instanceof VllmRedGreenParameters;
-    this.redGreenGamma = p instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
-    this.dual = p instanceof VllmDualKeyGumbelParameters;
-    this.alpha = p instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : 0.0;
   }
 
   VllmPrf prf() {
@@ -95,17 +85,6 @@ final class VllmTupleScorer {
     }
   }
 
-  // Score of token v at position i; st holds the context absorbed under key A.
-  private double gumbelValue(int[] ids, int off, int i, int v, int[] st) {
-    double sa = VllmPrf.gumbelScore(Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), st, v)));
-    if (!dual) {
-      return sa;
-    }
-    Philox4x32.absorb(prf.keyB(), ids, off, i, c, st);
-    double sb = VllmPrf.gumbelScore(Philox4x32.uniform(Philox4x32.tokenWord(prf.keyB(), st, v)));
-    return (1 - alpha) * sa + alpha * sb;
-  }
-
   /**
    * vLLM's detector: scores {@code ids[off .. off+len)}, skipping a token whose context was already
    * seen when the key's detection dedup is on; returns {@code {n, score}} (SBW: green count).
@@ -113,9 +92,28 @@ final class VllmTupleScorer {
   double[] scoreAsVllm(int[] ids, int off, int len) {
     boolean dedup = prf.parameters().detectionDedup();
     LongOpenHashSet seen = dedup ? new LongOpenHashSet(Math.max(16, len)) : null;
-    int[] st = new int[4];
     long n = 0;
     double score = 0;
+    if (!sbw) {
+      // The Gumbel schemes and red-green: a fingerprint's mantissas give vLLM's score of the
+      // token (VllmFingerprints#score), and its context digest is the one deduplicated.
+      VllmFingerprints f = new VllmFingerprints(prf);
+      long[] fps = f.blockFingerprints();
+      long[] ctxs = f.blockContexts();
+      for (int from = off, end = off + len; from < end; from += fps.length) {
+        int to = Math.min(end, from + fps.length);
+        f.fingerprints(ids, off, from, to, fps, ctxs);
+        for (int j = 0; j < to - from; j++) {
+          if (seen != null && !seen.add(ctxs[j])) {
+            continue;
+          }
+          n++;
+          score += f.score(fps[j]);
+        }
+      }
+      return new double[] {n, score};
+    }
+    int[] st = new int[4];
     for (int i = off; i < off + len; i++) {
       Philox4x32.absorb(prf.keyA(), ids, off, i, c, st);
       if (seen != null && !seen.add(VllmPrf.contextFingerprint(st))) {
@@ -123,14 +121,7 @@ final class VllmTupleScorer {
       }
       n++;
       int v = ids[i];
-      if (sbw) {
-        score += prf.sbwGreen(prf.sbwSeed(ids, off, i, v), v) ? 1 : 0;
-      } else if (redGreen) {
-        float u = Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), st, v));
-        score += u < redGreenGamma ? 1 : 0;
-      } else {
-        score += gumbelValue(ids, off, i, v, st);
-      }
+      score += prf.sbwGreen(prf.sbwSeed(ids, off, i, v), v) ? 1 : 0;
     }
     return new double[] {n, score};
   }

@@ -14,8 +14,8 @@ public final class Philox4x32 {
   static final long M1 = 0xCD9E8D57L;
   static final int W0 = 0x9E3779B9;
   static final int W1 = 0xBB67AE85;
-  private static final int CONTEXT_DOMAIN = 0x574D4358; // "WMCX"
-  private static final int TOKEN_DOMAIN = 0x574D544B; // "WMTK"
+  static final int CONTEXT_DOMAIN = 0x574D4358; // "WMCX"
+  static final int TOKEN_DOMAIN = 0x574D544B; // "WMTK"
   private static final double TWO_24_PLUS_1 = 16777217.0;
 
   private Philox4x32() {}
@@ -100,7 +100,7 @@ public final class Philox4x32 {
   }
 
   // Word of context lane j (0-based from the oldest) read at token index i.
-  private static int ctx(int[] tokens, int floor, int i, int j, int width) {
+  static int ctx(int[] tokens, int floor, int i, int j, int width) {
     if (j >= width) {
       return ~(j & 3); // 0xFFFFFFFF - lane
     }
@@ -273,6 +273,167 @@ public final class Philox4x32 {
         r1 += W1;
       }
       out[i] = lane(v & 3, c0, c1, c2, c3);
+    }
+  }
+
+  /**
+   * {@link #absorb} of the context of every token {@code tokens[from .. to)} (its own {@code width}
+   * tokens before it, -1 before {@code floor}): the state of token {@code from + j} goes to {@code
+   * (s0[j], s1[j], s2[j], s3[j])}. Scoring needs a context per token; two contexts run at a time as
+   * independent chains, so the multiplies of one fill the latency of the other's.
+   */
+  public static void absorbEach(
+      long key,
+      int[] tokens,
+      int floor,
+      int from,
+      int to,
+      int width,
+      int[] s0,
+      int[] s1,
+      int[] s2,
+      int[] s3) {
+    int k0 = (int) key;
+    int k1 = (int) (key >>> 32);
+    int j = 0;
+    for (int n = to - from; j + 1 < n; j += 2) {
+      int i = from + j;
+      int a0 = CONTEXT_DOMAIN;
+      int a1 = width;
+      int a2 = 0;
+      int a3 = 0;
+      int b0 = CONTEXT_DOMAIN;
+      int b1 = width;
+      int b2 = 0;
+      int b3 = 0;
+      int start = i - width;
+      for (int off = 0; off < width; off += 4) {
+        a0 ^= ctx(tokens, floor, start + off, off, width);
+        a1 ^= ctx(tokens, floor, start + off + 1, off + 1, width);
+        a2 ^= ctx(tokens, floor, start + off + 2, off + 2, width);
+        a3 ^= ctx(tokens, floor, start + off + 3, off + 3, width);
+        // token i + 1 reads the same lanes one position later
+        b0 ^= ctx(tokens, floor, start + off + 1, off, width);
+        b1 ^= ctx(tokens, floor, start + off + 2, off + 1, width);
+        b2 ^= ctx(tokens, floor, start + off + 3, off + 2, width);
+        b3 ^= ctx(tokens, floor, start + off + 4, off + 3, width);
+        int r0 = k0 ^ off;
+        int r1 = k1;
+        for (int r = 0; r < 10; r++) {
+          long p0 = M0 * (a0 & 0xFFFFFFFFL);
+          long p1 = M1 * (a2 & 0xFFFFFFFFL);
+          long q0 = M0 * (b0 & 0xFFFFFFFFL);
+          long q1 = M1 * (b2 & 0xFFFFFFFFL);
+          int n0 = (int) (p1 >>> 32) ^ a1 ^ r0;
+          int n2 = (int) (p0 >>> 32) ^ a3 ^ r1;
+          int m0 = (int) (q1 >>> 32) ^ b1 ^ r0;
+          int m2 = (int) (q0 >>> 32) ^ b3 ^ r1;
+          a1 = (int) p1;
+          a3 = (int) p0;
+          a0 = n0;
+          a2 = n2;
+          b1 = (int) q1;
+          b3 = (int) q0;
+          b0 = m0;
+          b2 = m2;
+          r0 += W0;
+          r1 += W1;
+        }
+      }
+      s0[j] = a0;
+      s1[j] = a1;
+      s2[j] = a2;
+      s3[j] = a3;
+      s0[j + 1] = b0;
+      s1[j + 1] = b1;
+      s2[j + 1] = b2;
+      s3[j + 1] = b3;
+    }
+    if (from + j < to) {
+      int a0 = CONTEXT_DOMAIN;
+      int a1 = width;
+      int a2 = 0;
+      int a3 = 0;
+      int start = from + j - width;
+      for (int off = 0; off < width; off += 4) {
+        int r0 = k0 ^ off;
+        int r1 = k1;
+        a0 ^= ctx(tokens, floor, start + off, off, width);
+        a1 ^= ctx(tokens, floor, start + off + 1, off + 1, width);
+        a2 ^= ctx(tokens, floor, start + off + 2, off + 2, width);
+        a3 ^= ctx(tokens, floor, start + off + 3, off + 3, width);
+        for (int r = 0; r < 10; r++) {
+          long p0 = M0 * (a0 & 0xFFFFFFFFL);
+          long p1 = M1 * (a2 & 0xFFFFFFFFL);
+          int n0 = (int) (p1 >>> 32) ^ a1 ^ r0;
+          int n2 = (int) (p0 >>> 32) ^ a3 ^ r1;
+          a1 = (int) p1;
+          a3 = (int) p0;
+          a0 = n0;
+          a2 = n2;
+          r0 += W0;
+          r1 += W1;
+        }
+      }
+      s0[j] = a0;
+      s1[j] = a1;
+      s2[j] = a2;
+      s3[j] = a3;
+    }
+  }
+
+  /**
+   * {@link #tokenWord} of every token {@code tokens[from + j]}, {@code j < to - from}, after its
+   * own absorbed context {@code (s0[j], s1[j], s2[j], s3[j])}, into {@code out[j]}; two tokens at a
+   * time as independent chains.
+   */
+  public static void tokenWordEach(
+      long key, int[] tokens, int from, int to, int[] s0, int[] s1, int[] s2, int[] s3, int[] out) {
+    int k0 = (int) key;
+    int k1 = (int) (key >>> 32) ^ TOKEN_DOMAIN;
+    int n = to - from;
+    int j = 0;
+    for (; j + 1 < n; j += 2) {
+      int v = tokens[from + j];
+      int u = tokens[from + j + 1];
+      int a0 = v >>> 2;
+      int a1 = s0[j];
+      int a2 = s1[j];
+      int a3 = s2[j];
+      int ra = k0 ^ s3[j];
+      int b0 = u >>> 2;
+      int b1 = s0[j + 1];
+      int b2 = s1[j + 1];
+      int b3 = s2[j + 1];
+      int rb = k0 ^ s3[j + 1];
+      int r1 = k1;
+      for (int r = 0; r < 10; r++) {
+        long p0 = M0 * (a0 & 0xFFFFFFFFL);
+        long p1 = M1 * (a2 & 0xFFFFFFFFL);
+        long q0 = M0 * (b0 & 0xFFFFFFFFL);
+        long q1 = M1 * (b2 & 0xFFFFFFFFL);
+        int n0 = (int) (p1 >>> 32) ^ a1 ^ ra;
+        int n2 = (int) (p0 >>> 32) ^ a3 ^ r1;
+        int m0 = (int) (q1 >>> 32) ^ b1 ^ rb;
+        int m2 = (int) (q0 >>> 32) ^ b3 ^ r1;
+        a1 = (int) p1;
+        a3 = (int) p0;
+        a0 = n0;
+        a2 = n2;
+        b1 = (int) q1;
+        b3 = (int) q0;
+        b0 = m0;
+        b2 = m2;
+        ra += W0;
+        rb += W0;
+        r1 += W1;
+      }
+      out[j] = lane(v & 3, a0, a1, a2, a3);
+      out[j + 1] = lane(u & 3, b0, b1, b2, b3);
+    }
+    if (j < n) {
+      int v = tokens[from + j];
+      out[j] = word(v >>> 2, s0[j], s1[j], s2[j], k0 ^ s3[j], k1, v & 3);
     }
   }
 

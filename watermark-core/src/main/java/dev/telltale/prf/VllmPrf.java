@@ -181,13 +181,22 @@ public final class VllmPrf {
    * 2^-64.
    */
   public static long contextFingerprint(int[] state) {
-    long a = ((long) state[0] << 32) | (state[1] & 0xFFFFFFFFL);
-    long b = ((long) state[2] << 32) | (state[3] & 0xFFFFFFFFL);
+    return contextFingerprint(state[0], state[1], state[2], state[3]);
+  }
+
+  /** {@link #contextFingerprint(int[])} of the state {@code (s0, s1, s2, s3)}. */
+  public static long contextFingerprint(int s0, int s1, int s2, int s3) {
+    long a = ((long) s0 << 32) | (s1 & 0xFFFFFFFFL);
+    long b = ((long) s2 << 32) | (s3 & 0xFFFFFFFFL);
     return WatermarkPrf.bits(a ^ Long.rotateLeft(b, 29), 0x5a17);
   }
 
-  /** Gumbel score {@code -ln(1 - u)} of a float uniform widened to double. */
+  /**
+   * Gumbel score {@code -ln(1 - u)} of a float uniform widened to double: {@code
+   * -StrictMath.log1p(-u)} (what vLLM's {@code log1p} gives, and {@code Math.log1p} on Java 17) bit
+   * for bit, without its native call.
+   */
   public static double gumbelScore(float u) {
-    return -Math.log1p(-(double) u);
+    return -Fdlibm.log1p(-(double) u);
   }
 }

@@ -1,0 +1,54 @@
+package dev.telltale.benchmarks;
+
+import dev.telltale.detect.ExactTape;
+import dev.telltale.detect.ScoreAccumulator;
+import dev.telltale.detect.TupleScorer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * {@link VllmBenchmark}'s scoring cases timed by the scoring thread's CPU time rather than the wall
+ * clock: on a machine shared with many busy processes, JMH's wall-clock figures mostly measure
+ * waiting for a core, while CPU time still compares two implementations. Prints ns of CPU per
+ * token, vLLM Gumbel beside Telltale's Gumbel, and the scores' sums (equal between versions). Run:
+ * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+ * dev.telltale.benchmarks.VllmScoringCpuTime}.
+ */
+public final class VllmScoringCpuTime {
+  private VllmScoringCpuTime() {}
+
+  public static void main(String[] args) {
+    int[] ids = BenchData.zipfIds(VllmBenchmark.N, BenchData.CL100K_VOCAB, 11);
+    TupleScorer vllm = TupleScorer.of(VllmBenchmark.vllmGumbelKey());
+    TupleScorer telltale = TupleScorer.of(BenchData.gumbelKey());
+    run("1 M ids in one pass", ids, VllmBenchmark.N, 2, vllm, telltale);
+    run("10k-token text", ids, VllmBenchmark.TEXT, 200, vllm, telltale);
+  }
+
+  private static void run(
+      String name, int[] ids, int n, int reps, TupleScorer vllm, TupleScorer telltale) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    ScoreAccumulator acc = new ScoreAccumulator();
+    ExactTape tape = new ExactTape(n);
+    TupleScorer[] scorers = {vllm, telltale};
+    for (int round = 0; round < 12; round++) {
+      double[] ns = new double[2];
+      double[] sums = new double[2];
+      for (int s = 0; s < 2; s++) {
+        long t0 = mx.getCurrentThreadCpuTime();
+        for (int r = 0; r < reps; r++) {
+          tape.clear();
+          acc.reset();
+          scorers[s].score(ids, 0, n, tape, acc, null);
+        }
+        ns[s] = (mx.getCurrentThreadCpuTime() - t0) / ((double) n * reps);
+        sums[s] = acc.sum();
+      }
+      if (round >= 6) { // after warm-up
+        System.out.printf(
+            "%s: vLLM Gumbel %.1f ns/token, Telltale Gumbel %.1f ns/token (CPU time); sums %s %s%n",
+            name, ns[0], ns[1], sums[0], sums[1]);
+      }
+    }
+  }
+}
