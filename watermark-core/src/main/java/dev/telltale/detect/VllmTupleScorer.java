@@ -7,6 +7,7 @@ import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 
 /**
  * The per-token loop of vLLM keys. Every token is scored, the first ones with contexts padded by
@@ -108,7 +109,8 @@ final class VllmTupleScorer {
 
   /**
    * vLLM's detector: scores {@code ids[off .. off+len)}, skipping a token whose context was already
-   * seen when the key's detection dedup is on; returns {@code {n, score}} (SBW: green count).
+   * seen when the key's detection dedup is on; returns {@code {n, score}} (SBW, red-green: green
+   * count; SynthID: count of g-values equal to 1).
    */
   double[] scoreAsVllm(int[] ids, int off, int len) {
     boolean dedup = prf.parameters().detectionDedup();
@@ -128,6 +130,8 @@ final class VllmTupleScorer {
       } else if (redGreen) {
         float u = Philox4x32.uniform(Philox4x32.tokenWord(prf.keyA(), st, v));
         score += u < redGreenGamma ? 1 : 0;
+      } else if (prf.parameters() instanceof VllmSynthIdParameters si) {
+        score += si.gCount(Philox4x32.tokenWord(prf.keyA(), st, v));
       } else {
         score += gumbelValue(ids, off, i, v, st);
       }
