@@ -45,6 +45,15 @@ public sealed interface VllmParameters extends WatermarkParameters
     return false;
   }
 
+  /**
+   * Whether generation embeds through {@code WatermarkSession.bias} (the logits change and the
+   * caller samples: SBW, red-green, SynthID) rather than through {@code sample} (the Gumbel schemes
+   * choose the token).
+   */
+  default boolean embedsThroughBias() {
+    return countsGreen();
+  }
+
   /** The exact null probability that a token is green (schemes that count green tokens). */
   default double effectiveGamma() {
     throw new UnsupportedOperationException(algorithm() + " has no green list");

@@ -37,6 +37,11 @@ public record VllmSynthIdParameters(
     return "synthid";
   }
 
+  @Override
+  public boolean embedsThroughBias() {
+    return true;
+  }
+
   /** The g-values of one token: {@code depth} fair bits under the null, so {@code depth / 2}. */
   @Override
   public double nullMean() {

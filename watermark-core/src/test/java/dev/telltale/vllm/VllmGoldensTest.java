@@ -50,7 +50,7 @@ class VllmGoldensTest {
     int[] prompt = c.prompt();
     WatermarkSession s = w.newSession(prompt, 0, prompt.length);
     // SBW and red-green bias the logits; SynthID replaces them by its reweighted log-probabilities
-    boolean sbw = c.parameters().countsGreen() || c.parameters() instanceof VllmSynthIdParameters;
+    boolean sbw = c.parameters().embedsThroughBias();
     RoutingDraws draws = new RoutingDraws();
     int[] out = new int[c.numTokens()];
     int[] one = new int[1];
