@@ -15,6 +15,7 @@ final class VllmSynthIdReweighting {
   private final int depth;
   private int[] words = new int[256];
   private float[] probs = new float[256];
+  private final float[] factor = new float[2];
 
   VllmSynthIdReweighting(long key, VllmSynthIdParameters parameters) {
     this.key = key;
@@ -45,22 +46,35 @@ final class VllmSynthIdReweighting {
       sum += e;
     }
     float inv = 1f / sum;
+    // Each layer's update and the next layer's mass in one pass, without branches: adding
+    // p * 0 = +0 leaves the mass unchanged and p * 1 = p, so the sums are those of the plain
+    // loop over g = 1 in index order.
+    int[] w = words;
+    float[] p = probs;
+    float mass = 0f;
     for (int i = 0; i < n; i++) {
-      probs[i] *= inv;
+      p[i] *= inv;
+      mass += p[i] * (w[i] & 1);
     }
+    float[] factor = this.factor;
     for (int d = 0; d < depth; d++) {
-      float mass = 0f;
-      for (int i = 0; i < n; i++) {
-        if (((words[i] >>> d) & 1) != 0) {
-          mass += probs[i];
+      // vLLM computes (1 + g) first, then subtracts the mass: two float factors per layer.
+      factor[0] = 1f - mass;
+      factor[1] = 2f - mass;
+      int next = d + 1;
+      float nextMass = 0f;
+      if (next < depth) {
+        for (int i = 0; i < n; i++) {
+          float q = p[i] * factor[(w[i] >>> d) & 1];
+          p[i] = q;
+          nextMass += q * ((w[i] >>> next) & 1);
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          p[i] *= factor[(w[i] >>> d) & 1];
         }
       }
-      // vLLM computes (1 + g) first, then subtracts the mass: two float factors per layer.
-      float up = 2f - mass;
-      float down = 1f - mass;
-      for (int i = 0; i < n; i++) {
-        probs[i] *= ((words[i] >>> d) & 1) != 0 ? up : down;
-      }
+      mass = nextMass;
     }
     for (int i = 0; i < n; i++) {
       float l = (float) Math.log(probs[i]);
