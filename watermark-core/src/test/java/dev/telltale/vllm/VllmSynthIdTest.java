@@ -10,6 +10,7 @@ import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
 import dev.telltale.detect.VllmFigures;
+import dev.telltale.detect.WindowResult;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.KeyFileException;
@@ -163,6 +164,57 @@ class VllmSynthIdTest {
     assertEquals(0, empty.scoredTokens());
     assertEquals(1.0, empty.pValue());
     assertEquals(1.0, d.vllmFigures(new int[0], 0, 0).orElseThrow().pValue());
+  }
+
+  @Test
+  void aWatermarkedPassageInsideRandomTokensIsFoundByTheWindowSearch() {
+    VllmSynthIdParameters p = params(4, 32, VllmDedup.SINGLE_TURN);
+    WatermarkKey k = key(p, 0xC0FFEEL);
+    SplittableRandom r = new SplittableRandom(3);
+    int[] ids = new int[900];
+    for (int i = 0; i < 300; i++) {
+      ids[i] = r.nextInt(5000);
+    }
+    WatermarkSession s = Watermarker.of(k).newSession();
+    float[] l = new float[64];
+    for (int i = 300; i < 600; i++) {
+      for (int v = 0; v < l.length; v++) {
+        l[v] = (float) r.nextGaussian();
+      }
+      s.bias(l);
+      double u = r.nextDouble();
+      int t = l.length - 1;
+      for (int v = 0; v < l.length; v++) {
+        u -= Math.exp(l[v]);
+        if (u <= 0) {
+          t = v;
+          break;
+        }
+      }
+      ids[i] = 5000 + t; // the passage's own ids: its contexts are new
+      s.accept(t);
+    }
+    for (int i = 600; i < 900; i++) {
+      ids[i] = r.nextInt(5000);
+    }
+    // The session saw candidate indices 0..63; the detector reads the same ids.
+    int[] passage = new int[300];
+    for (int i = 0; i < 300; i++) {
+      passage[i] = ids[300 + i] - 5000;
+    }
+    Detector d =
+        Detector.of(k, Tokenizers.cl100kBase(), DetectionPolicy.defaults().withWindow(true));
+    Detection alone = d.detectTokens(passage, 0, passage.length);
+    assertTrue(alone.log10PValue() < -10, "passage alone " + alone.log10PValue());
+    int[] mixed = ids.clone();
+    System.arraycopy(passage, 0, mixed, 300, 300);
+    Detection det = d.detectTokens(mixed, 0, mixed.length);
+    WindowResult w = det.window().orElseThrow();
+    assertTrue(w.corrected().log10PValue() < -6, "window " + w);
+    assertTrue(w.startToken() >= 250 && w.endToken() <= 650, "window " + w);
+    assertEquals(dev.telltale.detect.Verdict.WATERMARKED, det.verdict());
+    // the human tokens around it dilute the global test, not the window's
+    assertTrue(det.global().log10PValue() > alone.log10PValue(), det.toString());
   }
 
   @Test
