@@ -122,7 +122,9 @@ class VllmCliTest {
       {config("gumbel", ",\"key\":\"0x10\""), "not an unsigned integer"},
       {config("gumbel", ""), "needs 'key'"},
       {config("sbw", ",\"key\":1").replace("selfhash", "righthash"), "unknown sbw_scheme"},
-      {config("synthid", ",\"key\":1"), "does not implement"},
+      {config("synthid", ",\"key\":1,\"depth\":33"), "depth must be between 1 and 32"},
+      {config("synthid", ",\"key\":1,\"depth\":\"4\""), "needs an integer 'depth'"},
+      {config("tournament", ",\"key\":1"), "unknown algorithm 'tournament'"},
       {"[1,2]", "must hold a JSON object"},
     };
     for (String[] c : cases) {
@@ -189,6 +191,44 @@ class VllmCliTest {
         CliRun.run(
             "detect", "--keys", keys.toString(), "--ids", idsFile.toString(), text.toString());
     assertEquals(ExitCode.BAD_INPUT, both.exitCode());
+  }
+
+  @Test
+  void synthidKeysImportListGenerateAndDetect() throws Exception {
+    Path sk = dir.resolve("synthid-keys.json");
+    Path cfg = write("synthid.json", config("synthid", ",\"depth\":5,\"key\":\"" + KEY + "\""));
+    CliRun imp =
+        CliRun.run(
+            "keys",
+            "import-vllm",
+            "--config",
+            cfg.toString(),
+            "--out",
+            sk.toString(),
+            "--id",
+            "vllm-synthid");
+    assertEquals(ExitCode.OK, imp.exitCode(), imp.err());
+    JsonNode entry = JSON.readTree(sk.toFile()).get("watermark_keys").get(0);
+    assertEquals("vllm-synthid", entry.get("scheme").asText());
+    assertEquals(5, entry.get("vllm").get("depth").asInt());
+    CliRun l = CliRun.run("keys", "list", "--keys", sk.toString());
+    assertTrue(l.out().contains("vllm synthid prf=philox4x32-10-v1 context_width=4"), l.out());
+    assertTrue(l.out().contains(" depth=5"), l.out());
+    assertFalse(l.out().contains(KEY), "the key must not be listed");
+
+    CliRun gen = CliRun.run("generate", "--keys", sk.toString(), "--tokens", "200", "--seed", "5");
+    assertEquals(ExitCode.OK, gen.exitCode(), gen.err());
+    Path t = write("synthid.txt", gen.out());
+    CliRun det = CliRun.run("detect", "--keys", sk.toString(), "--json", t.toString());
+    assertEquals(ExitCode.OK, det.exitCode(), det.err() + det.out());
+    JsonNode j = JSON.readTree(det.out());
+    assertEquals("vllm-synthid", j.get("scheme").asText());
+    assertTrue(j.get("log10_p_value").asDouble() < -3, det.out());
+    // SynthID: both p-values are the binomial tail of the same count over n * depth bits
+    double p = j.get("p_value").asDouble();
+    assertEquals(p, j.get("vllm_p_value").asDouble(), 1e-6 * p);
+    CliRun other = CliRun.run("detect", "--keys", keys.toString(), "--json", t.toString());
+    assertEquals(ExitCode.NOT_DETECTED, other.exitCode(), other.out());
   }
 
   @Test

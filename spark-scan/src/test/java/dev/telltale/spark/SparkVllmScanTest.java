@@ -86,7 +86,13 @@ class SparkVllmScanTest {
           new VllmSbwParameters(
               1, VllmDedup.SINGLE_TURN, HISTORY, true, 0.5, 2.0, VllmSbwParameters.LEFTHASH),
           0xE5L);
-  static final WatermarkKey[] KEYS = {GUMBEL, DUAL, SBW, RED_GREEN, LEFTHASH};
+  static final WatermarkKey SYNTHID =
+      vllmKey(
+          "vllm-synthid",
+          new dev.telltale.scheme.VllmSynthIdParameters(
+              4, VllmDedup.SINGLE_TURN, HISTORY, true, 32),
+          0xD4L);
+  static final WatermarkKey[] KEYS = {GUMBEL, DUAL, SBW, RED_GREEN, LEFTHASH, SYNTHID};
 
   @TempDir static Path dir;
   static SparkSession spark;
@@ -134,7 +140,7 @@ class SparkVllmScanTest {
         WatermarkSession s = Watermarker.of(key).newSession();
         for (int w = 0; w < 120; w++) {
           int t =
-              key == SBW || key == RED_GREEN || key == LEFTHASH
+              key == SBW || key == RED_GREEN || key == LEFTHASH || key == SYNTHID
                   ? biased(s, candidates, r)
                   : s.sample(logits, candidates, candidates.length, 1.0, r);
           s.accept(t);
@@ -152,7 +158,8 @@ class SparkVllmScanTest {
   }
 
   /**
-   * SBW and red-green embed through bias(): a softmax draw over the biased (otherwise flat) logits.
+   * SBW, red-green and SynthID embed through bias(): a softmax draw over the biased (otherwise
+   * flat) logits (SynthID's are its reweighted log-probabilities).
    */
   static int biased(WatermarkSession s, int[] candidates, SplittableRandom r) {
     float[] l = new float[candidates.length];
@@ -195,10 +202,10 @@ class SparkVllmScanTest {
     for (int k = 0; k < KEYS.length; k++) {
       assertEquals(ref.keys().get(k), r.keys().get(k));
     }
-    // Not an empty statement: every embedded document is found under its own key, the Gumbel keys'
-    // pooled tests are significant, and the green-list keys pool more green tuples than the null
-    // share (their embedded documents are few among the plain ones, and SBW pools few distinct
-    // (seed, token) pairs on a 90-word vocabulary, so their pooled tests are weak here).
+    // Not an empty statement: every embedded document is found under its own key, the Gumbel and
+    // SynthID keys' pooled tests are significant, and the green-list keys pool more green tuples
+    // than the null share (their embedded documents are few among the plain ones, and SBW pools few
+    // distinct (seed, token) pairs on a 90-word vocabulary, so their pooled tests are weak here).
     for (int i = 0; i < docs.size(); i += 4) {
       JsonNode line = JSON.readTree(refLines.get(i));
       assertEquals("doc-" + i, line.get("id").asText());
@@ -206,7 +213,7 @@ class SparkVllmScanTest {
           KEYS[(i / 4) % KEYS.length].id().value(), line.get("key_id").asText(), line.toString());
       assertTrue(line.get("log10_p_value").asDouble() < -3, line.toString());
     }
-    for (int k : new int[] {0, 1}) {
+    for (int k : new int[] {0, 1, 5}) {
       assertTrue(
           r.keys().get(k).p().log10PValue() < -6,
           r.keys().get(k).keyId() + " pooled log10 p " + r.keys().get(k).p().log10PValue());

@@ -138,12 +138,12 @@ public final class TeacherGenerator {
     // A robust-context watermarker keeps the skipped class out of its contexts itself.
     WatermarkSession session =
         watermarker == null ? null : watermarker.newSession(prompt, 0, prompt.length);
-    // vLLM's SBW and red-green are green-list biases too, applied before the top-k/top-p cut as
-    // vLLM does.
+    // vLLM's SBW and red-green are green-list biases too, and SynthID rewrites the logits; all are
+    // applied to the whole vocabulary before the top-k/top-p cut as vLLM does.
     boolean greenList =
         watermarker != null
             && (watermarker.parameters() instanceof GreenListParameters
-                || (watermarker.parameters() instanceof VllmParameters v && v.countsGreen()));
+                || (watermarker.parameters() instanceof VllmParameters v && v.embedsThroughBias()));
     Decoder d = new Decoder(params);
     SplittableRandom rng = new SplittableRandom(seed);
     int perStep = marker == null ? 1 : 1 + marker.length;

@@ -16,6 +16,7 @@ import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import dev.telltale.stats.Tails;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
@@ -32,10 +33,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * vLLM's schemes under Telltale's statistics, on real text: null p-values uniform on held-out human
- * Europarl passages over 200 random 64-bit keys per scheme (Kolmogorov–Smirnov; SBW's discrete
- * statistic through the randomized p-value), power on 200-token teacher generations, and a round
- * trip of 1,000-token generations embedded by Telltale with each scheme. vLLM's own SBW p-value is
- * measured on the same human text and printed: it is not valid there.
+ * Europarl passages over 200 random 64-bit keys per scheme (Kolmogorov–Smirnov; the discrete
+ * statistics of SBW, red-green and SynthID through the randomized p-value), power on 200-token
+ * teacher generations, and a round trip of 1,000-token generations embedded by Telltale with each
+ * scheme. vLLM's own SBW p-value is measured on the same human text and printed: it is not valid
+ * there.
  *
  * <p>CI runs {@value #CI_POWER_TEXTS} power texts per scheme; {@code -Dtelltale.vllm.full=true}
  * runs 200 (and SBW at context widths 1 and 2 for generation).
@@ -62,7 +64,8 @@ class VllmCalibrationTest {
         new VllmSbwParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
         new VllmRedGreenParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.25, 2.0),
         new VllmSbwParameters(
-            1, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0, VllmSbwParameters.LEFTHASH));
+            1, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0, VllmSbwParameters.LEFTHASH),
+        new VllmSynthIdParameters(4, VllmDedup.SINGLE_TURN, h, true, 32));
   }
 
   /**
@@ -76,7 +79,7 @@ class VllmCalibrationTest {
     List<VllmParameters> all = schemes();
     return Boolean.getBoolean("telltale.vllm.full")
         ? all
-        : List.of(all.get(0), all.get(1), all.get(4), all.get(5), all.get(6));
+        : List.of(all.get(0), all.get(1), all.get(4), all.get(5), all.get(6), all.get(7));
   }
 
   static WatermarkKey key(SplittableRandom r, VllmParameters p) {
@@ -112,6 +115,15 @@ class VllmCalibrationTest {
         double pGreater = g + 1 > n ? 0.0 : Tails.binomialUpper(n, g + 1, q).pValue();
         double pEqual = new BinomialDistribution((int) n, q).probability((int) g);
         randomized[t] = pGreater + r.nextDouble() * pEqual;
+      } else if (p instanceof VllmSynthIdParameters si) {
+        // The count of g-values equal to 1 over n * depth fair bits: randomized as for SBW.
+        int trials = (int) (d.scoredTokens() * si.depth());
+        long ones = Math.round(d.score());
+        double pGreater =
+            ones + 1 > trials ? 0.0 : Tails.binomialUpper(trials, ones + 1, 0.5).pValue();
+        double pEqual = new BinomialDistribution(trials, 0.5).probability((int) ones);
+        randomized[t] = pGreater + r.nextDouble() * pEqual;
+        assertEquals(d.pValue(), vp, 1e-9 * Math.max(d.pValue(), vp), "vLLM's synthid p-value");
       } else {
         randomized[t] = d.pValue();
       }
@@ -132,13 +144,16 @@ class VllmCalibrationTest {
   @MethodSource("generationSchemes")
   void twoHundredTokenGenerationsAreDetected(VllmParameters p) {
     boolean full = Boolean.getBoolean("telltale.vllm.full");
-    // green-list schemes bias the whole vocabulary at every step: fewer texts at CI size
+    // green-list schemes bias, and SynthID reweights, the whole vocabulary at every step: fewer
+    // texts at CI size
     int texts =
         full
             ? 200
             : p instanceof VllmSbwParameters s && !s.lefthash()
                 ? CI_POWER_TEXTS / 3
-                : p.countsGreen() ? CI_POWER_TEXTS / 5 : CI_POWER_TEXTS;
+                : p.countsGreen() || p instanceof VllmSynthIdParameters
+                    ? CI_POWER_TEXTS / 5
+                    : CI_POWER_TEXTS;
     TeacherGenerator teacher = Teacher.get();
     List<int[]> prompts = teacher.heldOutPrompts(texts, 8);
     SplittableRandom r = new SplittableRandom(77 + p.contextWidth());

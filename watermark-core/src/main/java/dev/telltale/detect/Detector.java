@@ -7,6 +7,7 @@ import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
 import dev.telltale.stats.VllmTails;
@@ -17,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Tests token ids or text for one key's watermark with an exact p-value: {@code P[Binomial(n,
- * gamma) >= G]} for green-list keys, {@code P[Gamma(n, 1) >= S]} for Gumbel keys, where n counts
+ * gamma) >= G]} for green-list keys, {@code P[Gamma(n, 1) >= S]} for Gumbel keys, {@code
+ * P[Binomial(n depth, 1/2) >= G]} for vLLM SynthID keys (G the g-values equal to 1), where n counts
  * (window, token) tuples after deduplication. Immutable and thread-safe.
  */
 public final class Detector {
@@ -28,6 +30,8 @@ public final class Detector {
   private final double gamma;
   // Dual-key Gumbel detection alpha; NaN for every other scheme.
   private final double dualAlpha;
+  // SynthID's depth (g-values per token); 0 for every other scheme.
+  private final int synthIdDepth;
 
   private Detector(WatermarkKey key, Tokenizer tokenizer, DetectionPolicy policy) {
     this.scorer = TupleScorer.of(key, tokenizer);
@@ -44,6 +48,7 @@ public final class Detector {
                 : 0;
     this.dualAlpha =
         key.parameters() instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : Double.NaN;
+    this.synthIdDepth = key.parameters() instanceof VllmSynthIdParameters si ? si.depth() : 0;
   }
 
   public static Detector of(WatermarkKey key, Tokenizer tokenizer, DetectionPolicy policy) {
@@ -109,6 +114,12 @@ public final class Detector {
       pv = VllmTails.dualKey(n, ns[1], d.detectionAlpha());
     } else if (p instanceof VllmRedGreenParameters rg) {
       pv = VllmTails.binomialSurvival(Math.round(ns[1]), n, rg.gamma());
+    } else if (p instanceof VllmSynthIdParameters si) {
+      // vLLM reports the mean g-value and tests the count of ones over n * depth bits.
+      long trials = n * si.depth();
+      double mean = trials == 0 ? 0.0 : ns[1] / trials;
+      return new VllmFigures(
+          n, mean, trials == 0 ? 1.0 : VllmTails.synthId(Math.round(mean * trials), trials));
     } else {
       pv = VllmTails.sbw(n, ns[1], ((VllmSbwParameters) p).gamma());
     }
@@ -120,8 +131,15 @@ public final class Detector {
     long n = acc.scored();
     double score = greenList ? acc.green() : acc.sum();
     TailProbability p = tail(n, score);
-    double expected = greenList ? n * gamma : n;
-    double z = greenList ? Tails.binomialZ(n, acc.green(), gamma) : gammaZ(n, acc.sum());
+    double expected;
+    double z;
+    if (synthIdDepth > 0) {
+      expected = n * synthIdDepth / 2.0;
+      z = n == 0 ? 0.0 : Tails.binomialZ(n * synthIdDepth, Math.round(acc.sum()), 0.5);
+    } else {
+      expected = greenList ? n * gamma : n;
+      z = greenList ? Tails.binomialZ(n, acc.green(), gamma) : gammaZ(n, acc.sum());
+    }
     Optional<WindowResult> window =
         trace == null ? Optional.empty() : Optional.of(BestWindow.search(trace, p, policy, this));
     TailProbability decisive = window.map(WindowResult::corrected).orElse(p);
@@ -159,6 +177,11 @@ public final class Detector {
     }
     if (!Double.isNaN(dualAlpha)) {
       return VllmTails.dualKeyExact(n, score, dualAlpha);
+    }
+    if (synthIdDepth > 0) {
+      // Scored tuples are distinct (context, token) pairs, whose Philox words are independent
+      // under the null: the count of ones is Binomial(n * depth, 1/2) exactly.
+      return Tails.binomialUpper(n * synthIdDepth, Math.round(score), 0.5);
     }
     return greenList
         ? Tails.binomialUpper(n, Math.round(score), gamma)

@@ -9,6 +9,7 @@ import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
 import dev.telltale.stats.VllmTails;
@@ -23,7 +24,9 @@ import dev.telltale.stats.VllmTails;
  *       token;
  *   <li>dual-key Gumbel: 16 bits of the digest, then the mantissas under key A and key B;
  *   <li>red-green: as Gumbel (green when the mantissa's uniform is below gamma);
- *   <li>SBW: a 63-bit hash of (effective seed, token), then the green bit.
+ *   <li>SBW: a 63-bit hash of (effective seed, token), then the green bit;
+ *   <li>SynthID: a hash of (context digest, token) above the token's {@code depth} g-value bits
+ *       (the low bits of its raw Philox word).
  * </ul>
  *
  * The mantissas are keyed PRF values of (context, token), so the whole fingerprint is a 64-bit hash
@@ -41,6 +44,9 @@ public final class VllmFingerprints {
   private final boolean redGreen;
   private final float redGreenGamma;
   private final double alpha;
+  // SynthID: its parameters and the mask of the g-value bits; null and 0 otherwise.
+  private final VllmSynthIdParameters synthId;
+  private final long synthIdMask;
   private final int[] st = new int[4];
   private long lastContext;
   private final long[] blockFingerprints = new long[BLOCK];
@@ -58,6 +64,8 @@ public final class VllmFingerprints {
         parameters instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
     this.dual = parameters instanceof VllmDualKeyGumbelParameters;
     this.alpha = parameters instanceof VllmDualKeyGumbelParameters d ? d.detectionAlpha() : 0.0;
+    this.synthId = parameters instanceof VllmSynthIdParameters si ? si : null;
+    this.synthIdMask = synthId == null ? 0L : synthId.gMask() & 0xFFFFFFFFL;
   }
 
   /** Fingerprints of a vLLM key. */
@@ -83,6 +91,10 @@ public final class VllmFingerprints {
     Philox4x32.absorb(prf.keyA(), tokens, floor, end, c, st);
     long digest = VllmPrf.contextFingerprint(st);
     lastContext = digest;
+    if (synthId != null) {
+      long word = Philox4x32.tokenWord(prf.keyA(), st, v) & synthIdMask;
+      return (WatermarkPrf.bits(digest, v) & ~synthIdMask) | word;
+    }
     long ma = (Philox4x32.tokenWord(prf.keyA(), st, v) >>> 8) & LOW24;
     if (!dual) {
       return (digest & ~LOW24) | ma;
@@ -114,6 +126,13 @@ public final class VllmFingerprints {
       contexts[j] = batch.contextFingerprint(j);
     }
     batch.tokenWordEach(prf.keyA(), tokens, from, to);
+    if (synthId != null) {
+      for (int j = 0; j < n; j++) {
+        long word = batch.word(j) & synthIdMask;
+        fps[j] = (WatermarkPrf.bits(contexts[j], tokens[from + j]) & ~synthIdMask) | word;
+      }
+      return;
+    }
     if (!dual) {
       for (int j = 0; j < n; j++) {
         fps[j] = (contexts[j] & ~LOW24) | ((batch.word(j) >>> 8) & LOW24);
@@ -162,6 +181,9 @@ public final class VllmFingerprints {
     if (sbw || redGreen) {
       return green(fingerprint);
     }
+    if (synthId != null) {
+      return Long.bitCount(fingerprint & synthIdMask);
+    }
     if (!dual) {
       return mantissaScore(fingerprint & LOW24);
     }
@@ -178,9 +200,12 @@ public final class VllmFingerprints {
     return (float) ((m + 1) / 16777217.0);
   }
 
-  /** The null share of green tuples (SBW), else 1 (the mean of a Gumbel score). */
+  /**
+   * The null mean of a tuple's score: the share of green tuples (SBW, red-green), 1 (a Gumbel
+   * score), {@code depth / 2} (SynthID's g-value count).
+   */
   public double nullMean() {
-    return greenList() ? parameters.effectiveGamma() : 1.0;
+    return parameters.nullMean();
   }
 
   /** Telltale's exact tail of {@code score} over {@code n} distinct tuples. */
@@ -193,6 +218,10 @@ public final class VllmFingerprints {
     }
     if (dual) {
       return VllmTails.dualKeyExact(n, score, alpha);
+    }
+    if (synthId != null) {
+      // Distinct (context, token) tuples read distinct Philox words: n * depth fair bits.
+      return Tails.binomialUpper(n * synthId.depth(), Math.round(score), 0.5);
     }
     return Tails.gammaUpper(n, score);
   }

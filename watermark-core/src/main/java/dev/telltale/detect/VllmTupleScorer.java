@@ -87,7 +87,8 @@ final class VllmTupleScorer {
 
   /**
    * vLLM's detector: scores {@code ids[off .. off+len)}, skipping a token whose context was already
-   * seen when the key's detection dedup is on; returns {@code {n, score}} (SBW: green count).
+   * seen when the key's detection dedup is on; returns {@code {n, score}} (SBW, red-green: green
+   * count; SynthID: count of g-values equal to 1).
    */
   double[] scoreAsVllm(int[] ids, int off, int len) {
     boolean dedup = prf.parameters().detectionDedup();

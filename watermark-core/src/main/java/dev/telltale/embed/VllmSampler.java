@@ -7,6 +7,7 @@ import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -25,6 +26,7 @@ final class VllmSampler {
   private final boolean redGreen;
   private final float redGreenGamma;
   private final float redGreenDelta;
+  private final VllmSynthIdReweighting synthId; // null unless a SynthID key
   private final int maxHistory;
   private final VllmDedup dedup;
   private final double routeAlpha; // generation alpha of dual-key Gumbel, else NaN
@@ -59,6 +61,10 @@ final class VllmSampler {
     this.redGreenGamma =
         parameters instanceof VllmRedGreenParameters rg ? (float) rg.gamma() : Float.NaN;
     this.redGreenDelta = parameters instanceof VllmRedGreenParameters rg ? (float) rg.delta() : 0f;
+    this.synthId =
+        parameters instanceof VllmSynthIdParameters si
+            ? new VllmSynthIdReweighting(prf.keyA(), si)
+            : null;
     this.dedup = parameters.generationDedup();
     this.maxHistory =
         parameters.maxHistory().isPresent()
@@ -143,8 +149,18 @@ final class VllmSampler {
     }
   }
 
-  /** SBW: adds delta to the logits of green candidates (ids from candidates, or the index). */
+  /**
+   * SBW and red-green: adds delta to the logits of green candidates (ids from candidates, or the
+   * index); SynthID: replaces the logits by its reweighted log-probabilities.
+   */
   void bias(float[] logits, int[] candidates, int n) {
+    if (synthId != null) {
+      countSkip();
+      if (!skip) {
+        synthId.reweight(state, logits, candidates, n);
+      }
+      return;
+    }
     if (redGreen) {
       countSkip();
       if (!skip) {
@@ -191,7 +207,7 @@ final class VllmSampler {
    * random.nextDouble()} once per step, skipped or not; a skipped step samples ordinarily.
    */
   int sample(float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
-    if (sbw || redGreen) {
+    if (sbw || redGreen || synthId != null) {
       throw new IllegalStateException(
           "sample() is for Gumbel keys; a vLLM "
               + parameters.algorithm()

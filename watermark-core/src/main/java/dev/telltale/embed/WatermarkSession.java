@@ -96,7 +96,8 @@ public final class WatermarkSession {
 
   /**
    * Adds {@code delta} to the logit of every green token; {@code logits} is indexed by token id and
-   * covers the whole vocabulary. Non-green logits are untouched.
+   * covers the whole vocabulary. Non-green logits are untouched. For a vLLM SynthID key the logits
+   * are replaced by SynthID's reweighted log-probabilities, which the stack then samples from.
    */
   public void bias(float[] logits) {
     if (vllm != null) {

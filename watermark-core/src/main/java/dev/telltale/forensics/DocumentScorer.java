@@ -192,9 +192,7 @@ public final class DocumentScorer {
     double gamma =
         keys.get(key).parameters() instanceof GreenListParameters g
             ? g.effectiveGamma()
-            : keys.get(key).parameters() instanceof VllmParameters v && v.countsGreen()
-                ? v.effectiveGamma()
-                : 1;
+            : keys.get(key).parameters() instanceof VllmParameters v ? v.nullMean() : 1;
     return new ScanResult.PooledKey(
         keys.get(key).id(),
         keys.get(key).parameters().schemeName(),

@@ -125,9 +125,7 @@ public final class RadioactivityTest {
     this.gamma =
         key.parameters() instanceof GreenListParameters g
             ? g.effectiveGamma()
-            : key.parameters() instanceof VllmParameters v && v.countsGreen()
-                ? v.effectiveGamma()
-                : 1.0;
+            : key.parameters() instanceof VllmParameters v ? v.nullMean() : 1.0;
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -23,9 +24,10 @@ import java.util.Set;
 /**
  * vLLM's watermarking configuration ({@code watermark_config}: {@code algorithm}, {@code alpha},
  * {@code context_width}, {@code deduplicate_contexts}, {@code deduplicate_contexts_max_history},
- * {@code prf}, {@code allow_target_only_watermarking}, {@code sbw_*}) plus the key, read strictly:
- * an unknown field, algorithm or PRF, or a key outside 0..2^64-1 is an error naming the problem,
- * never the key. Also the form a key file stores vLLM keys in.
+ * {@code prf}, {@code allow_target_only_watermarking}, {@code sbw_*}, {@code gamma}, {@code delta},
+ * {@code depth}) plus the key, read strictly: an unknown field, algorithm or PRF, or a key outside
+ * 0..2^64-1 is an error naming the problem, never the key. Also the form a key file stores vLLM
+ * keys in.
  */
 public final class VllmConfig {
   private static final ObjectMapper MAPPER =
@@ -51,7 +53,8 @@ public final class VllmConfig {
           "sbw_gamma",
           "sbw_delta",
           "gamma",
-          "delta");
+          "delta",
+          "depth");
 
   private VllmConfig() {}
 
@@ -180,14 +183,18 @@ public final class VllmConfig {
               node.has("gamma") ? number(node, "gamma", at) : 0.25,
               node.has("delta") ? number(node, "delta", at) : 2.0);
         case "synthid":
-          throw new KeyFileException(
-              at + " uses algorithm '" + algorithm + "', which Telltale does not implement yet");
+          return new VllmSynthIdParameters(
+              cw,
+              dedup,
+              maxHistory,
+              detectionDedup,
+              node.has("depth") ? integer(node, "depth", at) : VllmSynthIdParameters.MAX_DEPTH);
         default:
           throw new KeyFileException(
               at
                   + " has unknown algorithm '"
                   + KeySetFile.clip(algorithm)
-                  + "' (expected gumbel, dual_key_gumbel, sbw or red_green)");
+                  + "' (expected gumbel, dual_key_gumbel, sbw, red_green or synthid)");
       }
     } catch (IllegalArgumentException e) {
       throw new KeyFileException(at + ": " + e.getMessage());
@@ -213,6 +220,8 @@ public final class VllmConfig {
     } else if (p instanceof VllmRedGreenParameters rg) {
       n.put("gamma", rg.gamma());
       n.put("delta", rg.delta());
+    } else if (p instanceof VllmSynthIdParameters si) {
+      n.put("depth", si.depth());
     } else if (p instanceof VllmSbwParameters s) {
       n.put("sbw_scheme", s.sbwScheme());
       n.put("sbw_gamma", s.gamma());
@@ -222,7 +231,8 @@ public final class VllmConfig {
 
   /**
    * The vLLM profile of {@code p} as JSON (algorithm, PRF and its version, context width,
-   * deduplication, alphas, SBW settings): what a key file, {@code keys list} and evidence record.
+   * deduplication, alphas, SBW, red-green and SynthID settings): what a key file, {@code keys list}
+   * and evidence record.
    */
   public static ObjectNode profileJson(VllmParameters p) {
     ObjectNode n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();

@@ -11,7 +11,8 @@ public sealed interface VllmParameters extends WatermarkParameters
     permits VllmGumbelParameters,
         VllmDualKeyGumbelParameters,
         VllmSbwParameters,
-        VllmRedGreenParameters {
+        VllmRedGreenParameters,
+        VllmSynthIdParameters {
   /** vLLM's PRF name and the only version this implementation reads. */
   String PRF = "philox";
 
@@ -21,7 +22,10 @@ public sealed interface VllmParameters extends WatermarkParameters
   /** The length of a vLLM key held as a secret: 8 bytes, big-endian. */
   int KEY_BYTES = 8;
 
-  /** vLLM's name of the algorithm ({@code gumbel}, {@code dual_key_gumbel}, {@code sbw}). */
+  /**
+   * vLLM's name of the algorithm ({@code gumbel}, {@code dual_key_gumbel}, {@code sbw}, {@code
+   * red_green}, {@code synthid}).
+   */
   String algorithm();
 
   /** Generation-time deduplication of contexts. */
@@ -41,9 +45,26 @@ public sealed interface VllmParameters extends WatermarkParameters
     return false;
   }
 
+  /**
+   * Whether generation embeds through {@code WatermarkSession.bias} (the logits change and the
+   * caller samples: SBW, red-green, SynthID) rather than through {@code sample} (the Gumbel schemes
+   * choose the token).
+   */
+  default boolean embedsThroughBias() {
+    return countsGreen();
+  }
+
   /** The exact null probability that a token is green (schemes that count green tokens). */
   default double effectiveGamma() {
     throw new UnsupportedOperationException(algorithm() + " has no green list");
+  }
+
+  /**
+   * The mean of one scored token's statistic under the null: the green share for schemes that count
+   * green tokens, 1 for the Gumbel scores, {@code depth / 2} for SynthID's g-value count.
+   */
+  default double nullMean() {
+    return countsGreen() ? effectiveGamma() : 1.0;
   }
 
   /** The PRF version ({@code philox4x32-10-v1}). */

@@ -55,6 +55,35 @@ public final class VllmTails {
   }
 
   /**
+   * vLLM's SynthID p-value {@code P[Binomial(trials, 1/2) >= hits]} (trials = scored tokens times
+   * depth), as vLLM computes it: below the median as one minus the lower tail, otherwise the first
+   * term from lgamma and each next one by the ratio of consecutive terms.
+   */
+  public static double synthId(long hits, long trials) {
+    if (hits <= 0) {
+      return 1.0;
+    }
+    if (hits > trials) {
+      return 0.0;
+    }
+    if (hits <= trials / 2) {
+      return 1.0 - synthId(trials - hits + 1, trials);
+    }
+    double logTerm =
+        Gamma.logGamma(trials + 1.0)
+            - Gamma.logGamma(hits + 1.0)
+            - Gamma.logGamma(trials - hits + 1.0)
+            - trials * Math.log(2);
+    double term = Math.exp(logTerm);
+    double total = term;
+    for (long count = hits; count < trials; count++) {
+      term *= (double) (trials - count) / (count + 1);
+      total += term;
+    }
+    return Math.min(1.0, total);
+  }
+
+  /**
    * vLLM's red-green p-value: {@code P[Binomial(n, g) >= k]} summed from k upward in logs with
    * lgamma terms, as vLLM computes it.
    */

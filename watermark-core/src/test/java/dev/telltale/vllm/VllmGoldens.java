@@ -10,6 +10,7 @@ import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,6 +82,7 @@ public final class VllmGoldens {
                 det,
                 wc.get("sbw_gamma").asDouble(),
                 wc.get("sbw_delta").asDouble());
+        case "synthid" -> new VllmSynthIdParameters(cw, dedup, max, det, c.get("depth").asInt());
         default -> throw new IllegalStateException("unknown scheme " + scheme());
       };
     }
@@ -164,6 +166,11 @@ public final class VllmGoldens {
   /** The red_green candidates of vLLM's goldens at commit 381f9454. */
   public static List<Candidate> redGreen() {
     return all("/vllm/watermarking_goldens_381f9454_red_green.json");
+  }
+
+  /** The synthid candidates of vLLM's goldens at commit 0265d6bd. */
+  public static List<Candidate> synthId() {
+    return all("/vllm/watermarking_goldens_0265d6bd_synthid.json");
   }
 
   static List<Candidate> all(String resource) {

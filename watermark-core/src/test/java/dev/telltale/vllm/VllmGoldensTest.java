@@ -13,6 +13,7 @@ import dev.telltale.embed.VllmGenerationTrace;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.scheme.VllmGumbelParameters;
+import dev.telltale.scheme.VllmSynthIdParameters;
 import dev.telltale.text.Tokenizers;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class VllmGoldensTest {
   static Stream<VllmGoldens.Candidate> candidates() {
-    return Stream.concat(VllmGoldens.all().stream(), VllmGoldens.redGreen().stream());
+    return Stream.of(VllmGoldens.all(), VllmGoldens.redGreen(), VllmGoldens.synthId())
+        .flatMap(List::stream);
   }
 
   @Test
@@ -38,6 +40,7 @@ class VllmGoldensTest {
     assertEquals(9, all.stream().filter(c -> c.scheme().equals("dual_key_gumbel")).count());
     assertEquals(4, all.stream().filter(c -> c.scheme().equals("sbw")).count());
     assertEquals(3, VllmGoldens.redGreen().size());
+    assertEquals(2, VllmGoldens.synthId().size());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -46,7 +49,8 @@ class VllmGoldensTest {
     Watermarker w = Watermarker.of(c.generationKey());
     int[] prompt = c.prompt();
     WatermarkSession s = w.newSession(prompt, 0, prompt.length);
-    boolean sbw = c.parameters().countsGreen(); // SBW and red-green bias the logits
+    // SBW and red-green bias the logits; SynthID replaces them by its reweighted log-probabilities
+    boolean sbw = c.parameters().embedsThroughBias();
     RoutingDraws draws = new RoutingDraws();
     int[] out = new int[c.numTokens()];
     int[] one = new int[1];
@@ -110,6 +114,14 @@ class VllmGoldensTest {
       if (c.parameters() instanceof VllmGumbelParameters) {
         assertClose(g.get("p_value").asDouble(), det.pValue(), "telltale p_value");
       }
+    }
+    if (c.parameters() instanceof VllmSynthIdParameters si) {
+      // Telltale scores the same tokens; its statistic is the count of g-values equal to 1, whose
+      // exact binomial tail is the p-value vLLM computes from the mean.
+      assertEquals(f.scoredTokens(), det.scoredTokens());
+      assertEquals(f.score() * f.scoredTokens() * si.depth(), det.score());
+      assertEquals(f.scoredTokens() * si.depth() / 2.0, det.expectedScore());
+      assertClose(g.get("p_value").asDouble(), det.pValue(), "telltale p_value");
     }
   }
 
