@@ -68,7 +68,7 @@ public final class TupleScorer {
       for (int i = start; i < stop; i++) {
         int token = ids[i];
         long seed = selfHash ? prf.selfHashSeed(ids, i, token) : prf.contextSeed(ids, i);
-        block[i - start] = WatermarkPrf.bits(seed, token);
+        block[i - start] = prf.tokenBits(seed, token);
       }
       for (int i = start; i < stop; i++) {
         // u is a keyed 64-bit fingerprint of the (window, token) tuple.
