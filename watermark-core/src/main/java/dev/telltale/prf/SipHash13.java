@@ -14,6 +14,9 @@ public final class SipHash13 {
    * after them, each as 4 LE bytes, with key {@code (k0, k1)}.
    */
   public static long hashTokens(long k0, long k1, int[] tokens, int end, int h, int extra) {
+    if (h == 2 && extra < 0) {
+      return hashPair(k0, k1, tokens[end - 2], tokens[end - 1]);
+    }
     long v0 = k0 ^ 0x736f6d6570736575L;
     long v1 = k1 ^ 0x646f72616e646f6dL;
     long v2 = k0 ^ 0x6c7967656e657261L;
@@ -47,6 +50,31 @@ public final class SipHash13 {
       b |= token(tokens, base, h, extra, t) & 0xffffffffL;
     }
     return finish(v0, v1, v2, v3, b);
+  }
+
+  /** The default context (two tokens, no self-hash): one 8-byte block, then the length block. */
+  static long hashPair(long k0, long k1, int a, int b) {
+    long m = (a & 0xffffffffL) | ((long) b << 32);
+    long v0 = k0 ^ 0x736f6d6570736575L;
+    long v1 = k1 ^ 0x646f72616e646f6dL;
+    long v2 = k0 ^ 0x6c7967656e657261L;
+    long v3 = k1 ^ 0x7465646279746573L ^ m;
+    v0 += v1;
+    v1 = Long.rotateLeft(v1, 13);
+    v1 ^= v0;
+    v0 = Long.rotateLeft(v0, 32);
+    v2 += v3;
+    v3 = Long.rotateLeft(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Long.rotateLeft(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Long.rotateLeft(v1, 17);
+    v1 ^= v2;
+    v2 = Long.rotateLeft(v2, 32);
+    v0 ^= m;
+    return finish(v0, v1, v2, v3, 8L << 56);
   }
 
   /** Reference SipHash-1-3 of {@code msg} (for tests and other languages' cross-checks). */

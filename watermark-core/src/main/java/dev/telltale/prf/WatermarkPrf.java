@@ -92,6 +92,28 @@ public final class WatermarkPrf {
         : SipHash24.hashTokens(k0, k1, tokens, end, contextWidth, candidate);
   }
 
+  /**
+   * The tuple bits of positions {@code from .. to)} of {@code tokens} into {@code out[0 .. to -
+   * from)}: {@code u(s_i, tokens[i])} with {@code s_i} the seed of the window before {@code i}
+   * (self-hash included); requires {@code from >= h}. The scoring loop's first half, one loop per
+   * version so the default context of new keys (v2, h = 2) runs without a branch per token.
+   */
+  public void tupleBits(int[] tokens, int from, int to, long[] out) {
+    if (v2 && !selfHash && contextWidth == 2) {
+      final long a = k0;
+      final long b = k1;
+      for (int i = from; i < to; i++) {
+        out[i - from] = bitsV2(SipHash13.hashPair(a, b, tokens[i - 2], tokens[i - 1]), tokens[i]);
+      }
+      return;
+    }
+    for (int i = from; i < to; i++) {
+      int token = tokens[i];
+      long seed = selfHash ? selfHashSeed(tokens, i, token) : contextSeed(tokens, i);
+      out[i - from] = tokenBits(seed, token);
+    }
+  }
+
   /** The 64 PRF bits of token {@code v} under {@code seed} in this key's version. */
   public long tokenBits(long seed, int v) {
     return v2 ? bitsV2(seed, v) : bits(seed, v);
