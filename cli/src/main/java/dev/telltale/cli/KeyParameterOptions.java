@@ -3,6 +3,7 @@ package dev.telltale.cli;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.scheme.WatermarkParameters;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,19 @@ final class KeyParameterOptions {
       names = "--payload-bits",
       description = "Add an account payload of this many bits, 1..32 (kgw; e.g. 24).")
   Integer payloadBits;
+
+  @Option(
+      names = "--prf",
+      defaultValue = "v2",
+      description =
+          "PRF version: v2 (default; SipHash-1-3 seed, 32-bit lanes) or v1 (the PRF of keys made"
+              + " before versioning).")
+  String prf;
+
+  PrfVersion prfVersion() {
+    return PrfVersion.of(prf)
+        .orElseThrow(() -> new BadInputException("unknown --prf '" + prf + "'; use v1 or v2"));
+  }
 
   WatermarkParameters toParameters() {
     try {

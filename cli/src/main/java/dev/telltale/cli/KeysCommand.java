@@ -137,6 +137,7 @@ final class KeysCommand {
           KeySet.generate(
               newKeyId(id),
               parameters.toParameters(),
+              parameters.prfVersion(),
               newKeyId(signingId, KeySet.SIGNING_ID_PREFIX),
               RANDOM);
       WatermarkKey key = created.primary();
@@ -184,7 +185,9 @@ final class KeysCommand {
       if (signing) {
         return rotateSigning(current);
       }
-      WatermarkKey key = WatermarkKey.generate(newKeyId(id), parameters.toParameters(), RANDOM);
+      WatermarkKey key =
+          WatermarkKey.generate(
+              newKeyId(id), parameters.toParameters(), parameters.prfVersion(), RANDOM);
       if (current.get(key.id()).isPresent()) {
         throw new BadInputException("key id '" + key.id() + "' is already in " + keys);
       }

@@ -71,6 +71,15 @@ class KeySetFilePrfTest {
   }
 
   @Test
+  void evidenceKeyParametersNameAV2Prf() throws Exception {
+    var v1 = dev.telltale.evidence.KeyCommitment.of(parse("").primary());
+    var v2 = dev.telltale.evidence.KeyCommitment.of(parse("\"prf\":\"v2\",").primary());
+    assertFalse(v1.parameters().has("prf"), "v1 statements are unchanged");
+    assertEquals("v2", v2.parameters().get("prf").asText());
+    assertTrue(v2.matches(parse("\"prf\":\"v2\",").primary()));
+  }
+
+  @Test
   void newKeysUseTheNewPrf() {
     SecureRandom random = new SecureRandom();
     assertEquals(PrfVersion.V2, PrfVersion.DEFAULT);
