@@ -65,7 +65,7 @@ class ScanNullTest {
       System.out.printf(
           "scan null %s: %d keys, %d documents, %d distinct of %d positions, KS p=%.4f,"
               + " pooled p <= 0.01: %d, suspects: %d%n",
-          gumbel ? "gumbel" : "kgw",
+          (gumbel ? "gumbel" : "kgw") + " prf " + prf.id(),
           KEYS,
           result.documents(),
           k0.scoredTuples(),
