@@ -10,9 +10,9 @@ import java.util.Optional;
  * (so scalar and vector paths agree bit for bit, {@code -0.0f} included). With {@code --add-modules
  * jdk.incubator.vector} the Vector API kernels ({@link VectorBiasKernel} for v1's 64-bit lanes,
  * {@link VectorBiasKernelV2} for v2's 32-bit lanes, loaded only when that module is present) are
- * used where they pay off, unless {@code -Dtelltale.bias.kernel=scalar}; otherwise the scalar
- * loops. Which ones run is logged once at INFO ({@code System.Logger}
- * "dev.telltale.embed.BiasKernels").
+ * used where they pay off (v2's; v1's only when forced with {@code -Dtelltale.bias.kernel=vector}),
+ * unless {@code -Dtelltale.bias.kernel=scalar}; otherwise the scalar loops. Which ones run is
+ * logged once at INFO ({@code System.Logger} "dev.telltale.embed.BiasKernels").
  */
 public final class BiasKernels {
   /** Whatever path runs: a scalar loop or a Vector API one. */
@@ -178,8 +178,8 @@ public final class BiasKernels {
     }
     return VECTOR.profitable()
         ? "Vector API"
-        : "Vector API; v1's 64-bit lane multiply needs 512-bit vectors to pay off,"
-            + " -Dtelltale.bias.kernel=vector forces it";
+        : "Vector API for v2; v1's 64-bit lanes lose to its scalar loop,"
+            + " -Dtelltale.bias.kernel=vector forces them";
   }
 
   private static Kernel loadVector(String className) {

@@ -19,6 +19,9 @@ final class VectorBiasKernelV2 implements BiasKernels.Kernel {
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = I.length();
+  // Loop-invariant vectors are constants: a vector made per call is boxed once per call by C2.
+  private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+  private static final IntVector ZERO = IntVector.zero(I);
 
   @Override
   public void greenBias(float[] logits, int off, int n, long seed, long threshold, float delta) {
@@ -27,13 +30,10 @@ final class VectorBiasKernelV2 implements BiasKernels.Kernel {
     // unsigned compare as signed after flipping the sign bit of both sides
     final int tBiased = (int) (threshold >>> 21) ^ Integer.MIN_VALUE;
     final int deltaBits = Float.floatToRawIntBits(delta);
-    IntVector iota = IntVector.zero(I).addIndex(1);
-    IntVector dBits = IntVector.broadcast(I, deltaBits);
-    IntVector zero = IntVector.zero(I);
     int upper = n - (n % LANES);
     int v = 0;
     for (; v < upper; v += LANES) {
-      IntVector x = iota.add(v).lanewise(VectorOperators.XOR, sLo);
+      IntVector x = IOTA.add(v).lanewise(VectorOperators.XOR, sLo);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
       x = x.lanewise(VectorOperators.XOR, sHi);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
@@ -45,7 +45,7 @@ final class VectorBiasKernelV2 implements BiasKernels.Kernel {
         continue;
       }
       VectorMask<Integer> green = x.compare(VectorOperators.LT, tBiased);
-      FloatVector add = zero.blend(dBits, green).reinterpretAsFloats();
+      FloatVector add = ZERO.blend(deltaBits, green).reinterpretAsFloats();
       FloatVector.fromArray(F, logits, off + v).add(add).intoArray(logits, off + v);
     }
     scalar(logits, off, v, n, seed, threshold, deltaBits);
