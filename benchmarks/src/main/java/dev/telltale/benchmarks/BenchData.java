@@ -18,8 +18,15 @@ final class BenchData {
 
   private BenchData() {}
 
+  /** The default kgw key of PRF v1 (what key files without {@code "prf"} hold). */
   static WatermarkKey kgwKey() {
     return key(GreenListParameters.defaults());
+  }
+
+  /** The default kgw key of PRF {@code prf} ("v1" or "v2"), same secret. */
+  static WatermarkKey kgwKey(String prf) {
+    return key(
+        GreenListParameters.defaults(), dev.telltale.scheme.PrfVersion.of(prf).orElseThrow());
   }
 
   static WatermarkKey gumbelKey() {
@@ -27,10 +34,18 @@ final class BenchData {
   }
 
   private static WatermarkKey key(WatermarkParameters params) {
+    return key(params, dev.telltale.scheme.PrfVersion.V1);
+  }
+
+  private static WatermarkKey key(WatermarkParameters params, dev.telltale.scheme.PrfVersion prf) {
     byte[] secret = new byte[WatermarkKey.SECRET_LENGTH];
     new SplittableRandom(0x7e11_7a1eL).nextBytes(secret);
     return WatermarkKey.of(
-        KeyId.of("bench"), params, SecretBytes.copyOf(secret, SecretAccess.get()), Instant.EPOCH);
+        KeyId.of("bench"),
+        params,
+        SecretBytes.copyOf(secret, SecretAccess.get()),
+        Instant.EPOCH,
+        prf);
   }
 
   /**

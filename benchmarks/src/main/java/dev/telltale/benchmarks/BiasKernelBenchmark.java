@@ -3,6 +3,7 @@ package dev.telltale.benchmarks;
 import dev.telltale.embed.BiasKernels;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PrfVersion;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,9 +19,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The full-vocabulary green-list kernel, scalar loop against the Vector API one, beside one plain
- * add-a-constant pass over the same logits, in the same run. The context seed changes per call as
- * it does per token. The fork adds {@code jdk.incubator.vector} so both kernels are available.
+ * The full-vocabulary green-list kernels of PRF v1 (64-bit lanes) and v2 (32-bit lanes), each as
+ * the scalar loop and the Vector API one, beside one plain add-a-constant pass over the same
+ * logits, in the same run. The context seed changes per call as it does per token. The fork adds
+ * {@code jdk.incubator.vector} so every kernel is available.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -78,6 +80,20 @@ public class BiasKernelBenchmark {
   @Benchmark
   public float[] vectorKernel() {
     BiasKernels.greenBiasVector(logits, 0, vocab, nextSeed(), threshold, delta);
+    delta = -delta;
+    return logits;
+  }
+
+  @Benchmark
+  public float[] v2ScalarKernel() {
+    BiasKernels.greenBiasScalar(PrfVersion.V2, logits, 0, vocab, nextSeed(), threshold, delta);
+    delta = -delta;
+    return logits;
+  }
+
+  @Benchmark
+  public float[] v2VectorKernel() {
+    BiasKernels.greenBiasVector(PrfVersion.V2, logits, 0, vocab, nextSeed(), threshold, delta);
     delta = -delta;
     return logits;
   }

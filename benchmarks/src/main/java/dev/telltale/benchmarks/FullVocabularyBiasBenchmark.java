@@ -23,7 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Green-list bias over the whole vocabulary ({@link WatermarkSession#bias(float[])}) against two
  * plain passes over the same logits: adding a constant, and the max + softmax normaliser every
  * sampler computes anyway. Each bias call first accepts a new token, so the context seed changes
- * per call as in decoding; {@link #acceptOnly} shows that part alone.
+ * per call as in decoding; {@link #acceptOnly} shows that part alone. {@code acceptAndBias} is a
+ * PRF v1 key, {@code v2AcceptAndBias} the same secret under PRF v2 (the default of new keys). The
+ * fork adds {@code jdk.incubator.vector}, so each runs the kernel {@code BiasKernels} selects;
+ * {@code -jvmArgsAppend -Dtelltale.bias.kernel=scalar} measures the scalar loops.
  *
  * <p>{@link #candidateBranchlessBias} is a prototype, not core code: the same green list applied
  * with a branch-free mask instead of a data-dependent branch (a token is green with probability
@@ -33,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
 public class FullVocabularyBiasBenchmark {
   private static final int STREAM = 4096;
@@ -45,6 +50,7 @@ public class FullVocabularyBiasBenchmark {
   private int[] stream;
   private int step;
   private WatermarkSession session;
+  private WatermarkSession sessionV2;
 
   // Prototype state: the same PRF, window and threshold the session uses.
   private WatermarkPrf prf;
@@ -63,6 +69,7 @@ public class FullVocabularyBiasBenchmark {
     }
     WatermarkKey key = BenchData.kgwKey();
     session = Watermarker.of(key).newSession(new int[] {17, 4242}, 0, 2);
+    sessionV2 = Watermarker.of(BenchData.kgwKey("v2")).newSession(new int[] {17, 4242}, 0, 2);
     prf = WatermarkPrf.of(key);
     GreenListParameters p = (GreenListParameters) key.parameters();
     threshold = p.greenThreshold();
@@ -131,5 +138,20 @@ public class FullVocabularyBiasBenchmark {
   public boolean acceptOnly() {
     session.accept(nextToken());
     return session.watermarking();
+  }
+
+  /** Core, PRF v2: accept a new token (SipHash-1-3 seed), then bias the whole vocabulary. */
+  @Benchmark
+  public float[] v2AcceptAndBias() {
+    sessionV2.accept(nextToken());
+    sessionV2.bias(logits);
+    return logits;
+  }
+
+  /** Core, PRF v2: the context update alone. */
+  @Benchmark
+  public boolean v2AcceptOnly() {
+    sessionV2.accept(nextToken());
+    return sessionV2.watermarking();
   }
 }

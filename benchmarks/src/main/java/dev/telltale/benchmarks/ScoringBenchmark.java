@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Detection's per-token loop, {@link TupleScorer#score}, over pre-tokenized ids with an exact tape
  * cleared before each pass. Scores are operations (tokens) per second; target 50 M tokens/s per
- * core. The {@code split*} methods time the parts of the per-token cost alone: the SipHash context
- * seed, the fmix per-token bits, the tape insert and the tape clear.
+ * core. The {@code split*} methods time the parts of the per-token cost alone: the context seed
+ * (SipHash-2-4 in PRF v1, SipHash-1-3 in v2), the per-token bits, the tape insert and the tape
+ * clear. {@code prf} picks the key's PRF version (same secret); v2 is the default of new keys.
  *
  * <p>Ids: {@code zipf} draws them from a Zipf(1) law over the cl100k vocabulary; {@code europarl}
  * is the cl100k encoding of the English Europarl sample, repeated to 1 M ids with every repetition
@@ -51,11 +52,14 @@ public class ScoringBenchmark {
   @Param({"zipf", "europarl"})
   String source;
 
+  @Param({"v1", "v2"})
+  String prf;
+
   private int[] ids;
   private long[] seeds;
   private long[] fingerprints;
   private TupleScorer scorer;
-  private WatermarkPrf prf;
+  private WatermarkPrf wprf;
   private ExactTape tape;
   private ExactTape shortTape;
   private final ScoreAccumulator acc = new ScoreAccumulator();
@@ -64,22 +68,23 @@ public class ScoringBenchmark {
   @Setup
   public void setup() {
     ids = source.equals("zipf") ? BenchData.zipfIds(N, BenchData.CL100K_VOCAB, 11) : europarlIds();
-    WatermarkKey key = BenchData.kgwKey();
+    WatermarkKey key = BenchData.kgwKey(prf);
     scorer = TupleScorer.of(key);
-    prf = WatermarkPrf.of(key);
+    wprf = WatermarkPrf.of(key);
     int h = key.parameters().contextWidth();
     seeds = new long[N];
     fingerprints = new long[N];
     for (int i = h; i < N; i++) {
-      seeds[i] = prf.contextSeed(ids, i);
-      fingerprints[i] = WatermarkPrf.bits(seeds[i], ids[i]);
+      seeds[i] = wprf.contextSeed(ids, i);
+      fingerprints[i] = wprf.tokenBits(seeds[i], ids[i]);
     }
     tape = new ExactTape(N);
     shortTape = new ExactTape(SHORT);
     scorer.score(ids, 0, N, tape, acc, null);
     System.out.printf(
-        "%n[%s] %d positions, %d distinct tuples (%.1f%% duplicates), %d green%n",
+        "%n[%s, prf %s] %d positions, %d distinct tuples (%.1f%% duplicates), %d green%n",
         source,
+        prf,
         acc.positions(),
         acc.scored(),
         100.0 * acc.duplicates() / acc.positions(),
@@ -118,26 +123,28 @@ public class ScoringBenchmark {
     return acc.scored();
   }
 
-  /** Split: the SipHash-2-4 context seed alone. */
+  /** Split: the context seed alone (SipHash-2-4 in v1, SipHash-1-3 in v2). */
   @Benchmark
   @OperationsPerInvocation(N)
   public long splitSipHashSeed() {
     long x = 0;
+    final WatermarkPrf p = wprf;
     for (int i = 2; i < N; i++) {
-      x ^= prf.contextSeed(ids, i);
+      x ^= p.contextSeed(ids, i);
     }
     return x;
   }
 
-  /** Split: the per-token fmix bits alone (seeds precomputed). */
+  /** Split: the per-token bits alone (seeds precomputed; SplitMix64 in v1, two mixes in v2). */
   @Benchmark
   @OperationsPerInvocation(N)
   public long splitFmix() {
     long x = 0;
     final long[] s = seeds;
     final int[] t = ids;
+    final WatermarkPrf p = wprf;
     for (int i = 2; i < N; i++) {
-      x ^= WatermarkPrf.bits(s[i], t[i]);
+      x ^= p.tokenBits(s[i], t[i]);
     }
     return x;
   }

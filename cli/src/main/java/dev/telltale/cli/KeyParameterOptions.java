@@ -3,6 +3,7 @@ package dev.telltale.cli;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.scheme.WatermarkParameters;
 import picocli.CommandLine.Option;
 
@@ -38,6 +39,19 @@ final class KeyParameterOptions {
               + " deleting them changes no context (defeats the emoji attack). Recorded in the key;"
               + " detection, scans and generation follow it.")
   boolean robustContext;
+
+  @Option(
+      names = "--prf",
+      defaultValue = "v2",
+      description =
+          "PRF version: v2 (default; SipHash-1-3 seed, 32-bit lanes) or v1 (the PRF of keys made"
+              + " before versioning).")
+  String prf;
+
+  PrfVersion prfVersion() {
+    return PrfVersion.of(prf)
+        .orElseThrow(() -> new BadInputException("unknown --prf '" + prf + "'; use v1 or v2"));
+  }
 
   WatermarkParameters toParameters() {
     try {

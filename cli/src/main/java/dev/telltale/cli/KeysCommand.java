@@ -86,7 +86,7 @@ final class KeysCommand {
     }
     if (k.parameters() instanceof GreenListParameters g) {
       return String.format(
-          "kgw gamma=%s delta=%s h=%d%s%s%s",
+          "kgw gamma=%s delta=%s h=%d%s%s%s prf=%s",
           g.gamma(),
           g.delta(),
           g.contextWidth(),
@@ -96,11 +96,14 @@ final class KeysCommand {
                   p ->
                       " payload=" + p.bits() + "/" + p.symbolBits() + " payload-delta=" + p.delta())
               .orElse(""),
-          g.robustContext() ? " robust-context" : "");
+          g.robustContext() ? " robust-context" : "",
+          k.prf().id());
     }
     return "gumbel h="
         + k.parameters().contextWidth()
-        + (k.parameters().robustContext() ? " robust-context" : "");
+        + (k.parameters().robustContext() ? " robust-context" : "")
+        + " prf="
+        + k.prf().id();
   }
 
   @Command(
@@ -139,6 +142,7 @@ final class KeysCommand {
           KeySet.generate(
               newKeyId(id),
               parameters.toParameters(),
+              parameters.prfVersion(),
               newKeyId(signingId, KeySet.SIGNING_ID_PREFIX),
               RANDOM);
       WatermarkKey key = created.primary();
@@ -186,7 +190,9 @@ final class KeysCommand {
       if (signing) {
         return rotateSigning(current);
       }
-      WatermarkKey key = WatermarkKey.generate(newKeyId(id), parameters.toParameters(), RANDOM);
+      WatermarkKey key =
+          WatermarkKey.generate(
+              newKeyId(id), parameters.toParameters(), parameters.prfVersion(), RANDOM);
       if (current.get(key.id()).isPresent()) {
         throw new BadInputException("key id '" + key.id() + "' is already in " + keys);
       }

@@ -10,13 +10,15 @@ import dev.telltale.forensics.PayloadVotes;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Attribution on human text (held-out Europarl, a fresh payload key per passage): no account is
@@ -49,9 +51,10 @@ class AttributionNullTest {
     return d;
   }
 
-  @Test
-  void humanTextIsNeverAttributedAndNullPValuesAreConservative() {
-    SplittableRandom r = new SplittableRandom(303);
+  @ParameterizedTest
+  @EnumSource(PrfVersion.class)
+  void humanTextIsNeverAttributedAndNullPValuesAreConservative(PrfVersion prf) {
+    SplittableRandom r = new SplittableRandom(303 + prf.ordinal());
     double[][] corrected = new double[2][TRIALS];
     double[] named = new double[TRIALS];
     int attributed = 0;
@@ -59,7 +62,7 @@ class AttributionNullTest {
     for (int t = 0; t < TRIALS; t++) {
       PayloadParameters pp = layouts[t % 2];
       WatermarkKey key =
-          NullCalibrationTest.randomKey(r, GreenListParameters.defaults().withPayload(pp));
+          NullCalibrationTest.randomKey(r, GreenListParameters.defaults().withPayload(pp), prf);
       Attribution a = Attribution.of(key, TOKENIZER, AttributionPolicy.defaults());
       String text = passages.get(t % passages.size());
       if (a.attributeText(text).outcome() == Outcome.ATTRIBUTED) {
@@ -79,9 +82,17 @@ class AttributionNullTest {
     double pn = Math.exp(-2 * TRIALS * dPlus(named) * dPlus(named));
     long below01 = Arrays.stream(c0).filter(p -> p <= 0.1).count();
     System.out.printf(
-        "null attribution on human text: %d/%d attributed; corrected p one-sided KS p=%.3f (24/8)"
+        "null attribution on human text, prf "
+            + prf.id()
+            + ": %d/%d attributed; corrected p one-sided KS p=%.3f (24/8)"
             + " %.3f (32/1), share <= 0.1: %d/%d; a-priori account p one-sided KS p=%.3f%n",
-        attributed, TRIALS, pc0, pc1, below01, (int) n, pn);
+        attributed,
+        TRIALS,
+        pc0,
+        pc1,
+        below01,
+        (int) n,
+        pn);
     assertEquals(0, attributed);
     assertTrue(pc0 > 0.001 && pc1 > 0.001 && pn > 0.001);
   }

@@ -12,6 +12,7 @@ import dev.telltale.key.SecretBytes;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.scheme.WatermarkParameters;
 import dev.telltale.stats.Tails;
 import dev.telltale.text.Tokenizer;
@@ -24,11 +25,13 @@ import org.hipparchus.distribution.discrete.BinomialDistribution;
 import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Under the null (real human text never generated with the key) p-values must be uniform: tested
  * with many random keys over held-out Europarl passages, by Kolmogorov–Smirnov and by the
- * false-positive rate at alpha = 0.01.
+ * false-positive rate at alpha = 0.01, for every PRF version.
  */
 class NullCalibrationTest {
   static final int TRIALS = 400;
@@ -42,22 +45,28 @@ class NullCalibrationTest {
   }
 
   static WatermarkKey randomKey(SplittableRandom r, WatermarkParameters params) {
+    return randomKey(r, params, PrfVersion.V1);
+  }
+
+  static WatermarkKey randomKey(SplittableRandom r, WatermarkParameters params, PrfVersion prf) {
     byte[] secret = new byte[32];
     r.nextBytes(secret);
     return WatermarkKey.of(
         KeyId.of("null-" + r.nextInt(1 << 30)),
         params,
         SecretBytes.copyOf(secret, SecretAccess.get()),
-        Instant.EPOCH);
+        Instant.EPOCH,
+        prf);
   }
 
-  @Test
-  void greenListPValuesAreUniformOnHumanText() {
-    SplittableRandom r = new SplittableRandom(101);
+  @ParameterizedTest
+  @EnumSource(PrfVersion.class)
+  void greenListPValuesAreUniformOnHumanText(PrfVersion prf) {
+    SplittableRandom r = new SplittableRandom(101 + prf.ordinal());
     double[] randomized = new double[TRIALS];
     int falsePositives = 0;
     for (int t = 0; t < TRIALS; t++) {
-      WatermarkKey key = randomKey(r, GreenListParameters.defaults());
+      WatermarkKey key = randomKey(r, GreenListParameters.defaults(), prf);
       Detector d = Detector.of(key, TOKENIZER, DetectionPolicy.defaults());
       Detection det = d.detectText(passages.get(t % passages.size()));
       assertTrue(det.scoredTokens() >= 100);
@@ -76,19 +85,21 @@ class NullCalibrationTest {
         new KolmogorovSmirnovTest()
             .kolmogorovSmirnovTest(new UniformRealDistribution(0, 1), randomized);
     System.out.printf(
-        "null kgw: KS p=%.4f, false positives at 0.01: %d/%d%n", ks, falsePositives, TRIALS);
+        "null kgw prf %s: KS p=%.4f, false positives at 0.01: %d/%d%n",
+        prf.id(), ks, falsePositives, TRIALS);
     assertTrue(ks > 0.001, "KS p-value " + ks);
     // P[Binomial(400, 0.01) > 11] < 1e-3: the exact test is conservative, never liberal.
     assertTrue(falsePositives <= 11, "false positives " + falsePositives);
   }
 
-  @Test
-  void gumbelPValuesAreUniformOnHumanText() {
-    SplittableRandom r = new SplittableRandom(202);
+  @ParameterizedTest
+  @EnumSource(PrfVersion.class)
+  void gumbelPValuesAreUniformOnHumanText(PrfVersion prf) {
+    SplittableRandom r = new SplittableRandom(202 + prf.ordinal());
     double[] p = new double[TRIALS];
     int falsePositives = 0;
     for (int t = 0; t < TRIALS; t++) {
-      WatermarkKey key = randomKey(r, GumbelParameters.defaults());
+      WatermarkKey key = randomKey(r, GumbelParameters.defaults(), prf);
       Detection det =
           Detector.of(key, TOKENIZER, DetectionPolicy.defaults())
               .detectText(passages.get((t * 7) % passages.size()));
@@ -100,7 +111,8 @@ class NullCalibrationTest {
     double ks =
         new KolmogorovSmirnovTest().kolmogorovSmirnovTest(new UniformRealDistribution(0, 1), p);
     System.out.printf(
-        "null gumbel: KS p=%.4f, false positives at 0.01: %d/%d%n", ks, falsePositives, TRIALS);
+        "null gumbel prf %s: KS p=%.4f, false positives at 0.01: %d/%d%n",
+        prf.id(), ks, falsePositives, TRIALS);
     assertTrue(ks > 0.001, "KS p-value " + ks);
     assertTrue(falsePositives <= 11, "false positives " + falsePositives);
   }

@@ -12,6 +12,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.text.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,8 +21,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.hipparchus.distribution.continuous.UniformRealDistribution;
 import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Scans of a purely human corpus (all English Europarl documents, which share many n-grams) must
@@ -32,15 +34,16 @@ class ScanNullTest {
   static final int KEYS = 120;
   @TempDir Path tmp;
 
-  @Test
-  void pooledPValuesOfHumanCorporaAreUniformOverKeys() throws IOException {
+  @ParameterizedTest
+  @EnumSource(PrfVersion.class)
+  void pooledPValuesOfHumanCorporaAreUniformOverKeys(PrfVersion prf) throws IOException {
     for (boolean gumbel : new boolean[] {false, true}) {
-      SplittableRandom r = new SplittableRandom(gumbel ? 202 : 201);
+      SplittableRandom r = new SplittableRandom((gumbel ? 202 : 201) + 10 * prf.ordinal());
       List<WatermarkKey> keys = new ArrayList<>();
       for (int i = 0; i < KEYS; i++) {
         keys.add(
             NullCalibrationTest.randomKey(
-                r, gumbel ? GumbelParameters.defaults() : GreenListParameters.defaults()));
+                r, gumbel ? GumbelParameters.defaults() : GreenListParameters.defaults(), prf));
       }
       List<Document> docs = new ArrayList<>();
       List<String> english = EuroparlCorpus.load().english();
@@ -62,7 +65,7 @@ class ScanNullTest {
       System.out.printf(
           "scan null %s: %d keys, %d documents, %d distinct of %d positions, KS p=%.4f,"
               + " pooled p <= 0.01: %d, suspects: %d%n",
-          gumbel ? "gumbel" : "kgw",
+          (gumbel ? "gumbel" : "kgw") + " prf " + prf.id(),
           KEYS,
           result.documents(),
           k0.scoredTuples(),

@@ -103,7 +103,6 @@ public final class TupleScorer {
       ScoreAccumulator acc,
       ScoreTrace trace) {
     int end = off + len;
-    boolean selfHash = prf.selfHash();
     long threshold = prf.greenThreshold();
     long[] block = acc.block;
     // Fingerprints are computed a block at a time and only then looked up in the tape: the
@@ -111,11 +110,7 @@ public final class TupleScorer {
     // behind the next SipHash.
     for (int start = off + h; start < end; start += block.length) {
       int stop = Math.min(end, start + block.length);
-      for (int i = start; i < stop; i++) {
-        int token = ids[i];
-        long seed = selfHash ? prf.selfHashSeed(ids, i, token) : prf.contextSeed(ids, i);
-        block[i - start] = WatermarkPrf.bits(seed, token);
-      }
+      prf.tupleBits(ids, start, stop, block);
       for (int i = start; i < stop; i++) {
         // u is a keyed 64-bit fingerprint of the (window, token) tuple.
         long u = block[i - start];

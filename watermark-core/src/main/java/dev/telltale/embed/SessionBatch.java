@@ -88,7 +88,13 @@ public final class SessionBatch {
       if (s.plainGreenList()) {
         if (s.contextFull()) {
           BiasKernels.greenBias(
-              logits, off, vocab, s.contextSeed(), s.greenThreshold(), s.greenDelta());
+              s.prfVersion(),
+              logits,
+              off,
+              vocab,
+              s.contextSeed(),
+              s.greenThreshold(),
+              s.greenDelta());
         }
       } else {
         float[] row = scratch(vocab);
@@ -119,6 +125,7 @@ public final class SessionBatch {
       if (s.plainGreenList()) {
         if (s.contextFull()) {
           BiasKernels.greenBiasCandidates(
+              s.prfVersion(),
               logits,
               off,
               candidates,

@@ -57,9 +57,11 @@ final class VectorBiasKernel implements BiasKernels.Kernel {
     }
   }
 
+  // Measured slower than the scalar loop with 256-bit (AVX2) and 512-bit (AVX-512) vectors alike,
+  // and allocating per token (README, Benchmarks): only -Dtelltale.bias.kernel=vector selects it.
   @Override
   public boolean profitable() {
-    return L.vectorBitSize() >= 512;
+    return false;
   }
 
   @Override

@@ -114,13 +114,13 @@ public final class WatermarkSession {
     }
     if (selfHash) {
       for (int v = 0; v < logits.length; v++) {
-        if ((WatermarkPrf.bits(prf.selfHashSeed(window, h, v), v) >>> 11) < threshold) {
+        if ((prf.tokenBits(prf.selfHashSeed(window, h, v), v) >>> 11) < threshold) {
           logits[v] += delta;
         }
       }
       return;
     }
-    BiasKernels.greenBias(logits, 0, logits.length, seed, threshold, delta);
+    BiasKernels.greenBias(prf.version(), logits, 0, logits.length, seed, threshold, delta);
   }
 
   /**
@@ -154,7 +154,7 @@ public final class WatermarkSession {
     final long t = threshold;
     final int deltaBits = Float.floatToRawIntBits(delta);
     for (int i = 0; i < n; i++) {
-      int mask = (int) -WatermarkPrf.greenBit(WatermarkPrf.bits(s, candidates[i]), t);
+      int mask = (int) -WatermarkPrf.greenBit(prf.tokenBits(s, candidates[i]), t);
       logits[i] += Float.intBitsToFloat(deltaBits & mask);
     }
   }
@@ -169,7 +169,7 @@ public final class WatermarkSession {
       return false;
     }
     long s = selfHash ? prf.selfHashSeed(window, h, token) : seed;
-    return (WatermarkPrf.bits(s, token) >>> 11) < threshold;
+    return (prf.tokenBits(s, token) >>> 11) < threshold;
   }
 
   /**
@@ -282,22 +282,19 @@ public final class WatermarkSession {
     if (selfHash) {
       for (int i = 0; i < n; i++) {
         int v = candidates == null ? i : candidates[i];
-        long u = WatermarkPrf.bits(prf.selfHashSeed(window, h, v), v);
-        logits[i] +=
-            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+        long u = prf.tokenBits(prf.selfHashSeed(window, h, v), v);
+        logits[i] += payloadBias(u, payloadPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
       }
     } else if (candidates == null) {
       for (int v = 0; v < n; v++) {
-        long u = WatermarkPrf.bits(s, v);
-        logits[v] +=
-            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+        long u = prf.tokenBits(s, v);
+        logits[v] += payloadBias(u, payloadPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
       }
     } else {
       for (int i = 0; i < n; i++) {
         int v = candidates[i];
-        long u = WatermarkPrf.bits(s, v);
-        logits[i] +=
-            payloadBias(u, WatermarkPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
+        long u = prf.tokenBits(s, v);
+        logits[i] += payloadBias(u, payloadPrf.bits(ps, v), t, shift, sym, deltaBits, payloadBits);
       }
     }
   }
@@ -336,8 +333,7 @@ public final class WatermarkSession {
     // The most likely candidate goes first, so the bound below prunes from the start whatever
     // order the stack hands candidates in.
     int bestIndex = top;
-    double best =
-        gumbelValue(0.0, WatermarkPrf.bits(s, candidates == null ? top : candidates[top]));
+    double best = gumbelValue(0.0, prf.tokenBits(s, candidates == null ? top : candidates[top]));
     for (int i = 0; i < n; i++) {
       double a = (logits[i] - lmax) * invT;
       if (a + MAX_GUMBEL <= best
@@ -345,7 +341,7 @@ public final class WatermarkSession {
           || (skip != null && skip.skips(candidates == null ? i : candidates[i]))) {
         continue;
       }
-      long u = WatermarkPrf.bits(s, candidates == null ? i : candidates[i]);
+      long u = prf.tokenBits(s, candidates == null ? i : candidates[i]);
       long m = (1L << 53) - (u >>> 11);
       // G = -ln(-ln r) <= -ln(1 - r) <= (54 - floor(log2 m)) ln 2
       if (a + (54 - (63 - Long.numberOfLeadingZeros(m))) * LN2 <= best) {
@@ -463,6 +459,10 @@ public final class WatermarkSession {
 
   long greenThreshold() {
     return threshold;
+  }
+
+  dev.telltale.scheme.PrfVersion prfVersion() {
+    return prf.version();
   }
 
   float greenDelta() {

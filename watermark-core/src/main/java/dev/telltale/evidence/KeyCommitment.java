@@ -7,6 +7,7 @@ import dev.telltale.key.SecretAccess;
 import dev.telltale.key.VllmConfig;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +47,19 @@ public record KeyCommitment(String keyId, String scheme, ObjectNode parameters, 
     return parameters.deepCopy();
   }
 
-  /** The commitment to {@code key}. */
+  /**
+   * The commitment to {@code key}. Its parameters name the key's PRF in {@code "prf"} as the key
+   * file does: present for v2, absent for v1.
+   */
   public static KeyCommitment of(WatermarkKey key) {
+    ObjectNode parameters = parametersJson(key.parameters());
+    if (key.prf() != PrfVersion.V1) {
+      parameters.put("prf", key.prf().id());
+    }
     return new KeyCommitment(
         key.id().value(),
         key.parameters().schemeName(),
-        parametersJson(key.parameters()),
+        parameters,
         HexFormat.of().formatHex(mac(key)));
   }
 

@@ -189,7 +189,7 @@ public final class Attribution {
     for (int i = off + h; i < off + len; i++) {
       int token = ids[i];
       long seed = selfHash ? prf.selfHashSeed(ids, i, token) : prf.contextSeed(ids, i);
-      long u = WatermarkPrf.bits(seed, token);
+      long u = prf.tokenBits(seed, token);
       if (!tape.firstSeen(u)) {
         continue;
       }

@@ -184,7 +184,7 @@ public final class RadioactivityTest {
         u = vllm.fingerprint(ctx, 0, end, token);
       } else {
         long seed = prf.selfHash() ? prf.selfHashSeed(ctx, end, token) : window;
-        u = WatermarkPrf.bits(seed, token);
+        u = prf.tokenBits(seed, token);
       }
       if (options.dedup() && !tape.add(u)) {
         duplicates++;

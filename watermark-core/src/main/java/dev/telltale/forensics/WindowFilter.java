@@ -95,7 +95,7 @@ public final class WindowFilter {
         if (i < ids.length) {
           int token = ids[i];
           long seed = prf.selfHash() ? prf.selfHashSeed(ids, i, token) : window;
-          long u = WatermarkPrf.bits(seed, token);
+          long u = prf.tokenBits(seed, token);
           if (tape.add(u)) {
             scored++;
             if (greenList) {

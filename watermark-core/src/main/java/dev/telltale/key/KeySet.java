@@ -1,6 +1,7 @@
 package dev.telltale.key;
 
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.scheme.WatermarkParameters;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -90,7 +91,17 @@ public final class KeySet {
    */
   public static KeySet generate(
       KeyId watermarkId, WatermarkParameters parameters, KeyId signingId, SecureRandom random) {
-    WatermarkKey key = WatermarkKey.generate(watermarkId, parameters, random);
+    return generate(watermarkId, parameters, PrfVersion.DEFAULT, signingId, random);
+  }
+
+  /** As {@link #generate(KeyId, WatermarkParameters, KeyId, SecureRandom)} with PRF {@code prf}. */
+  public static KeySet generate(
+      KeyId watermarkId,
+      WatermarkParameters parameters,
+      PrfVersion prf,
+      KeyId signingId,
+      SecureRandom random) {
+    WatermarkKey key = WatermarkKey.generate(watermarkId, parameters, prf, random);
     return single(key).withSigningKey(SigningKey.generate(signingId, random));
   }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
+import dev.telltale.scheme.PrfVersion;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import java.io.IOException;
@@ -41,11 +42,16 @@ import java.util.Set;
  * <pre>{@code
  * {"format":"telltale-keyset","version":1,"primary":"wm-1",
  *  "watermark_keys":[{"id":"wm-1","created":"2026-01-01T00:00:00Z","scheme":"kgw",
- *    "gamma":0.25,"delta":2.0,"context_width":2,"self_hash":false,"secret":"<base64url>"}],
+ *    "gamma":0.25,"delta":2.0,"context_width":2,"self_hash":false,"prf":"v2",
+ *    "secret":"<base64url>"}],
  *  "primary_signing_key":"sig-1",
  *  "signing_keys":[{"id":"sig-1","created":"2026-01-01T00:00:00Z","algorithm":"Ed25519",
  *    "status":"active","seed":"<base64url>"}]}
  * }</pre>
+ *
+ * <p>{@code "prf"} names the key's PRF ({@link PrfVersion}: "v1" or "v2"); a key without it is v1,
+ * which is what every key file written before PRF versions holds, so those keys detect as before.
+ * It is written for v2 keys only.
  *
  * <p>The signing key entries (Ed25519 seeds for provenance tokens) are optional; files without them
  * load as key sets without signing keys.
@@ -179,7 +185,8 @@ public final class KeySetFile {
             "payload_bits",
             "payload_symbol_bits",
             "payload_delta",
-            "robust_context");
+            "robust_context",
+            "prf");
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
@@ -231,6 +238,16 @@ public final class KeySetFile {
     } catch (IllegalArgumentException e) {
       throw new KeyFileException(at + ": " + e.getMessage());
     }
+    PrfVersion prf = PrfVersion.V1;
+    if (node.has("prf")) {
+      String name = text(node, "prf", where);
+      prf =
+          PrfVersion.of(name)
+              .orElseThrow(
+                  () ->
+                      new KeyFileException(
+                          at + " has unknown prf '" + clip(name) + "' (expected v1 or v2)"));
+    }
     byte[] secret;
     try {
       secret = Base64.getUrlDecoder().decode(text(node, "secret", where));
@@ -248,7 +265,7 @@ public final class KeySetFile {
     }
     SecretBytes s = SecretBytes.copyOf(secret, SecretAccess.get());
     Arrays.fill(secret, (byte) 0);
-    return WatermarkKey.of(id, parameters, s, created);
+    return WatermarkKey.of(id, parameters, s, created, prf);
   }
 
   // Optional account payload of a kgw key: absent payload_bits means no payload layer; the other
@@ -308,6 +325,9 @@ public final class KeySetFile {
       }
       if (k.parameters().robustContext()) {
         n.put("robust_context", true);
+      }
+      if (k.prf() != PrfVersion.V1) {
+        n.put("prf", k.prf().id());
       }
       n.put(
           "secret",

@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.PrfVersion;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,59 @@ class BiasKernelsTest {
     assertTrue(BiasKernels.vectorAvailable());
     // below 512-bit vectors the 64-bit lane multiply is not intrinsified: the scalar loop runs
     assertEquals(vector.profitable() ? vector.name() : "scalar", BiasKernels.path());
+    // v2's 32-bit lanes pay off from 256-bit vectors (AVX2) up
+    BiasKernels.Kernel v2 = BiasKernels.vectorKernel(PrfVersion.V2).orElseThrow();
+    assertEquals(v2.profitable() ? v2.name() : "scalar", BiasKernels.path(PrfVersion.V2));
+  }
+
+  /**
+   * PRF v2: the Vector API kernel equals the scalar loop bit for bit, and both equal the definition
+   * {@code (bitsV2(s, v) >>> 11) < threshold}. Every other example puts the threshold's top 32 bits
+   * on some token's {@code hi32}, the case (probability 2^-32 per token otherwise) where the low
+   * half decides.
+   */
+  @Test
+  void v2VectorAndScalarKernelsAgreeBitForBitWithTheDefinition() {
+    BiasKernels.Kernel vector = BiasKernels.vectorKernel(PrfVersion.V2).orElseThrow();
+    qt().withFixedSeed(0x2B1A5L)
+        .withExamples(400)
+        .forAll(longs().all(), integers().between(0, 1100), integers().between(0, 9))
+        .checkAssert(
+            (seed, n, off) -> {
+              SplittableRandom r = new SplittableRandom(seed);
+              long contextSeed = r.nextLong();
+              long threshold = (long) (r.nextDouble() * (1L << 53));
+              if (n > 0 && (seed & 1) == 0) {
+                int tie = r.nextInt(n);
+                long hi = WatermarkPrf.hi32(contextSeed, tie) & 0xffffffffL;
+                threshold = (hi << 21) | r.nextLong(1L << 21);
+              }
+              float delta = (float) (8 * r.nextDouble());
+              float[] logits = new float[off + n + r.nextInt(5)];
+              for (int i = 0; i < logits.length; i++) {
+                int k = r.nextInt(30);
+                logits[i] =
+                    k == 0
+                        ? -0.0f
+                        : k == 1
+                            ? Float.NaN
+                            : k == 2 ? Float.NEGATIVE_INFINITY : (float) (4 * r.nextGaussian());
+              }
+              float[] expected = logits.clone();
+              for (int v = 0; v < n; v++) {
+                boolean green = (WatermarkPrf.bitsV2(contextSeed, v) >>> 11) < threshold;
+                expected[off + v] += green ? delta : 0.0f;
+              }
+              float[] scalar = logits.clone();
+              BiasKernels.greenBiasScalar(
+                  PrfVersion.V2, scalar, off, n, contextSeed, threshold, delta);
+              vector.greenBias(logits, off, n, contextSeed, threshold, delta);
+              for (int i = 0; i < logits.length; i++) {
+                int want = Float.floatToRawIntBits(expected[i]);
+                assertEquals(want, Float.floatToRawIntBits(scalar[i]), "scalar logit " + i);
+                assertEquals(want, Float.floatToRawIntBits(logits[i]), "vector logit " + i);
+              }
+            });
   }
 
   @Test
