@@ -42,6 +42,7 @@ public final class WatermarkSession {
   private final double plainShare;
   // The robust-context class (tokens that never enter a context), or null for ordinary keys.
   private final ContextSkip skip;
+  private final GumbelArgmax argmax;
   private int filled;
   private long seed;
   private boolean repeated;
@@ -57,6 +58,7 @@ public final class WatermarkSession {
     this.threshold = prf.greenThreshold();
     this.window = new int[h];
     this.seenContexts = greenList ? null : new LongOpenHashSet(1024);
+    this.argmax = greenList || watermarker.vllmPrf() != null ? null : new GumbelArgmax();
     this.payloadPrf = watermarker.payloadPrf();
     this.accountSymbols = watermarker.accountSymbols();
     this.payloadDelta = payloadPrf == null ? 0f : (float) payloadPrf.parameters().delta();
@@ -317,8 +319,12 @@ public final class WatermarkSession {
   // Returns the index i < n maximising (l_i - lmax) / T + G_i, G_i = -ln(-ln r_i): the
   // Gumbel-max form of argmax r_i^(1 / p_i). A cheap upper bound on G_i from the leading zeros
   // of 1 - r skips the two logarithms for candidates that cannot win.
-  // With robust contexts only candidates of the kept class compete (robustChoice).
+  // With robust contexts only candidates of the kept class compete (robustChoice); ordinary
+  // sessions take GumbelArgmax, which gives the same index with fewer logarithms.
   private int gumbelArgmax(float[] logits, int[] candidates, int n, double temperature) {
+    if (skip == null) {
+      return argmax.argmax(logits, candidates, n, 1.0 / temperature, seed); // see GumbelArgmax
+    }
     float lmax = Float.NEGATIVE_INFINITY;
     int top = -1;
     for (int i = 0; i < n; i++) {
