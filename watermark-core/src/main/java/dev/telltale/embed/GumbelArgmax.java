@@ -14,11 +14,11 @@ import dev.telltale.prf.WatermarkPrf;
  * {@code -ln y + ln(1 - y) <= G = -ln(-ln r) <= -ln y}, and {@code -ln y} is bounded from the bits
  * of {@code (double) w} alone (the exponent plus the mantissa is a chord of {@code log2} on each
  * octave, below it by at most 0.0597 nats): so each candidate costs its PRF bits and a few
- * arithmetic operations. Candidates whose upper bound reaches the best lower bound so far are
- * listed; after the pass, only those still reaching the final bound pay the two logarithms (one or
- * two per step in practice). Bounds carry a margin {@code EPS (1 + |a|)} above every rounding error
- * of the bounds and of {@code V} itself. Not thread-safe; one per session; allocates nothing after
- * construction.
+ * arithmetic operations. The first largest logit's exact value is the first lower bound; candidates
+ * whose upper bound reaches the best lower bound so far are listed; after the pass, only those
+ * still reaching the final bound pay the two logarithms (one or two per step in practice). Bounds
+ * carry a margin {@code EPS (1 + |a|)} above every rounding error of the bounds and of {@code V}
+ * itself. Not thread-safe; one per session; allocates nothing after construction.
  */
 final class GumbelArgmax {
   private static final double LN2 = Math.log(2);
@@ -52,17 +52,20 @@ final class GumbelArgmax {
     }
     final double lowScale = 1 + EPS; // a <= 0: a (1 + EPS) = a - EPS |a|
     final double highScale = 1 - EPS;
-    double floor = Double.NEGATIVE_INFINITY; // a lower bound on the computed V of some candidate
+    // The first largest logit goes first with its exact value, so that the bound prunes from the
+    // start whatever order the stack hands candidates in; it wins every tie.
+    int top = firstIndexOf(logits, n, lmax);
+    int resolvedIndex = top; // the exact winner among candidates resolved so far
+    double resolved = value(logits, candidates, top, lmax, invT, seed);
+    double floor = resolved; // a lower bound on the computed V of some candidate
     int count = 0;
-    int resolvedIndex = -1; // the exact winner among candidates resolved on an overflow
-    double resolved = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       double a = (logits[i] - lmax) * invT;
       long u = WatermarkPrf.bits(seed, candidates == null ? i : candidates[i]);
       double bits = Double.doubleToRawLongBits((double) ((~u >>> 10) | 1L));
       double noise = UPPER - NATS_PER_BIT * bits; // >= -ln y >= G
       double high = a * highScale + (noise + EPS);
-      if (!(high >= floor)) {
+      if (!(high >= floor) || i == top) {
         continue; // cannot reach a value some candidate certainly has (or a is NaN)
       }
       double y = ((~u >>> 10) | 1L) * 0x1p-54;
@@ -76,7 +79,7 @@ final class GumbelArgmax {
           for (int k = 0; k < count; k++) {
             int j = listed[k];
             double v = value(logits, candidates, j, lmax, invT, seed);
-            if (v > resolved || (v == resolved && isTop(logits, n, lmax, j))) {
+            if (v > resolved) {
               resolved = v;
               resolvedIndex = j;
             }
@@ -97,7 +100,7 @@ final class GumbelArgmax {
       }
       int j = listed[k];
       double v = value(logits, candidates, j, lmax, invT, seed);
-      if (v > best || (v == best && isTop(logits, n, lmax, j))) {
+      if (v > best) {
         best = v;
         bestIndex = j;
       }
@@ -123,11 +126,6 @@ final class GumbelArgmax {
     double a = (logits[j] - lmax) * invT;
     long u = WatermarkPrf.bits(seed, candidates == null ? j : candidates[j]);
     return a - Math.log(WatermarkPrf.negLnUniform(u));
-  }
-
-  // Whether j is the reference's first candidate (the first index of the largest logit).
-  private static boolean isTop(float[] logits, int n, float lmax, int j) {
-    return logits[j] == lmax && firstIndexOf(logits, n, lmax) == j;
   }
 
   private static int firstIndexOf(float[] logits, int n, float value) {
