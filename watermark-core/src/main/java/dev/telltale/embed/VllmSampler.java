@@ -37,6 +37,7 @@ final class VllmSampler {
   private int[] words = new int[256]; // per-candidate PRF words of the current step
   private boolean[] want = new boolean[256]; // candidates whose word the step needs
   private int[] kept = new int[256]; // candidates whose value bound reaches the best lower bound
+  private double[] weights = new double[0]; // softmax weights of a skipped step
   private final long[] sbwFactors;
   private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
   private int size;
@@ -333,8 +334,14 @@ final class VllmSampler {
   }
 
   // A skipped step: softmax sampling; a single candidate is returned without a draw.
-  private static int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
-    return n == 1 ? 0 : WatermarkSession.softmaxSample(logits, n, temperature, random);
+  private int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
+    if (n == 1) {
+      return 0;
+    }
+    if (weights.length < n) {
+      weights = new double[Math.max(n, 2 * weights.length)];
+    }
+    return WatermarkSession.softmaxSample(logits, n, temperature, random, weights);
   }
 
   // Speculative decoding (SessionBatch): the state accept() changes, saved before it and restored

@@ -43,6 +43,7 @@ public final class WatermarkSession {
   // The robust-context class (tokens that never enter a context), or null for ordinary keys.
   private final ContextSkip skip;
   private final GumbelArgmax argmax;
+  private double[] weights = new double[0];
   private int filled;
   private long seed;
   private boolean repeated;
@@ -188,7 +189,7 @@ public final class WatermarkSession {
     checkTemperature(temperature);
     int n = logits.length;
     if (!keyedStep(random)) {
-      return softmaxSample(logits, n, temperature, random);
+      return softmaxSample(logits, n, temperature, random, weights(n));
     }
     return skip == null
         ? gumbelArgmax(logits, null, n, temperature)
@@ -218,7 +219,7 @@ public final class WatermarkSession {
     }
     int i =
         !keyedStep(random)
-            ? softmaxSample(logits, n, temperature, random)
+            ? softmaxSample(logits, n, temperature, random, weights(n))
             : skip == null
                 ? gumbelArgmax(logits, candidates, n, temperature)
                 : robustChoice(logits, candidates, n, temperature, random);
@@ -422,8 +423,13 @@ public final class WatermarkSession {
     return a - Math.log(WatermarkPrf.negLnUniform(u));
   }
 
-  /** Softmax sampling at {@code temperature} over {@code logits[0 .. n)}; one draw. */
-  static int softmaxSample(float[] logits, int n, double temperature, RandomGenerator random) {
+  /**
+   * Softmax sampling at {@code temperature} over {@code logits[0 .. n)}; one draw. The weights of
+   * the first pass are kept in {@code weights} (at least n long) for the cumulative pass, which
+   * adds exactly the values it would recompute.
+   */
+  static int softmaxSample(
+      float[] logits, int n, double temperature, RandomGenerator random, double[] weights) {
     float lmax = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       lmax = Math.max(lmax, logits[i]);
@@ -434,13 +440,15 @@ public final class WatermarkSession {
     double invT = 1.0 / temperature;
     double z = 0;
     for (int i = 0; i < n; i++) {
-      z += Math.exp((logits[i] - lmax) * invT);
+      double w = Math.exp((logits[i] - lmax) * invT);
+      weights[i] = w;
+      z += w;
     }
     double target = random.nextDouble() * z;
     double acc = 0;
     int last = 0;
     for (int i = 0; i < n; i++) {
-      double w = Math.exp((logits[i] - lmax) * invT);
+      double w = weights[i];
       if (w > 0) {
         last = i;
         acc += w;
@@ -450,6 +458,14 @@ public final class WatermarkSession {
       }
     }
     return last;
+  }
+
+  /** Scratch for {@link #softmaxSample}, grown (by doubling) only when n exceeds it. */
+  private double[] weights(int n) {
+    if (weights.length < n) {
+      weights = new double[Math.max(n, 2 * weights.length)];
+    }
+    return weights;
   }
 
   // SessionBatch support: the plain green-list fast path and the state accept() changes.

@@ -220,4 +220,51 @@ class GumbelArgmaxTest {
         3f, GumbelArgmax.max(new float[] {Float.NaN, 1f, -2f, 3f, Float.NaN, 0f, 2.5f}, 7));
     assertEquals(Float.NEGATIVE_INFINITY, GumbelArgmax.max(new float[] {Float.NaN}, 1));
   }
+
+  /** Softmax sampling as it was, recomputing every weight in the cumulative pass. */
+  static int softmaxReference(float[] logits, int n, double temperature, SplittableRandom random) {
+    float lmax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lmax = Math.max(lmax, logits[i]);
+    }
+    double invT = 1.0 / temperature;
+    double z = 0;
+    for (int i = 0; i < n; i++) {
+      z += Math.exp((logits[i] - lmax) * invT);
+    }
+    double target = random.nextDouble() * z;
+    double acc = 0;
+    int last = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp((logits[i] - lmax) * invT);
+      if (w > 0) {
+        last = i;
+        acc += w;
+        if (acc > target) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  @Test
+  void softmaxWithKeptWeightsDrawsWhatRecomputingDraws() {
+    qt().withFixedSeed(0x6A8B_E3L)
+        .withExamples(2000)
+        .forAll(longs().all(), integers().between(1, 700), integers().between(0, 1000))
+        .checkAssert(
+            (s, n, shape) -> {
+              Step st = step(s, n, shape);
+              if (GumbelArgmax.max(st.logits(), n) == Float.NEGATIVE_INFINITY) {
+                return;
+              }
+              int expected =
+                  softmaxReference(st.logits(), n, st.temperature(), new SplittableRandom(s));
+              int got =
+                  WatermarkSession.softmaxSample(
+                      st.logits(), n, st.temperature(), new SplittableRandom(s), new double[n]);
+              assertEquals(expected, got);
+            });
+  }
 }
