@@ -36,6 +36,8 @@ final class VllmSampler {
   private final int[] stateB = new int[4];
   private int[] words = new int[256]; // per-candidate PRF words of the current step
   private boolean[] want = new boolean[256]; // candidates whose word the step needs
+  private int[] kept = new int[256]; // candidates whose value bound reaches the best lower bound
+  private double[] weights = new double[0]; // softmax weights of a skipped step
   private final long[] sbwFactors;
   private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
   private int size;
@@ -245,6 +247,7 @@ final class VllmSampler {
     if (words.length < n) {
       words = new int[Math.max(n, 2 * words.length)];
       want = new boolean[words.length];
+      kept = new int[words.length];
     }
     // First pass: the PRF words of every candidate that the top one's value does not already
     // exclude (best only grows, so the second pass never needs another), in one loop without a
@@ -254,16 +257,33 @@ final class VllmSampler {
       want[i] = i != top && !(l + MAX_NOISE <= best);
     }
     Philox4x32.tokenWords(key, st, candidates, n, want, words);
+    // Second pass: a bound on each value from the word alone, without a logarithm. Candidates
+    // whose upper bound reaches the best lower bound so far are kept (in index order); only those
+    // still reaching the final lower bound pay the two float logarithms.
+    double floor = best;
+    int count = 0;
     for (int i = 0; i < n; i++) {
       if (!want[i]) {
         continue;
       }
       float l = invT == 1f ? logits[i] : logits[i] * invT;
-      if (l + MAX_NOISE <= best) {
-        continue;
+      int q2 = (~words[i] >>> 7) | 1;
+      double noise = noiseAbove(q2);
+      double margin = EPS + REL * Math.abs(l);
+      if (!(l + noise + margin >= floor)) {
+        continue; // cannot reach a value some candidate certainly has (or l is NaN or -inf)
       }
+      if (q2 <= (1 << 24) - 2) { // 1 - u <= 1/2: ln(1 - (1 - u)) >= -2 (1 - u)
+        double low = l + noise - CHORD_GAP - 2.0 / q2 - (q2 + 2) * 0x1p-24 - margin;
+        floor = Math.max(floor, low);
+      }
+      kept[count++] = i;
+    }
+    for (int k = 0; k < count; k++) {
+      int i = kept[k];
+      float l = invT == 1f ? logits[i] : logits[i] * invT;
       int w = words[i];
-      if (l + noiseBound(w) <= best) {
+      if (!(l + noiseAbove((~w >>> 7) | 1) + EPS + REL * Math.abs(l) >= floor)) {
         continue;
       }
       float x = value(logits[i], invT, w);
@@ -281,21 +301,28 @@ final class VllmSampler {
   /** Above the largest float32 Gumbel noise any uniform gives (-ln(-ln(1 - 2^-24)) = 16.64). */
   private static final float MAX_NOISE = 17.5f;
 
-  private static final float LN2 = (float) Math.log(2);
-
   private static int word(long key, int[] st, int v) {
     return Philox4x32.tokenWord(key, st, v);
   }
 
   /**
-   * An upper bound on the noise of a word, with a margin for float rounding: G = -ln(-ln u) <=
-   * -ln(1 - u) and 1 - u = (2^24 - m) / (2^24 + 1) >= (2^24 - m) / 2^25 for the mantissa m.
+   * An upper bound on the float32 noise {@code G = -ln(-ln u)} of a word, {@code q2 = 2 (2^24 - (w
+   * >>> 8)) - 1}: with {@code q = 2^24 + 1 - m} the uniform's complement {@code 1 - u} is at least
+   * {@code q2 / 2^25} up to float rounding, {@code G <= -ln(1 - u)}, and {@code log2 q2} is at
+   * least the chord through the powers of two around it, read off the bits of {@code (double) q2}
+   * (within {@link #CHORD_GAP} nats). A lower bound is this minus the chord gap, {@code 2 / q2} and
+   * {@code 2 (1 - u)}; both are compared with a margin {@code EPS + REL |l|} above every float
+   * rounding of the value.
    */
-  private static float noiseBound(int word) {
-    int m = word >>> 8;
-    int rest = (1 << 24) - m; // 1 .. 2^24
-    return (25 - (31 - Integer.numberOfLeadingZeros(rest))) * LN2 + 1e-3f;
+  private static double noiseAbove(int q2) {
+    return UPPER - NATS_PER_BIT * Double.doubleToRawLongBits(q2);
   }
+
+  private static final double NATS_PER_BIT = Math.log(2) / 0x1p52;
+  private static final double UPPER = (25 + 1023) * Math.log(2);
+  private static final double CHORD_GAP = 0.0597; // ln 2 - 1 - ln ln 2
+  private static final double EPS = 1e-5;
+  private static final double REL = 1e-6;
 
   // logit / T + G with G = -ln(-ln u) in float32, u clamped below at the smallest normal float.
   private static float value(float logit, float invT, int word) {
@@ -307,8 +334,14 @@ final class VllmSampler {
   }
 
   // A skipped step: softmax sampling; a single candidate is returned without a draw.
-  private static int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
-    return n == 1 ? 0 : WatermarkSession.softmaxSample(logits, n, temperature, random);
+  private int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
+    if (n == 1) {
+      return 0;
+    }
+    if (weights.length < n) {
+      weights = new double[Math.max(n, 2 * weights.length)];
+    }
+    return WatermarkSession.softmaxSample(logits, n, temperature, random, weights);
   }
 
   // Speculative decoding (SessionBatch): the state accept() changes, saved before it and restored

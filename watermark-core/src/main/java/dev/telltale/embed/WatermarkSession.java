@@ -42,6 +42,8 @@ public final class WatermarkSession {
   private final double plainShare;
   // The robust-context class (tokens that never enter a context), or null for ordinary keys.
   private final ContextSkip skip;
+  private final GumbelArgmax argmax;
+  private double[] weights = new double[0];
   private int filled;
   private long seed;
   private boolean repeated;
@@ -57,6 +59,7 @@ public final class WatermarkSession {
     this.threshold = prf.greenThreshold();
     this.window = new int[h];
     this.seenContexts = greenList ? null : new LongOpenHashSet(1024);
+    this.argmax = greenList || watermarker.vllmPrf() != null ? null : new GumbelArgmax();
     this.payloadPrf = watermarker.payloadPrf();
     this.accountSymbols = watermarker.accountSymbols();
     this.payloadDelta = payloadPrf == null ? 0f : (float) payloadPrf.parameters().delta();
@@ -186,7 +189,7 @@ public final class WatermarkSession {
     checkTemperature(temperature);
     int n = logits.length;
     if (!keyedStep(random)) {
-      return softmaxSample(logits, n, temperature, random);
+      return softmaxSample(logits, n, temperature, random, weights(n));
     }
     return skip == null
         ? gumbelArgmax(logits, null, n, temperature)
@@ -216,7 +219,7 @@ public final class WatermarkSession {
     }
     int i =
         !keyedStep(random)
-            ? softmaxSample(logits, n, temperature, random)
+            ? softmaxSample(logits, n, temperature, random, weights(n))
             : skip == null
                 ? gumbelArgmax(logits, candidates, n, temperature)
                 : robustChoice(logits, candidates, n, temperature, random);
@@ -314,8 +317,12 @@ public final class WatermarkSession {
   // Returns the index i < n maximising (l_i - lmax) / T + G_i, G_i = -ln(-ln r_i): the
   // Gumbel-max form of argmax r_i^(1 / p_i). A cheap upper bound on G_i from the leading zeros
   // of 1 - r skips the two logarithms for candidates that cannot win.
-  // With robust contexts only candidates of the kept class compete (robustChoice).
+  // With robust contexts only candidates of the kept class compete (robustChoice); ordinary
+  // sessions take GumbelArgmax, which gives the same index with fewer logarithms.
   private int gumbelArgmax(float[] logits, int[] candidates, int n, double temperature) {
+    if (skip == null) {
+      return argmax.argmax(logits, candidates, n, 1.0 / temperature, seed); // see GumbelArgmax
+    }
     float lmax = Float.NEGATIVE_INFINITY;
     int top = -1;
     for (int i = 0; i < n; i++) {
@@ -412,8 +419,13 @@ public final class WatermarkSession {
     return a - Math.log(WatermarkPrf.negLnUniform(u));
   }
 
-  /** Softmax sampling at {@code temperature} over {@code logits[0 .. n)}; one draw. */
-  static int softmaxSample(float[] logits, int n, double temperature, RandomGenerator random) {
+  /**
+   * Softmax sampling at {@code temperature} over {@code logits[0 .. n)}; one draw. The weights of
+   * the first pass are kept in {@code weights} (at least n long) for the cumulative pass, which
+   * adds exactly the values it would recompute.
+   */
+  static int softmaxSample(
+      float[] logits, int n, double temperature, RandomGenerator random, double[] weights) {
     float lmax = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       lmax = Math.max(lmax, logits[i]);
@@ -424,13 +436,15 @@ public final class WatermarkSession {
     double invT = 1.0 / temperature;
     double z = 0;
     for (int i = 0; i < n; i++) {
-      z += Math.exp((logits[i] - lmax) * invT);
+      double w = Math.exp((logits[i] - lmax) * invT);
+      weights[i] = w;
+      z += w;
     }
     double target = random.nextDouble() * z;
     double acc = 0;
     int last = 0;
     for (int i = 0; i < n; i++) {
-      double w = Math.exp((logits[i] - lmax) * invT);
+      double w = weights[i];
       if (w > 0) {
         last = i;
         acc += w;
@@ -440,6 +454,14 @@ public final class WatermarkSession {
       }
     }
     return last;
+  }
+
+  /** Scratch for {@link #softmaxSample}, grown (by doubling) only when n exceeds it. */
+  private double[] weights(int n) {
+    if (weights.length < n) {
+      weights = new double[Math.max(n, 2 * weights.length)];
+    }
+    return weights;
   }
 
   // SessionBatch support: the plain green-list fast path and the state accept() changes.
