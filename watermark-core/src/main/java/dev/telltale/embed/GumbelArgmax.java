@@ -1,6 +1,7 @@
 package dev.telltale.embed;
 
 import dev.telltale.prf.WatermarkPrf;
+import dev.telltale.scheme.PrfVersion;
 
 /**
  * Telltale's Gumbel-max choice without a logarithm for candidates that cannot win. The choice is
@@ -37,8 +38,14 @@ final class GumbelArgmax {
 
   private static final int LIST = 32;
 
+  private final PrfVersion version;
   private final int[] listed = new int[LIST];
   private final double[] upper = new double[LIST];
+
+  /** An argmax over the token bits of PRF {@code version} (the session's key's). */
+  GumbelArgmax(PrfVersion version) {
+    this.version = version;
+  }
 
   /** The argmax over {@code logits[0..n)}; token ids from {@code candidates} (or the index). */
   int argmax(float[] logits, int[] candidates, int n, double invT, long seed) {
@@ -61,7 +68,7 @@ final class GumbelArgmax {
     int count = 0;
     for (int i = 0; i < n; i++) {
       double a = (logits[i] - lmax) * invT;
-      long u = WatermarkPrf.bits(seed, candidates == null ? i : candidates[i]);
+      long u = WatermarkPrf.bits(version, seed, candidates == null ? i : candidates[i]);
       double bits = Double.doubleToRawLongBits((double) ((~u >>> 10) | 1L));
       double noise = UPPER - NATS_PER_BIT * bits; // >= -ln y >= G
       double high = a * highScale + (noise + EPS);
@@ -121,10 +128,10 @@ final class GumbelArgmax {
   }
 
   // V_j exactly as the reference computes it.
-  private static double value(
+  private double value(
       float[] logits, int[] candidates, int j, float lmax, double invT, long seed) {
     double a = (logits[j] - lmax) * invT;
-    long u = WatermarkPrf.bits(seed, candidates == null ? j : candidates[j]);
+    long u = WatermarkPrf.bits(version, seed, candidates == null ? j : candidates[j]);
     return a - Math.log(WatermarkPrf.negLnUniform(u));
   }
 

@@ -59,7 +59,8 @@ public final class WatermarkSession {
     this.threshold = prf.greenThreshold();
     this.window = new int[h];
     this.seenContexts = greenList ? null : new LongOpenHashSet(1024);
-    this.argmax = greenList || watermarker.vllmPrf() != null ? null : new GumbelArgmax();
+    this.argmax =
+        greenList || watermarker.vllmPrf() != null ? null : new GumbelArgmax(prf.version());
     this.payloadPrf = watermarker.payloadPrf();
     this.accountSymbols = watermarker.accountSymbols();
     this.payloadDelta = payloadPrf == null ? 0f : (float) payloadPrf.parameters().delta();

@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.telltale.TestKeys;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.PrfVersion;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,8 @@ class GumbelArgmaxTest {
    * Reference: the first largest logit first, then every other candidate in order, replacing the
    * best only when strictly greater; {@code V = (l - lmax) / T - ln(-ln r)}.
    */
-  static int reference(float[] logits, int[] candidates, int n, double temperature, long seed) {
+  static int reference(
+      float[] logits, int[] candidates, int n, double temperature, long seed, PrfVersion prf) {
     double invT = 1.0 / temperature;
     float lmax = Float.NEGATIVE_INFINITY;
     int top = -1;
@@ -40,14 +42,14 @@ class GumbelArgmaxTest {
       throw new IllegalArgumentException("every candidate logit is negative infinity");
     }
     int bestIndex = top;
-    long ut = WatermarkPrf.bits(seed, candidates == null ? top : candidates[top]);
+    long ut = WatermarkPrf.bits(prf, seed, candidates == null ? top : candidates[top]);
     double best = 0.0 - Math.log(WatermarkPrf.negLnUniform(ut));
     for (int i = 0; i < n; i++) {
       if (i == top) {
         continue;
       }
       double a = (logits[i] - lmax) * invT;
-      long u = WatermarkPrf.bits(seed, candidates == null ? i : candidates[i]);
+      long u = WatermarkPrf.bits(prf, seed, candidates == null ? i : candidates[i]);
       double v = a - Math.log(WatermarkPrf.negLnUniform(u));
       if (v > best) {
         best = v;
@@ -58,7 +60,12 @@ class GumbelArgmaxTest {
   }
 
   /** A random step: logits of one of several shapes, candidate ids (some duplicated) or null. */
-  record Step(float[] logits, int[] candidates, int n, double temperature, long seed) {}
+  record Step(float[] logits, int[] candidates, int n, double temperature, long seed) {
+    // Both PRF versions: the seed's low bit picks one.
+    PrfVersion prf() {
+      return (seed & 1) == 0 ? PrfVersion.V1 : PrfVersion.V2;
+    }
+  }
 
   static Step step(long s, int n, int shape) {
     SplittableRandom rnd = new SplittableRandom(s);
@@ -110,10 +117,11 @@ class GumbelArgmaxTest {
   }
 
   private static void sameAsReference(Step st) {
-    GumbelArgmax argmax = new GumbelArgmax();
+    GumbelArgmax argmax = new GumbelArgmax(st.prf());
     int expected;
     try {
-      expected = reference(st.logits(), st.candidates(), st.n(), st.temperature(), st.seed());
+      expected =
+          reference(st.logits(), st.candidates(), st.n(), st.temperature(), st.seed(), st.prf());
     } catch (IllegalArgumentException e) {
       assertThrows(
           IllegalArgumentException.class,
@@ -176,9 +184,10 @@ class GumbelArgmaxTest {
         .checkAssert(
             (s, width) -> {
               SplittableRandom rnd = new SplittableRandom(s);
+              PrfVersion prf = (s & 1) == 0 ? PrfVersion.V1 : PrfVersion.V2;
               Watermarker w =
                   Watermarker.of(
-                      TestKeys.key(s, GumbelParameters.builder().contextWidth(width).build()));
+                      TestKeys.key(s, GumbelParameters.builder().contextWidth(width).build(), prf));
               WatermarkSession session =
                   w.newSession(new int[] {rnd.nextInt(1000), rnd.nextInt(1000)}, 0, 2);
               for (int t = 0; t < 200; t++) {
@@ -194,7 +203,8 @@ class GumbelArgmaxTest {
                             st.candidates(),
                             n,
                             st.temperature(),
-                            session.contextSeed());
+                            session.contextSeed(),
+                            prf);
                   } catch (IllegalArgumentException e) {
                     session.accept(rnd.nextInt(1000));
                     continue;
