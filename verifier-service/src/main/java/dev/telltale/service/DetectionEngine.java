@@ -10,6 +10,8 @@ import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.text.Deadline;
+import dev.telltale.text.DeadlineExceededException;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
@@ -82,6 +84,15 @@ public final class DetectionEngine {
   public record Outcome(ObjectNode json, KeySetDetection result, int tokens, String inputSha256) {}
 
   public Outcome detect(Request r) {
+    return detect(r, Deadline.NONE);
+  }
+
+  /**
+   * Detects, checking {@code deadline} while tokenising and between keys.
+   *
+   * @throws DeadlineExceededException once the deadline has passed
+   */
+  public Outcome detect(Request r, Deadline deadline) {
     Tokenizer tok = tokenizers.get(r.tokenizer());
     KeySet set = keys;
     if (r.keyId().isPresent()) {
@@ -95,7 +106,7 @@ public final class DetectionEngine {
     int[] ids;
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
-      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()));
+      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()), deadline);
     } else {
       ids = r.tokens().orElseThrow();
       // The ids as the compact JSON array a re-run reads with detect --ids (FindingStatements).
@@ -118,7 +129,8 @@ public final class DetectionEngine {
           "explain is limited to " + MAX_EXPLAIN_TOKENS + " tokens; the input has " + ids.length);
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
-    KeySetDetection result = detector(set, tok, r, policy).detectTokens(ids, 0, ids.length);
+    KeySetDetection result =
+        detector(set, tok, r, policy).detectTokens(ids, 0, ids.length, deadline);
     ObjectNode json = DetectionJson.of(result, tok);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.
