@@ -90,6 +90,58 @@ public class TextDetectionBenchmark {
     return detector.detectText(text);
   }
 
+  /**
+   * Thread CPU time per operation of the whole-text and chunked variants, run in alternating order
+   * ({@code java -cp benchmarks.jar dev.telltale.benchmarks.TextDetectionBenchmark [reps]}): on a
+   * loaded machine, where JMH's wall-clock scores swing by tens of percent, CPU time still resolves
+   * a few percent.
+   */
+  public static void main(String[] args) {
+    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    TextDetectionBenchmark b = new TextDetectionBenchmark();
+    b.setup();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    String[] names = {
+      "tokenizerEncodeOrdinary",
+      "tokenizerEncodeWithDeadline",
+      "detectText",
+      "detectTextWithDeadline"
+    };
+    java.util.List<java.util.function.Supplier<Object>> ops =
+        java.util.List.of(
+            b::tokenizerEncodeOrdinary,
+            b::tokenizerEncodeWithDeadline,
+            b::detectText,
+            b::detectTextWithDeadline);
+    long[] nanos = new long[ops.size()];
+    for (int round = 0; round < 2; round++) { // the first round warms up
+      java.util.Arrays.fill(nanos, 0);
+      for (int i = 0; i < reps; i++) {
+        for (int k = 0; k < ops.size(); k++) {
+          int j = (i & 1) == 0 ? k : ops.size() - 1 - k;
+          long c0 = threads.getCurrentThreadCpuTime();
+          ops.get(j).get();
+          nanos[j] += threads.getCurrentThreadCpuTime() - c0;
+        }
+      }
+    }
+    for (int j = 0; j < ops.size(); j++) {
+      System.out.printf("%-28s %8.0f µs CPU/op%n", names[j], nanos[j] / 1e3 / reps);
+    }
+    System.out.printf(
+        "chunked/whole CPU time: encode %.3f, detectText %.3f (load average %s)%n",
+        (double) nanos[1] / nanos[0], (double) nanos[3] / nanos[2], loadAverage());
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   /** Part of detectText: the normaliser alone. */
   @Benchmark
   public String partNormalize() {
