@@ -11,6 +11,8 @@ import dev.telltale.forensics.KeySetAttribution;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.text.Deadline;
+import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizers;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -114,6 +116,11 @@ final class AttributionCheck {
   }
 
   Outcome attribute(Request r) {
+    return attribute(r, Deadline.NONE);
+  }
+
+  /** Attributes, checking {@code deadline} while tokenising and between documents. */
+  Outcome attribute(Request r, Deadline deadline) {
     long chars = r.documents().stream().mapToLong(d -> d.text().length()).sum();
     if (chars > maxTextChars) {
       throw new ProblemException(
@@ -127,7 +134,10 @@ final class AttributionCheck {
     List<String> names = new ArrayList<>(r.documents().size());
     int tokens = 0;
     for (Document d : r.documents()) {
-      DocumentAttribution a = run.attributeText(d.text());
+      // As run.attributeText(d.text()) does, with the deadline checked while tokenising.
+      int[] ids = run.tokenizer().encode(DetectionNormalizer.normalize(d.text()), deadline);
+      deadline.check();
+      DocumentAttribution a = run.attributeTokens(ids, 0, ids.length);
       docs.add(a);
       names.add(d.id());
       tokens += a.zeroBit().tokens();

@@ -10,6 +10,8 @@ import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.text.Deadline;
+import dev.telltale.text.DeadlineExceededException;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
@@ -92,6 +94,15 @@ public final class DetectionEngine {
   public record Outcome(ObjectNode json, KeySetDetection result, int tokens, String inputSha256) {}
 
   public Outcome detect(Request r) {
+    return detect(r, Deadline.NONE);
+  }
+
+  /**
+   * Detects, checking {@code deadline} while tokenising and between keys.
+   *
+   * @throws DeadlineExceededException once the deadline has passed
+   */
+  public Outcome detect(Request r, Deadline deadline) {
     Tokenizer tok = tokenizers.get(r.tokenizer());
     KeySet set = keys;
     if (r.keyId().isPresent()) {
@@ -106,7 +117,7 @@ public final class DetectionEngine {
     int prompt = 0;
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
-      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()));
+      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()), deadline);
     } else {
       int[] generated = r.tokens().orElseThrow();
       prompt = r.promptIds().length;
@@ -128,7 +139,7 @@ public final class DetectionEngine {
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
     KeySetDetection result =
-        detector(set, tok, r, policy).detectTokens(ids, prompt, ids.length - prompt);
+        detector(set, tok, r, policy).detectTokens(ids, prompt, ids.length - prompt, deadline);
     ObjectNode json = DetectionJson.of(result, tok);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.

@@ -109,7 +109,7 @@ final class DetectionRoutes {
     boolean withEvidence = evidenceRequested(ctx);
     audited(
         ctx,
-        () -> {
+        deadline -> {
           DetectionEngine.Request req =
               DetectionEngine.Request.fromJson(scorable(detectSchema.validated(raw)));
           req.text().ifPresent(this::checkTextLength);
@@ -117,7 +117,7 @@ final class DetectionRoutes {
               withEvidence,
               t,
               "/v1/detect",
-              () -> engine.detect(req),
+              () -> engine.detect(req, deadline),
               out -> FindingStatements.detection(keys, req, out),
               out -> Optional.of(out.result().best().pValue()),
               DetectionEngine.Outcome::json);
@@ -146,14 +146,14 @@ final class DetectionRoutes {
     boolean withEvidence = evidenceRequested(ctx);
     audited(
         ctx,
-        () -> {
+        deadline -> {
           AttributionCheck.Request req =
               AttributionCheck.Request.fromJson(scorable(attributionSchema.validated(raw)));
           return signedIfAsked(
               withEvidence,
               t,
               "/v1/attribution",
-              () -> attribution.attribute(req),
+              () -> attribution.attribute(req, deadline),
               out ->
                   FindingStatements.attribution(
                       keys, attribution.payloadKeys(req.keyId()), req, out),
@@ -185,7 +185,7 @@ final class DetectionRoutes {
     boolean withEvidence = evidenceRequested(ctx);
     audited(
         ctx,
-        () -> {
+        deadline -> {
           RadioactivityCheck.Request req =
               RadioactivityCheck.Request.fromJson(scorable(radioactivitySchema.validated(raw)));
           RadioactivityCheck.checkSignable(req, withEvidence);
@@ -193,7 +193,7 @@ final class DetectionRoutes {
               withEvidence,
               t,
               "/v1/radioactivity",
-              () -> radioactivity.test(req),
+              () -> radioactivity.test(req, deadline),
               out -> FindingStatements.radioactivity(keys, req, out),
               out -> Optional.of(out.strongest().p().pValue()),
               RadioactivityCheck.Outcome::json);
@@ -222,7 +222,7 @@ final class DetectionRoutes {
     Buffer raw = ctx.body().buffer();
     audited(
         ctx,
-        () -> {
+        deadline -> {
           ProvenanceCheck.Request req =
               ProvenanceCheck.Request.fromJson(provenanceSchema.validated(raw));
           checkTextLength(req.text());
@@ -277,7 +277,10 @@ final class DetectionRoutes {
   }
 
   private <T> void audited(
-      RoutingContext ctx, Callable<T> work, Function<T, AuditLog.Entry> row, Consumer<T> answer) {
+      RoutingContext ctx,
+      FairScoring.Work<T> work,
+      Function<T, AuditLog.Entry> row,
+      Consumer<T> answer) {
     Context context = ctx.vertx().getOrCreateContext();
     // Off the event loop even for small texts: scoring a 1k-token text inline measured faster
     // for one client but 2-3x slower at 8 concurrent clients (an event loop busy scoring cannot

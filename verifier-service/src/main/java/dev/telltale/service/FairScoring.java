@@ -1,13 +1,15 @@
 package dev.telltale.service;
 
+import dev.telltale.text.Deadline;
+import dev.telltale.text.DeadlineExceededException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,25 +18,38 @@ import java.util.function.BooleanSupplier;
  * the one it served last (round robin), so one token's burst waits behind its own requests and
  * never starves another token's. A token may have {@code limits.queued_per_token} tasks waiting or
  * running (429 beyond); a task whose request was already answered (timed out) is skipped.
+ *
+ * <p>A running task has a budget of CPU time ({@code limits.scoring_cpu_ms}), counted on its
+ * thread: the work checks its {@link Deadline} between chunks of text and between keys, and stops
+ * once the budget is used up, which frees the thread; the request is answered 422 {@code
+ * time-budget-exceeded}. (Asking the response whether it already ended from the worker thread at
+ * every check made other tokens' requests wait seconds longer in HostileClientTest's flood, so a
+ * timed-out request runs until its budget or its end.)
  */
 final class FairScoring {
   private final WorkerExecutor executor;
   private final int slots;
   private final int perToken;
+  private final Duration budget;
   private final Map<String, ArrayDeque<Task<?>>> queues = new LinkedHashMap<>();
   private final Map<String, Integer> held = new LinkedHashMap<>();
   private int busy;
 
-  private record Task<T>(
-      String token, Callable<T> work, BooleanSupplier abandoned, Promise<T> done) {
-    void run(WorkerExecutor executor, Runnable after) {
+  /** Scoring work that checks {@code deadline} as it goes. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Deadline deadline) throws Exception;
+  }
+
+  private record Task<T>(String token, Work<T> work, BooleanSupplier abandoned, Promise<T> done) {
+    void run(WorkerExecutor executor, Duration budget, Runnable after) {
       if (abandoned.getAsBoolean()) {
         done.tryFail(new ProblemException(503, "timeout", "Service unavailable", "timed out"));
         after.run();
         return;
       }
       executor
-          .executeBlocking(work, false)
+          .executeBlocking(() -> runWithin(budget), false)
           .onComplete(
               ar -> {
                 after.run();
@@ -45,16 +60,34 @@ final class FairScoring {
                 }
               });
     }
+
+    /** On the worker thread, whose CPU time the deadline counts. */
+    private T runWithin(Duration budget) throws Exception {
+      Deadline cpu = Deadline.threadCpu(budget);
+      try {
+        return work.run(cpu);
+      } catch (DeadlineExceededException e) {
+        throw new ProblemException(
+            422,
+            "time-budget-exceeded",
+            "Unprocessable content",
+            "the request used up its scoring budget of "
+                + budget.toMillis()
+                + " ms of CPU time before it was done (limits.scoring_cpu_ms); send less text per"
+                + " request");
+      }
+    }
   }
 
-  FairScoring(WorkerExecutor executor, int slots, int perToken) {
+  FairScoring(WorkerExecutor executor, int slots, int perToken, Duration budget) {
     this.executor = executor;
     this.slots = slots;
     this.perToken = perToken;
+    this.budget = budget;
   }
 
   /** Queues {@code work} for {@code token}; fails with 429 when the token's share is full. */
-  <T> Future<T> submit(String token, Callable<T> work, BooleanSupplier abandoned) {
+  <T> Future<T> submit(String token, Work<T> work, BooleanSupplier abandoned) {
     Promise<T> done = Promise.promise();
     synchronized (this) {
       int mine = held.getOrDefault(token, 0);
@@ -96,7 +129,7 @@ final class FairScoring {
         busy++;
       }
       String token = next.token();
-      next.run(executor, () -> finished(token));
+      next.run(executor, budget, () -> finished(token));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.telltale.forensics.ScanJson;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
+import dev.telltale.text.Deadline;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.TokenizerIdentity;
@@ -101,6 +102,11 @@ final class RadioactivityCheck {
   }
 
   Outcome test(Request r) {
+    return test(r, Deadline.NONE);
+  }
+
+  /** Tests, checking {@code deadline} while tokenising and between keys. */
+  Outcome test(Request r, Deadline deadline) {
     long chars =
         r.answers().stream().mapToLong(a -> (long) a.prompt().length() + a.answer().length()).sum();
     if (chars > maxTextChars) {
@@ -119,15 +125,17 @@ final class RadioactivityCheck {
     int tokens = 0;
     for (Answer a : r.answers()) {
       // Normalised and tokenised as the CLI does for each JSONL line.
-      int[] answer = tok.encode(TextNormalizer.normalize(a.answer()));
+      int[] answer = tok.encode(TextNormalizer.normalize(a.answer()), deadline);
       exchanges.add(
-          new RadioactivityTest.Exchange(tok.encode(TextNormalizer.normalize(a.prompt())), answer));
+          new RadioactivityTest.Exchange(
+              tok.encode(TextNormalizer.normalize(a.prompt()), deadline), answer));
       tokens += answer.length;
     }
     RadioactivityTest.Options options =
         new RadioactivityTest.Options(true, promptFilter(r.promptFilter()));
     List<RadioactivityResult> results = new ArrayList<>(tested.size());
     for (WatermarkKey k : tested) {
+      deadline.check();
       results.add(RadioactivityTest.of(k, tok, options, Optional.empty()).closedModel(exchanges));
     }
     return new Outcome(

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param maxRunChars longest run of characters with no pre-tokenizer split (letters, or
  *     punctuation, or white space) accepted in a text; beyond, 413 before tokenising
  * @param queuedPerToken scoring requests one token may have waiting or running; beyond, 429
+ * @param scoringCpuMs CPU time one scoring request may use once it runs (tokenising and scoring);
+ *     beyond, it stops and is answered 422
  * @param scanLineBytes longest JSONL line a scan job reads; a longer one fails the job
  * @param scanMaxAttempts a scan job whose worker died this many times is failed
  * @param retainUploads keep a scan's uploaded corpus after its job ends (default: delete it, keep
@@ -35,6 +37,7 @@ public record ServerLimits(
     long inflightBodyBytes,
     int maxRunChars,
     int queuedPerToken,
+    long scoringCpuMs,
     long scanLineBytes,
     int scanMaxAttempts,
     boolean retainUploads,
@@ -53,6 +56,7 @@ public record ServerLimits(
     m.put("limits.inflight_body_bytes", "67108864");
     m.put("limits.run_chars", "1000");
     m.put("limits.queued_per_token", "32");
+    m.put("limits.scoring_cpu_ms", "1000");
     m.put("scans.line_bytes", "16777216");
     m.put("scans.max_attempts", "3");
     m.put("scans.retain_uploads", "false");
@@ -69,6 +73,7 @@ public record ServerLimits(
     positive("limits.inflight_body_bytes", inflightBodyBytes);
     positive("limits.run_chars", maxRunChars);
     positive("limits.queued_per_token", queuedPerToken);
+    positive("limits.scoring_cpu_ms", scoringCpuMs);
     positive("scans.line_bytes", scanLineBytes);
     positive("scans.max_attempts", scanMaxAttempts);
   }
@@ -89,6 +94,7 @@ public record ServerLimits(
         ServiceConfig.longValue(m, "limits.inflight_body_bytes"),
         ServiceConfig.intValue(m, "limits.run_chars"),
         ServiceConfig.intValue(m, "limits.queued_per_token"),
+        ServiceConfig.longValue(m, "limits.scoring_cpu_ms"),
         ServiceConfig.longValue(m, "scans.line_bytes"),
         ServiceConfig.intValue(m, "scans.max_attempts"),
         booleanValue(m, "scans.retain_uploads"),
@@ -104,6 +110,7 @@ public record ServerLimits(
     m.put("limits.inflight_body_bytes", Long.toString(inflightBodyBytes));
     m.put("limits.run_chars", Integer.toString(maxRunChars));
     m.put("limits.queued_per_token", Integer.toString(queuedPerToken));
+    m.put("limits.scoring_cpu_ms", Long.toString(scoringCpuMs));
     m.put("scans.line_bytes", Long.toString(scanLineBytes));
     m.put("scans.max_attempts", Integer.toString(scanMaxAttempts));
     m.put("scans.retain_uploads", Boolean.toString(retainUploads));

@@ -106,7 +106,11 @@ public final class VerifierVerticle extends VerticleBase {
             config.requestTimeoutMs() * 2L,
             TimeUnit.MILLISECONDS);
     scoring =
-        new FairScoring(scoringThreads, config.workerThreads(), config.limits().queuedPerToken());
+        new FairScoring(
+            scoringThreads,
+            config.workerThreads(),
+            config.limits().queuedPerToken(),
+            java.time.Duration.ofMillis(config.limits().scoringCpuMs()));
     connections = new ConnectionGuard(vertx, config.limits());
     jsonBody = new JsonBodyGate(config.maxBodyBytes(), config.limits().inflightBodyBytes());
     return vertx

@@ -270,8 +270,9 @@ class HostileClientTest extends ServiceTestBase {
       }
       int done = 0;
       for (Future<HttpResponse<String>> f : heavyFlood) {
+        // 422: a request may use up its CPU budget (limits.scoring_cpu_ms) on a cold JIT.
         int s = f.get(180, TimeUnit.SECONDS).statusCode();
-        assertTrue(s == 200 || s == 503, "flood answer " + s);
+        assertTrue(s == 200 || s == 503 || s == 422, "flood answer " + s);
         done += s == 200 ? 1 : 0;
       }
       System.out.printf(

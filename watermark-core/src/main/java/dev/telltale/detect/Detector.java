@@ -11,6 +11,8 @@ import dev.telltale.scheme.VllmSynthIdParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
 import dev.telltale.stats.VllmTails;
+import dev.telltale.text.Deadline;
+import dev.telltale.text.DeadlineExceededException;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.Objects;
@@ -74,6 +76,16 @@ public final class Detector {
    */
   public Detection detectText(String text) {
     int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text));
+    return detectTokens(ids, 0, ids.length);
+  }
+
+  /**
+   * {@link #detectText(String)}, stopping with {@link DeadlineExceededException} once {@code
+   * deadline} passes (checked while tokenising and before scoring).
+   */
+  public Detection detectText(String text, Deadline deadline) {
+    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text), deadline);
+    deadline.check();
     return detectTokens(ids, 0, ids.length);
   }
 

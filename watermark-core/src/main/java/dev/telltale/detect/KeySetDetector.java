@@ -4,6 +4,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.stats.Combine;
 import dev.telltale.stats.TailProbability;
+import dev.telltale.text.Deadline;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
@@ -38,9 +39,25 @@ public final class KeySetDetector {
     return detectTokens(ids, 0, ids.length);
   }
 
+  /** {@link #detectText(String)}, checking {@code deadline} while tokenising and between keys. */
+  public KeySetDetection detectText(String text, Deadline deadline) {
+    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text), deadline);
+    return detectTokens(ids, 0, ids.length, deadline);
+  }
+
   public KeySetDetection detectTokens(int[] ids, int off, int len) {
+    return detectTokens(ids, off, len, Deadline.NONE);
+  }
+
+  /**
+   * Tests {@code ids[off .. off+len)} against every key, checking {@code deadline} before each key.
+   *
+   * @throws dev.telltale.text.DeadlineExceededException once the deadline has passed
+   */
+  public KeySetDetection detectTokens(int[] ids, int off, int len, Deadline deadline) {
     List<Detection> all = new ArrayList<>(detectors.size());
     for (Detector d : detectors) {
+      deadline.check();
       all.add(d.detectTokens(ids, off, len));
     }
     TailProbability[] raw = all.stream().map(Detection::decisive).toArray(TailProbability[]::new);

@@ -13,6 +13,19 @@ public interface Tokenizer {
   /** Token ids of {@code text}, special tokens treated as ordinary text. */
   int[] encode(String text);
 
+  /**
+   * The ids {@link #encode(String)} gives, checking {@code deadline} along the way (between chunks
+   * or pieces where the tokenizer knows a cut that keeps every id, else only before and after).
+   *
+   * @throws DeadlineExceededException once the deadline has passed
+   */
+  default int[] encode(String text, Deadline deadline) {
+    deadline.check();
+    int[] ids = encode(text);
+    deadline.check();
+    return ids;
+  }
+
   /** Text of {@code ids[off .. off+len)}; invalid UTF-8 at the edges becomes U+FFFD. */
   String decode(int[] ids, int off, int len);
 

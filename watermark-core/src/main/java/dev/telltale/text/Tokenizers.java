@@ -114,6 +114,12 @@ public final class Tokenizers {
       return encoding.encodeOrdinary(text).toArray();
     }
 
+    /** In chunks cut where the encoding's pieces are sure to end ({@link SafeSplits}). */
+    @Override
+    public int[] encode(String text, Deadline deadline) {
+      return SafeSplits.encodeInChunks(text, SafeSplits.CHUNK_CHARS, deadline, this::encode);
+    }
+
     @Override
     public String decode(int[] ids, int off, int len) {
       IntArrayList list = new IntArrayList(len);

@@ -1,5 +1,6 @@
 package dev.telltale.text.hf;
 
+import dev.telltale.text.Deadline;
 import dev.telltale.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ import java.util.function.UnaryOperator;
  * every id, special or not, as its text.
  */
 public final class HfTokenizer implements Tokenizer {
+  /** Characters of pieces encoded between two looks at a deadline. */
+  private static final int CHECK_CHARS = 4096;
+
   private final String name;
   private final String sha256;
   private final AddedTokens added;
@@ -98,27 +102,40 @@ public final class HfTokenizer implements Tokenizer {
 
   @Override
   public int[] encode(String text) {
+    return encode(text, Deadline.NONE);
+  }
+
+  /**
+   * Checks {@code deadline} between the pre-tokenizer's pieces (every few thousand characters of
+   * them), which BPE encodes one by one: the ids are those of {@link #encode(String)}. A tokenizer
+   * without a pre-tokenizer has one piece per segment, checked before and after.
+   */
+  @Override
+  public int[] encode(String text, Deadline deadline) {
+    deadline.check();
     String clean = Utf8.replaceLoneSurrogates(text);
     IdBuffer out = new IdBuffer(clean.length() / 3 + 8);
     if (added.isEmpty()) {
-      encodeSegment(clean, out);
+      encodeSegment(clean, out, deadline);
+      deadline.check();
       return out.toArray();
     }
     int from = 0;
     for (int i = 0; i < clean.length(); i++) {
       long match = added.longestAt(clean, i);
       if (match >= 0) {
-        encodeSegment(clean.substring(from, i), out);
+        encodeSegment(clean.substring(from, i), out, deadline);
         out.add((int) match);
         from = (int) (match >>> 32);
         i = from - 1;
       }
     }
-    encodeSegment(clean.substring(from), out);
+    encodeSegment(clean.substring(from), out, deadline);
+    deadline.check();
     return out.toArray();
   }
 
-  private void encodeSegment(String segment, IdBuffer out) {
+  private void encodeSegment(String segment, IdBuffer out, Deadline deadline) {
     if (segment.isEmpty()) {
       return;
     }
@@ -130,8 +147,14 @@ public final class HfTokenizer implements Tokenizer {
       }
       pieces = next;
     }
+    int sinceCheck = 0;
     for (String piece : pieces) {
       model.encodeWord(piece, out);
+      sinceCheck += piece.length();
+      if (sinceCheck >= CHECK_CHARS) {
+        deadline.check();
+        sinceCheck = 0;
+      }
     }
   }
 
