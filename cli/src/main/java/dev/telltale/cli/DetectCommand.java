@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
-import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -72,6 +72,14 @@ final class DetectCommand implements Callable<Integer> {
       })
   String idsFile;
 
+  @Option(
+      names = "--case-insensitive",
+      description = {
+        "Also test the text lower-cased (one more normal form, counted in the Bonferroni",
+        "correction): recovers an all-capitals copy; see README \"Robustness\"."
+      })
+  boolean caseInsensitive;
+
   @Mixin EvidenceOption evidence;
   @Mixin TokenizerCheckOption tokenizerCheck;
 
@@ -98,17 +106,21 @@ final class DetectCommand implements Callable<Integer> {
     TokenIdsInput tokenIds = null;
     int[] ids;
     int off;
+    KeySetDetector detector = KeySetDetector.of(set, tok, policy);
+    KeySetDetection result;
     if (idsFile != null) {
       tokenIds = TokenIdsInput.read(idsFile, System.in);
       ids = concat(tokenIds.promptIds(), tokenIds.ids());
       off = tokenIds.promptIds().length;
+      result = detector.detectTokens(ids, off, ids.length - off);
     } else {
       text = InputText.read(input, System.in);
-      ids = tok.encode(DetectionNormalizer.normalize(text));
+      List<FormTokens> forms = FormTokens.encode(tok, text, FormTokens.family(caseInsensitive));
+      result = detector.detectForms(forms);
+      // The marks and checks below read the tokens of the form that won for the reported key.
+      ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
       off = 0;
     }
-    KeySetDetection result =
-        KeySetDetector.of(set, tok, policy).detectTokens(ids, off, ids.length - off);
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode resultJson = DetectionJson.of(result, tok);
     if (tokenIds != null) {
@@ -179,6 +191,14 @@ final class DetectCommand implements Callable<Integer> {
     out.printf(
         "p-value    %s (log10 %.2f)%n",
         DetectionJson.formatP(d.pValue(), d.log10PValue()), d.log10PValue());
+    d.normalForm()
+        .ifPresent(
+            f ->
+                out.printf(
+                    "form       %s, best of %d normal forms; corrected p %s (Bonferroni)%n",
+                    f.label(),
+                    d.formsTried(),
+                    DetectionJson.formatP(d.decisive().pValue(), d.decisive().log10PValue())));
     if (r.keysTested() > 1) {
       out.printf(
           "keys       %d tested; family-wise p %s (Holm)%n",

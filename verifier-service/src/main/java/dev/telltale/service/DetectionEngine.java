@@ -4,17 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
-import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,7 +54,20 @@ public final class DetectionEngine {
       boolean window,
       double alpha,
       String tokenizer,
-      boolean explain) {
+      boolean explain,
+      boolean caseInsensitive) {
+
+    /** A request without the lower-cased form. */
+    public Request(
+        Optional<String> text,
+        Optional<int[]> tokens,
+        Optional<String> keyId,
+        boolean window,
+        double alpha,
+        String tokenizer,
+        boolean explain) {
+      this(text, tokens, keyId, window, alpha, tokenizer, explain, false);
+    }
 
     /** Reads a request that already passed the DetectRequest schema. */
     public static Request fromJson(JsonNode n) {
@@ -74,7 +88,8 @@ public final class DetectionEngine {
           n.path("window").asBoolean(false),
           n.has("alpha") ? n.get("alpha").doubleValue() : DetectionPolicy.DEFAULT_ALPHA,
           n.has("tokenizer") ? n.get("tokenizer").textValue() : Tokenizers.CL100K_BASE,
-          n.path("explain").asBoolean(false));
+          n.path("explain").asBoolean(false),
+          n.path("case_insensitive").asBoolean(false));
     }
   }
 
@@ -93,9 +108,14 @@ public final class DetectionEngine {
     }
     String digest;
     int[] ids;
+    List<FormTokens> forms = List.of();
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
-      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()));
+      forms = FormTokens.encode(tok, r.text().get(), FormTokens.family(r.caseInsensitive()));
+      ids = forms.get(0).ids();
+      for (FormTokens f : forms) {
+        ids = f.ids().length > ids.length ? f.ids() : ids;
+      }
     } else {
       ids = r.tokens().orElseThrow();
       // The ids as the compact JSON array a re-run reads with detect --ids (FindingStatements).
@@ -118,7 +138,15 @@ public final class DetectionEngine {
           "explain is limited to " + MAX_EXPLAIN_TOKENS + " tokens; the input has " + ids.length);
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
-    KeySetDetection result = detector(set, tok, r, policy).detectTokens(ids, 0, ids.length);
+    KeySetDetector detector = detector(set, tok, r, policy);
+    KeySetDetection result;
+    if (r.text().isPresent()) {
+      result = detector.detectForms(forms);
+      // Marks and checks read the tokens of the form that won for the reported key.
+      ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
+    } else {
+      result = detector.detectTokens(ids, 0, ids.length);
+    }
     ObjectNode json = DetectionJson.of(result, tok);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.

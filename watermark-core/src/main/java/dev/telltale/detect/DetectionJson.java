@@ -46,6 +46,11 @@ public final class DetectionJson {
     o.put("log10_p_value", d.log10PValue());
     // vLLM keys: vLLM's own figure beside Telltale's exact p-value, which the verdict uses
     d.vllmPValue().ifPresent(v -> o.put("vllm_p_value", v));
+    // Text: the normal form whose tokens won and the Bonferroni factor the p-values below carry.
+    d.normalForm().ifPresent(f -> o.put("normal_form", f.label()));
+    if (d.normalForm().isPresent()) {
+      o.put("forms_tried", d.formsTried());
+    }
     o.put("keys_tested", r.keysTested());
     o.put("family_wise_p_value", r.familyWise().pValue());
     o.put("log10_family_wise_p_value", r.familyWise().log10PValue());

@@ -4,7 +4,6 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.stats.Combine;
 import dev.telltale.stats.TailProbability;
-import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,9 +32,25 @@ public final class KeySetDetector {
     return new KeySetDetector(keys, tokenizer, policy);
   }
 
+  /**
+   * Tests {@code text} in the normal forms of {@link FormTokens#DEFAULT_FAMILY}; see {@link
+   * #detectForms}.
+   */
   public KeySetDetection detectText(String text) {
-    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text));
-    return detectTokens(ids, 0, ids.length);
+    return detectForms(FormTokens.encode(tokenizer, text, FormTokens.DEFAULT_FAMILY));
+  }
+
+  /**
+   * Tests the distinct token sequences of a text's normal forms ({@link FormTokens#encode}): each
+   * key keeps its smallest decisive p-value times the number of sequences (Bonferroni), then Holm
+   * over the keys. Each key's detection names the form that won ({@link Detection#normalForm()}).
+   */
+  public KeySetDetection detectForms(List<FormTokens> forms) {
+    List<Detection> all = new ArrayList<>(detectors.size());
+    for (Detector d : detectors) {
+      all.add(d.detectForms(forms));
+    }
+    return combine(all);
   }
 
   public KeySetDetection detectTokens(int[] ids, int off, int len) {
@@ -43,6 +58,10 @@ public final class KeySetDetector {
     for (Detector d : detectors) {
       all.add(d.detectTokens(ids, off, len));
     }
+    return combine(all);
+  }
+
+  private KeySetDetection combine(List<Detection> all) {
     TailProbability[] raw = all.stream().map(Detection::decisive).toArray(TailProbability[]::new);
     TailProbability[] adjusted = Combine.holm(raw);
     int best = 0;
