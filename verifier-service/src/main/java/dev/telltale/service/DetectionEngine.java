@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.Detector;
 import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.SpreadReference;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
@@ -27,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DetectionEngine {
   /** Inputs longer than this cannot ask for per-token marks (the answer would be huge). */
   public static final int MAX_EXPLAIN_TOKENS = 20_000;
+
+  private static final SpreadReference SPREAD_REFERENCE = SpreadReference.tokenizerRanks();
 
   private final KeySet keys;
   private final int maxTokens;
@@ -148,6 +152,16 @@ public final class DetectionEngine {
       result = detector.detectTokens(ids, 0, ids.length);
     }
     ObjectNode json = DetectionJson.of(result, tok);
+    // The spoofing check against the key-independent default reference, as telltale detect
+    // gives it without --spread-reference.
+    DetectionJson.addSpreadCheck(
+        json,
+        result,
+        Detector.of(set.get(result.best().keyId()).orElseThrow(), tok, policy),
+        ids,
+        0,
+        SPREAD_REFERENCE,
+        SpreadReference.DEFAULT_RARE_LEVEL);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.
       json.put("input", "token_ids");

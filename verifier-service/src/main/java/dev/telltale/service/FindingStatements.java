@@ -48,6 +48,7 @@ final class FindingStatements {
             .keyId(req.keyId())
             .flag("--window", req.window())
             .flag("--explain", req.explain())
+            .flag("--case-insensitive", req.caseInsensitive())
             .option("--alpha", Double.toString(req.alpha()))
             .option("--tokenizer", req.tokenizer());
     String subject = req.text().isPresent() ? "text" : TOKEN_IDS_FILE;
