@@ -68,24 +68,28 @@ class NormalFormNullTest {
   record Run(List<List<Double>> perForm, double[] corrected, int[] formsTried) {}
 
   static Run run(WatermarkParameters params, long seed) {
+    return run(params, seed, FormTokens.DEFAULT_FAMILY);
+  }
+
+  static Run run(WatermarkParameters params, long seed, List<dev.telltale.text.NormalForm> family) {
     SplittableRandom r = new SplittableRandom(seed);
     List<List<Double>> perForm = new ArrayList<>();
-    for (int i = 0; i < FormTokens.DEFAULT_FAMILY.size(); i++) {
+    for (int i = 0; i < family.size(); i++) {
       perForm.add(new ArrayList<>());
     }
     double[] corrected = new double[TRIALS];
-    int[] tried = new int[4];
+    int[] tried = new int[5];
     for (int t = 0; t < TRIALS; t++) {
       WatermarkKey key = NullCalibrationTest.randomKey(r, params);
       Detector d = Detector.of(key, TOKENIZER, DetectionPolicy.defaults());
       String text = texts.get((t * 7) % texts.size());
-      List<FormTokens> forms = FormTokens.encode(TOKENIZER, text, FormTokens.DEFAULT_FAMILY);
+      List<FormTokens> forms = FormTokens.encode(TOKENIZER, text, family);
       for (FormTokens f : forms) {
         perForm
-            .get(FormTokens.DEFAULT_FAMILY.indexOf(f.form()))
+            .get(family.indexOf(f.form()))
             .add(d.detectTokens(f.ids(), 0, f.ids().length).pValue());
       }
-      Detection det = d.detectText(text);
+      Detection det = d.detectForms(forms);
       assertEquals(forms.size(), det.formsTried());
       tried[det.formsTried()]++;
       corrected[t] = det.decisive().pValue();
@@ -102,18 +106,21 @@ class NormalFormNullTest {
     }
     double ks = oneSidedKsP(run.corrected());
     System.out.printf(
-        "normal-form null %s: forms tried 1/2/3 = %d/%d/%d; corrected p: one-sided KS p=%.3f,"
-            + " at 0.01 %d/%d, at 0.05 %d/%d%n",
+        "normal-form null %s: forms tried 1/2/3/4 = %d/%d/%d/%d; corrected p: one-sided KS"
+            + " p=%.3f, at 0.01 %d/%d, at 0.05 %d/%d%n",
         name,
         run.formsTried()[1],
         run.formsTried()[2],
         run.formsTried()[3],
+        run.formsTried()[4],
         ks,
         at1,
         TRIALS,
         at5,
         TRIALS);
-    assertTrue(run.formsTried()[3] > TRIALS / 2, "the layout must make the forms differ");
+    assertTrue(
+        run.formsTried()[3] + run.formsTried()[4] > TRIALS / 2,
+        "the layout must make the forms differ");
     assertTrue(ks > 0.001, "corrected p-values liberal: one-sided KS p " + ks);
     assertTrue(Tails.binomialUpper(TRIALS, at1, 0.01).pValue() > 1e-3, at1 + " at 0.01");
     assertTrue(Tails.binomialUpper(TRIALS, at5, 0.05).pValue() > 1e-3, at5 + " at 0.05");
@@ -133,6 +140,13 @@ class NormalFormNullTest {
       assertTrue(ks > 0.001, "KS p of form " + FormTokens.DEFAULT_FAMILY.get(i) + ": " + ks);
     }
     assertNotLiberal("gumbel", run);
+  }
+
+  @Test
+  void withTheCaseFoldedFormTheSearchIsNotLiberal() {
+    Run run = run(GreenListParameters.defaults(), 606, FormTokens.family(true));
+    assertTrue(run.formsTried()[4] > TRIALS / 2, "the case-folded form must differ");
+    assertNotLiberal("kgw case-folded", run);
   }
 
   @Test

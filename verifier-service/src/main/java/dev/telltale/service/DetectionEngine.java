@@ -16,6 +16,7 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class DetectionEngine {
   /** Inputs longer than this cannot ask for per-token marks (the answer would be huge). */
   public static final int MAX_EXPLAIN_TOKENS = 20_000;
 
-  private static final SpreadReference SPREAD_REFERENCE = SpreadReference.tokenizerRanks();
+  private static final SpreadReference DEFAULT_SPREAD_REFERENCE = SpreadReference.tokenizerRanks();
 
   private final KeySet keys;
   private final int maxTokens;
@@ -38,6 +39,9 @@ public final class DetectionEngine {
       new ConcurrentHashMap<>();
 
   private final ServiceTokenizers tokenizers;
+  private final Optional<Path> spreadFile;
+  private final ConcurrentHashMap<String, SpreadReference> spreadReferences =
+      new ConcurrentHashMap<>();
 
   public DetectionEngine(KeySet keys, int maxTokens) {
     this(keys, maxTokens, ServiceTokenizers.builtIn());
@@ -45,9 +49,42 @@ public final class DetectionEngine {
 
   /** With the configured tokenizer files ({@code tokenizers.files}) besides the built-in ones. */
   DetectionEngine(KeySet keys, int maxTokens, ServiceTokenizers tokenizers) {
+    this(keys, maxTokens, tokenizers, "");
+  }
+
+  /**
+   * With a reference corpus for the spoofing check ({@code detection.spread_reference}; empty: the
+   * default reference). The file is read at start and tokenized once per tokenizer.
+   */
+  DetectionEngine(KeySet keys, int maxTokens, ServiceTokenizers tokenizers, String spreadFile) {
     this.keys = keys;
     this.maxTokens = maxTokens;
     this.tokenizers = tokenizers;
+    this.spreadFile = spreadFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(spreadFile));
+    if (this.spreadFile.isPresent()) {
+      spreadReference(tokenizers.get(Tokenizers.CL100K_BASE));
+    }
+  }
+
+  /** The configured reference file, whose name a re-run command gives. */
+  Optional<Path> spreadFile() {
+    return spreadFile;
+  }
+
+  private SpreadReference spreadReference(Tokenizer tok) {
+    if (spreadFile.isEmpty()) {
+      return DEFAULT_SPREAD_REFERENCE;
+    }
+    return spreadReferences.computeIfAbsent(
+        tok.name(),
+        n -> {
+          try {
+            return SpreadReference.corpusFile(tok, spreadFile.get());
+          } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new ConfigException(
+                "detection.spread_reference " + spreadFile.get() + ": " + e.getMessage());
+          }
+        });
   }
 
   /** A validated detection request. */
@@ -152,15 +189,14 @@ public final class DetectionEngine {
       result = detector.detectTokens(ids, 0, ids.length);
     }
     ObjectNode json = DetectionJson.of(result, tok);
-    // The spoofing check against the key-independent default reference, as telltale detect
-    // gives it without --spread-reference.
+    // The spoofing check, as telltale detect gives it (with --spread-reference when configured).
     DetectionJson.addSpreadCheck(
         json,
         result,
         Detector.of(set.get(result.best().keyId()).orElseThrow(), tok, policy),
         ids,
         0,
-        SPREAD_REFERENCE,
+        spreadReference(tok),
         SpreadReference.DEFAULT_RARE_LEVEL);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.evidence.EnvelopeReader;
@@ -86,11 +87,17 @@ class VllmServiceTest extends ServiceTestBase {
     // Gumbel: Telltale's exact p-value is vLLM's own
     double p = j.get("p_value").asDouble();
     assertEquals(p, j.get("vllm_p_value").asDouble(), 1e-9 * p);
+    KeySetDetection result =
+        KeySetDetector.of(keySet(), Tokenizers.cl100kBase(), DetectionPolicy.defaults())
+            .detectTokens(ids, 0, ids.length);
     com.fasterxml.jackson.databind.node.ObjectNode core =
-        DetectionJson.of(
-            KeySetDetector.of(keySet(), Tokenizers.cl100kBase(), DetectionPolicy.defaults())
-                .detectTokens(ids, 0, ids.length),
-            "cl100k_base");
+        VerifierApiTests.withSpread(
+            DetectionJson.of(result, "cl100k_base"),
+            result,
+            keySet(),
+            Tokenizers.cl100kBase(),
+            DetectionPolicy.defaults(),
+            ids);
     // Token ids are answered as telltale detect --ids prints them.
     core.put("input", "token_ids");
     core.put("prompt_tokens", 0);

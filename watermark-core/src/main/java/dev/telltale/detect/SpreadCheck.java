@@ -53,10 +53,14 @@ public final class SpreadCheck {
     return rareLevel;
   }
 
-  /** The unkeyed context value of position {@code i}: its {@code h} preceding token ids. */
+  /**
+   * The unkeyed context value of position {@code i}: its {@code h} preceding token ids (fewer at
+   * the start of the ids).
+   */
   public static long context(int[] ids, int i, int h) {
     long c = 0x9E3779B97F4A7C15L;
-    for (int j = i - h; j < i; j++) {
+    // vLLM's schemes score positions before a full context: the context is what precedes them.
+    for (int j = Math.max(0, i - h); j < i; j++) {
       c = (c ^ ids[j]) * 0xBF58476D1CE4E5B9L;
       c ^= c >>> 31;
     }

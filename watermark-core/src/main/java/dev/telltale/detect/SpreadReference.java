@@ -133,7 +133,7 @@ public final class SpreadReference {
     if (ranks > 0) {
       int limit = ranks;
       return (ids, i, width) -> {
-        for (int j = i - width; j < i; j++) {
+        for (int j = Math.max(0, i - width); j < i; j++) {
           if (ids[j] < 0 || ids[j] >= limit) {
             return false;
           }
