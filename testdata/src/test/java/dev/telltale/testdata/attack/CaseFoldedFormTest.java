@@ -80,8 +80,9 @@ class CaseFoldedFormTest {
     // No default form reads an all-capitals copy; the lower-cased one does.
     assertTrue(up.at3() <= TEXTS / 10, up.toString());
     assertTrue(upFolded.at6() >= TEXTS * 9 / 10, upFolded.toString());
-    // Its price elsewhere is at most the extra form's share of the correction.
-    assertTrue(cleanFolded.median() <= clean.median() + Math.log10(4.0 / 3) + 1e-9);
+    // Its price elsewhere: plain text with capitals now gives two sequences, a factor 2 at most.
+    assertTrue(cleanFolded.median() <= clean.median() + Math.log10(2) + 1e-9);
+    assertTrue(cleanFolded.at6() >= clean.at6() - 1, cleanFolded + " vs " + clean);
   }
 
   @Test
