@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DetectSpreadCheckCliTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir Path dir;
+  @TempDir static Path dir;
   Path keys;
   WatermarkKey key;
   TeacherGenerator teacher;
@@ -59,9 +59,11 @@ class DetectSpreadCheckCliTest {
       genuine.add(Files.writeString(dir.resolve("genuine" + i + ".txt"), text));
     }
     // The defender's own unwatermarked outputs, one per line, as the reference corpus.
-    List<int[]> many = teacher.heldOutPrompts(120, 8);
-    for (int i = 0; i < many.size(); i++) {
-      String t = teacher.generate(many.get(i), 200, SamplingParams.defaults(), 5000 + i).text();
+    List<int[]> many = teacher.heldOutPrompts(100, 8);
+    // More outputs than the thief learnt from (150): the reference must cover what it could learn.
+    for (int i = 0; i < 300; i++) {
+      String t =
+          teacher.generate(many.get(i % 100), 200, SamplingParams.defaults(), 5000 + i).text();
       own.append(JSON.writeValueAsString(java.util.Map.of("text", t))).append('\n');
     }
     reference = Files.writeString(dir.resolve("own.jsonl"), own.toString());
