@@ -3,20 +3,26 @@
 # an embedded database, 64 connections, a 1,000-token watermarked text from the demo teacher.
 # Usage: verifier-service/load/wrk-detect.sh [SECONDS] [CONNECTIONS]   (after building the CLI jar:
 # ./mvnw -B -q -pl cli -am package -DskipTests)
+# FLOOR=1 runs the same wrk load, afterwards, against FloorServer.java: one event loop that reads
+# the same body and answers a real detection's bytes without doing any work (the floor that HTTP
+# handling and wrk set on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-20}
 conns=${2:-64}
 jar=cli/target/telltale.jar
-work=$(mktemp -d)
+work=$(mktemp -d); echo "work folder: $work"
 port=${PORT:-18080}
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+floor=""
+trap 'kill "$server" $floor 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # The embedded database admits one process at a time: create the token before serving.
 token=$(java -jar "$jar" tokens create --role investigator --data "$work/data" 2>/dev/null)
 export TELLTALE_RATE_DETECT_BURST=1000000000 TELLTALE_RATE_DETECT_PER_MINUTE=1000000000
 # One token drives every connection: let it queue as many requests as there are connections.
 export TELLTALE_LIMITS_QUEUED_PER_TOKEN=1024
+# The request counter at the end is read without a token (loopback only).
+export TELLTALE_METRICS_PUBLIC=true
 java ${SERVE_JAVA_OPTS:-} -jar "$jar" serve --port "$port" --data "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
@@ -50,4 +56,25 @@ n=$(grep -oE '[0-9]+ requests in' "$work/wrk.out" | cut -d' ' -f1)
 hz=$(getconf CLK_TCK)
 awk -v t=$((after - before)) -v n="$n" -v hz="$hz" \
   'BEGIN { printf "server CPU per request: %.3f ms\n", t * 1000 / hz / n }'
-curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^telltale_http_requests_total\{route="/v1/detect"'
+curl -fs "http://127.0.0.1:$port/metrics" \
+  | grep -E '^telltale_http_requests_total\{route="/v1/detect"'
+
+if [ "${FLOOR:-0}" = 1 ]; then
+  curl -fs -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+    --data-binary @"$work/body.json" "http://127.0.0.1:$port/v1/detect" >"$work/answer.json"
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+  fport=$((port + 1))
+  java ${SERVE_JAVA_OPTS:-} -cp "$jar" verifier-service/load/FloorServer.java "$fport" "$work/answer.json" \
+    >"$work/floor.log" 2>&1 &
+  floor=$!
+  for _ in $(seq 1 100); do
+    grep -q 'floor server' "$work/floor.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  echo "floor: the same load against FloorServer ($(wc -c <"$work/answer.json") bytes answered)"
+  wrk -t2 -c"$conns" -d5s -s "$work/detect.lua" "http://127.0.0.1:$fport/v1/detect" >/dev/null
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/detect.lua" "http://127.0.0.1:$fport/v1/detect"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi

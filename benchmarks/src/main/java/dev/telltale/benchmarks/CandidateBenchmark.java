@@ -2,6 +2,9 @@ package dev.telltale.benchmarks;
 
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.text.Tokenizers;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.SplittableRandom;
@@ -57,6 +60,7 @@ public class CandidateBenchmark {
   private Watermarker gumbelWatermarker;
   private WatermarkSession gumbel;
   private WatermarkSession gumbelRepeated;
+  private WatermarkSession gumbelRobust;
   private RandomGenerator rng;
 
   @Setup
@@ -89,7 +93,15 @@ public class CandidateBenchmark {
     gumbelRepeated = gumbelWatermarker.newSession(prompt, 0, 2);
     gumbelRepeated.accept(1000);
     gumbelRepeated.accept(2000);
-    if (!gumbel.watermarking() || gumbelRepeated.watermarking()) {
+    WatermarkKey g = BenchData.gumbelKey();
+    WatermarkKey robust =
+        WatermarkKey.of(
+            g.id(),
+            ((GumbelParameters) g.parameters()).withRobustContext(true),
+            g.secret(),
+            g.created());
+    gumbelRobust = Watermarker.of(robust, Tokenizers.cl100kBase()).newSession(prompt, 0, 2);
+    if (!gumbel.watermarking() || gumbelRepeated.watermarking() || !gumbelRobust.watermarking()) {
       throw new AssertionError("unexpected session state");
     }
     rng = new SplittableRandom(99);
@@ -118,6 +130,17 @@ public class CandidateBenchmark {
   public int gumbelSample() {
     int k = step++ & (SETS - 1);
     return gumbel.sample(logits[k], ids[k], K, 1.0, rng);
+  }
+
+  /**
+   * Gumbel with robust contexts (same key otherwise): the softmax mass of the skipped candidates
+   * (those of the 256 random cl100k ids with no letter or digit), one plain draw, then the keyed
+   * argmax over the kept candidates (fixed, unseen context). Beside {@link #gumbelSample}.
+   */
+  @Benchmark
+  public int gumbelRobustSample() {
+    int k = step++ & (SETS - 1);
+    return gumbelRobust.sample(logits[k], ids[k], K, 1.0, rng);
   }
 
   /**

@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
     long[] accountIds = DistillationStory.accountIds(config.accounts(), payload, seed);
     Watermarker[] perAccount = new Watermarker[accountIds.length];
     for (int a = 0; a < accountIds.length; a++) {
-      perAccount[a] = Watermarker.forAccount(key, accountIds[a]);
+      perAccount[a] = Watermarker.forAccount(key, accountIds[a], Tokenizers.cl100kBase());
     }
     IntFunction<Watermarker> accountWatermarker = account -> perAccount[account];
     // The scan's work folder belongs to one corpus: a previous demo's is dropped.

@@ -70,7 +70,7 @@ final class DetectCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = {
         "Test token ids instead of text: a JSON array of integers, or",
-        "{\"prompt_ids\":[...],\"ids\":[...]} (- for stdin). Prompt ids are context only."
+        "{\"prompt_ids\":[...],\"ids\":[...]} (- for stdin). Prompt ids are never scored."
       })
   String idsFile;
 

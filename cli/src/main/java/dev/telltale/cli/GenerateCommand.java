@@ -59,6 +59,14 @@ final class GenerateCommand implements Callable<Integer> {
               + " 1,048,574 ids): the demo teacher is then trained over them first (slower).")
   String tokenizer;
 
+  @Option(
+      names = "--plain-share",
+      paramLabel = "Q",
+      description =
+          "Gumbel keys: sample this share of positions ordinarily instead of by the keyed choice,"
+              + " so outputs of different requests repeat less (0 = off; detection unchanged).")
+  Double plainShare;
+
   @Mixin TeacherOptions sampling;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -74,23 +82,34 @@ final class GenerateCommand implements Callable<Integer> {
     if (!plain && keys == null) {
       throw new BadInputException("--keys is required unless --plain");
     }
-    Watermarker watermarker = null;
-    if (!plain) {
-      KeySet set = KeysCommand.load(keys);
-      try {
-        watermarker =
-            account == null
-                ? Watermarker.of(set.primary())
-                : Watermarker.forAccount(set.primary(), account);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException("--account: " + e.getMessage());
-      }
+    if (plain && plainShare != null) {
+      throw new BadInputException("--plain-share needs a watermark; drop --plain");
     }
+    KeySet set = plain ? null : KeysCommand.load(keys);
     var params = sampling.toParams();
     TeacherGenerator teacher =
         tokenizer == null || tokenizer.equals(Tokenizers.CL100K_BASE)
             ? TeacherGenerator.defaultTeacher()
             : teacherOver(DetectCommand.tokenizer(tokenizer));
+    Watermarker watermarker = null;
+    if (!plain) {
+      // A robust-context key's sessions keep the skipped class of this tokenizer out of contexts.
+      try {
+        watermarker =
+            account == null
+                ? Watermarker.of(set.primary(), teacher.tokenizer())
+                : Watermarker.forAccount(set.primary(), account, teacher.tokenizer());
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--account: " + e.getMessage());
+      }
+      if (plainShare != null) {
+        try {
+          watermarker = watermarker.withPlainShare(plainShare);
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException("--plain-share: " + e.getMessage());
+        }
+      }
+    }
     Generation g = teacher.generate(prompt, tokens, params, seed, watermarker);
     PrintWriter out = spec.commandLine().getOut();
     out.println(g.text().strip());

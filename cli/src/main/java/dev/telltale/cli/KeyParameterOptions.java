@@ -31,11 +31,20 @@ final class KeyParameterOptions {
       description = "Add an account payload of this many bits, 1..32 (kgw; e.g. 24).")
   Integer payloadBits;
 
+  @Option(
+      names = "--robust-context",
+      description =
+          "Contexts skip tokens with no letter or digit (spaces, punctuation, emoji): inserting or"
+              + " deleting them changes no context (defeats the emoji attack). Recorded in the key;"
+              + " detection, scans and generation follow it.")
+  boolean robustContext;
+
   WatermarkParameters toParameters() {
     try {
       switch (scheme) {
         case "kgw" -> {
-          GreenListParameters.Builder b = GreenListParameters.builder().selfHash(selfHash);
+          GreenListParameters.Builder b =
+              GreenListParameters.builder().selfHash(selfHash).robustContext(robustContext);
           if (gamma != null) {
             b.gamma(gamma);
           }
@@ -58,7 +67,7 @@ final class KeyParameterOptions {
             throw new BadInputException(
                 "--gamma, --delta and --self-hash apply to --scheme kgw only");
           }
-          GumbelParameters.Builder b = GumbelParameters.builder();
+          GumbelParameters.Builder b = GumbelParameters.builder().robustContext(robustContext);
           if (context != null) {
             b.contextWidth(context);
           }

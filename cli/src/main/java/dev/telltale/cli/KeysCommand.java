@@ -86,7 +86,7 @@ final class KeysCommand {
     }
     if (k.parameters() instanceof GreenListParameters g) {
       return String.format(
-          "kgw gamma=%s delta=%s h=%d%s%s",
+          "kgw gamma=%s delta=%s h=%d%s%s%s",
           g.gamma(),
           g.delta(),
           g.contextWidth(),
@@ -95,9 +95,12 @@ final class KeysCommand {
               .map(
                   p ->
                       " payload=" + p.bits() + "/" + p.symbolBits() + " payload-delta=" + p.delta())
-              .orElse(""));
+              .orElse(""),
+          g.robustContext() ? " robust-context" : "");
     }
-    return "gumbel h=" + k.parameters().contextWidth();
+    return "gumbel h="
+        + k.parameters().contextWidth()
+        + (k.parameters().robustContext() ? " robust-context" : "");
   }
 
   @Command(

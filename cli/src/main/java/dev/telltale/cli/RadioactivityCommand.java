@@ -158,8 +158,8 @@ final class RadioactivityCommand implements Callable<Integer> {
     List<RadioactivityResult> results = new ArrayList<>();
     for (WatermarkKey k : set.keys()) {
       Optional<WindowFilter> filter =
-          filterCorpus == null ? Optional.empty() : Optional.of(filterFor(k, ours));
-      RadioactivityTest t = RadioactivityTest.of(k, options, filter);
+          filterCorpus == null ? Optional.empty() : Optional.of(filterFor(k, tok, ours));
+      RadioactivityTest t = RadioactivityTest.of(k, tok, options, filter);
       results.add(reading ? t.readingMode(readings) : t.closedModel(exchanges));
     }
     RadioactivityResult best = ScanJson.strongest(results);
@@ -299,9 +299,9 @@ final class RadioactivityCommand implements Callable<Integer> {
     return out;
   }
 
-  private WindowFilter filterFor(WatermarkKey k, List<int[]> reference) {
+  private WindowFilter filterFor(WatermarkKey k, Tokenizer tok, List<int[]> reference) {
     try {
-      return WindowFilter.fromReference(k, reference, filterMinCount);
+      return WindowFilter.fromReference(k, tok, reference, filterMinCount);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--filter-corpus: " + e.getMessage(), e);
     }

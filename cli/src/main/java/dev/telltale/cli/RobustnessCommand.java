@@ -59,7 +59,9 @@ final class RobustnessCommand implements Callable<Integer> {
   @Option(
       names = "--robust-context",
       description =
-          "Also run each key with the robust-context option (contexts skip tokens with no letter or digit).")
+          "Also run each kgw or gumbel key that lacks it as a robust-context copy (same secret;"
+              + " contexts skip tokens with no letter or digit). Keys made with --robust-context"
+              + " always run as such.")
   boolean robustContext;
 
   @Option(names = "--out", defaultValue = ".", description = "Output directory.")

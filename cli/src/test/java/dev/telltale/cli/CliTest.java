@@ -122,6 +122,29 @@ class CliTest {
   }
 
   @Test
+  void aPlainShareChangesGumbelOutputsAndDetectionStillFindsThem() throws Exception {
+    assertBad(
+        CliRun.run("generate", "--keys", keys.toString(), "--plain-share", "0.25"),
+        "--plain-share: a plain share applies to gumbel keys");
+    assertBad(CliRun.run("generate", "--plain", "--plain-share", "0.25"), "drop --plain");
+    CliRun rot =
+        CliRun.run("keys", "rotate", "--keys", keys.toString(), "--id", "g1", "--scheme", "gumbel");
+    assertEquals(ExitCode.OK, rot.exitCode(), rot.err());
+    assertBad(CliRun.run("generate", "--keys", keys.toString(), "--plain-share", "1"), "in [0, 1)");
+    CliRun keyed = CliRun.run("generate", "--keys", keys.toString(), "--tokens", "200");
+    CliRun mixed =
+        CliRun.run(
+            "generate", "--keys", keys.toString(), "--tokens", "200", "--plain-share", "0.25");
+    assertEquals(ExitCode.OK, mixed.exitCode(), mixed.err());
+    assertFalse(keyed.out().equals(mixed.out()), "the plain share changed no token");
+    CliRun det =
+        CliRun.run(
+            "detect", "--keys", keys.toString(), "--json", write("m.txt", mixed.out()).toString());
+    assertEquals(ExitCode.OK, det.exitCode(), det.out() + det.err());
+    assertEquals("g1", new ObjectMapper().readTree(det.out()).get("key_id").asText());
+  }
+
+  @Test
   void keysRotateKeepsOldKeysForDetection() throws Exception {
     CliRun gen = CliRun.run("generate", "--keys", keys.toString(), "--tokens", "150");
     Path old = write("old.txt", gen.out());

@@ -109,7 +109,7 @@ class ServiceCommandsTest {
       checkRadioactivityAgainstTheCli(port, bearer, keys);
     } finally {
       server.interrupt();
-      server.join(30_000);
+      server.join(120_000);
     }
     assertEquals(ExitCode.OK, exit.get());
   }

@@ -1,6 +1,7 @@
 package dev.telltale.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,7 +111,10 @@ class ServiceFindingRerunTest {
   @AfterAll
   static void stop() throws Exception {
     server.interrupt();
-    server.join(30_000);
+    // serve closes the service and Vert.x with up to 30 s each; the temporary folder is deleted
+    // after this, so the server must be gone (its database files closed) before returning.
+    server.join(120_000);
+    assertFalse(server.isAlive(), "telltale serve did not stop within 120 s");
   }
 
   private static CliRun ok(CliRun r) {
@@ -145,14 +149,47 @@ class ServiceFindingRerunTest {
   }
 
   /**
+   * Re-verifies every finding, in as few folders as the inputs allow: two findings whose inputs
+   * share a name but not the bytes (token ids with and without a prompt, both {@code
+   * token-ids.json}) go to different folders.
+   */
+  private void runAll() throws Exception {
+    List<List<Finding>> groups = new ArrayList<>();
+    List<Map<String, byte[]>> written = new ArrayList<>();
+    for (Finding f : findings) {
+      int g = 0;
+      while (g < groups.size() && !fits(f, written.get(g))) {
+        g++;
+      }
+      if (g == groups.size()) {
+        groups.add(new ArrayList<>());
+        written.add(new java.util.HashMap<>());
+      }
+      groups.get(g).add(f);
+      written.get(g).putAll(f.inputs());
+    }
+    for (int g = 0; g < groups.size(); g++) {
+      runIn(dir.resolve("rerun-" + g), groups.get(g));
+    }
+  }
+
+  private static boolean fits(Finding f, Map<String, byte[]> written) {
+    return f.inputs().entrySet().stream()
+        .allMatch(
+            e ->
+                !written.containsKey(e.getKey())
+                    || java.util.Arrays.equals(written.get(e.getKey()), e.getValue()));
+  }
+
+  /**
    * Writes the envelopes and the inputs (by subject name; {@code -} as a file of its own) into one
    * fresh folder and runs each printed re-verify command there, in a new process.
    */
-  private void runAll() throws Exception {
-    Path folder = Files.createDirectories(dir.resolve("rerun"));
+  private void runIn(Path into, List<Finding> batch) throws Exception {
+    Path folder = Files.createDirectories(into);
     List<String> lines = new ArrayList<>();
     List<EvidenceStatement> statements = new ArrayList<>();
-    for (Finding f : findings) {
+    for (Finding f : batch) {
       Path env = folder.resolve(f.name() + ".dsse.json");
       Files.writeString(env, f.envelope().toString());
       EvidenceStatement st =
@@ -194,10 +231,10 @@ class ServiceFindingRerunTest {
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the re-verify process did not end");
     assertEquals(0, p.exitValue(), err);
     List<String> results = out.lines().toList();
-    assertEquals(findings.size(), results.size(), out + err);
-    for (int i = 0; i < findings.size(); i++) {
+    assertEquals(batch.size(), results.size(), out + err);
+    for (int i = 0; i < batch.size(); i++) {
       JsonNode r = JSON.readTree(results.get(i));
-      String what = findings.get(i).name() + ": " + String.join(" ", statements.get(i).command());
+      String what = batch.get(i).name() + ": " + String.join(" ", statements.get(i).command());
       assertEquals(ExitCode.OK, r.get("exit").asInt(), what + "\n" + r);
       JsonNode v = JSON.readTree(r.get("out").asText());
       assertEquals("VALID", v.get("status").asText(), what + "\n" + v);
@@ -211,7 +248,7 @@ class ServiceFindingRerunTest {
     attributionFindings();
     radioactivityFindings();
     scanFindings();
-    assertEquals(9, findings.size());
+    assertEquals(10, findings.size());
     runAll();
   }
 
@@ -239,6 +276,25 @@ class ServiceFindingRerunTest {
         "detect-token-ids",
         byIds.get("evidence").get("envelope"),
         Map.of("token-ids.json", utf8(JSON.writeValueAsString(idList))));
+    // With the prompt's ids: the file is {"prompt_ids":[...],"ids":[...]}, as detect --ids reads.
+    List<Integer> promptList = idList.subList(0, 30);
+    List<Integer> generated = idList.subList(30, idList.size());
+    JsonNode withPrompt =
+        post(
+            "/v1/detect?evidence=true",
+            Map.of("token_ids", generated, "prompt_ids", promptList, "key_id", "acct"));
+    assertEquals(30, withPrompt.get("prompt_tokens").asInt(), withPrompt.toString());
+    rerunsAsRecorded(
+        "detect-prompt-and-token-ids",
+        withPrompt.get("evidence").get("envelope"),
+        Map.of(
+            "token-ids.json",
+            utf8(
+                "{\"prompt_ids\":"
+                    + JSON.writeValueAsString(promptList)
+                    + ",\"ids\":"
+                    + JSON.writeValueAsString(generated)
+                    + "}")));
   }
 
   private void attributionFindings() throws Exception {

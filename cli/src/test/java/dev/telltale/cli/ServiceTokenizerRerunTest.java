@@ -197,7 +197,7 @@ class ServiceTokenizerRerunTest {
       }
     } finally {
       server.interrupt();
-      server.join(30_000);
+      server.join(120_000);
     }
   }
 }

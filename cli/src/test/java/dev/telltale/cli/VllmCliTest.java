@@ -85,6 +85,33 @@ class VllmCliTest {
   }
 
   @Test
+  void lefthashSbwImportsAndIsListed() throws Exception {
+    Path cfg =
+        write(
+            "lefthash.json",
+            config("sbw", ",\"key\":7").replace("selfhash", "lefthash").replace(":4,", ":1,"));
+    CliRun r =
+        CliRun.run(
+            "keys",
+            "import-vllm",
+            "--config",
+            cfg.toString(),
+            "--keys",
+            keys.toString(),
+            "--id",
+            "vllm-lh");
+    assertEquals(ExitCode.OK, r.exitCode(), r.err());
+    CliRun l = CliRun.run("keys", "list", "--keys", keys.toString());
+    assertTrue(l.out().contains("vllm sbw prf=philox4x32-10-v1 context_width=1"), l.out());
+    assertTrue(l.out().contains("sbw_scheme=lefthash"), l.out());
+    JsonNode entry = null;
+    for (JsonNode e : JSON.readTree(keys.toFile()).get("watermark_keys")) {
+      entry = e.get("id").asText().equals("vllm-lh") ? e : entry;
+    }
+    assertEquals("lefthash", entry.get("vllm").get("sbw_scheme").asText());
+  }
+
+  @Test
   void badConfigurationsExitTwoWithoutEchoingTheKey() throws Exception {
     String[][] cases = {
       {config("gumbel", ",\"key\":1,\"temperature\":1"), "unknown field 'temperature'"},
@@ -94,7 +121,7 @@ class VllmCliTest {
       {config("gumbel", ",\"key\":-5"), "outside"},
       {config("gumbel", ",\"key\":\"0x10\""), "not an unsigned integer"},
       {config("gumbel", ""), "needs 'key'"},
-      {config("sbw", ",\"key\":1").replace("selfhash", "lefthash"), "lefthash"},
+      {config("sbw", ",\"key\":1").replace("selfhash", "righthash"), "unknown sbw_scheme"},
       {config("synthid", ",\"key\":1"), "does not implement"},
       {"[1,2]", "must hold a JSON object"},
     };
@@ -211,6 +238,9 @@ class VllmCliTest {
     JsonNode profile = key.get("parameters").get("vllm");
     assertEquals("philox4x32-10-v1", profile.get("prf_version").asText());
     assertEquals("single_turn", profile.get("deduplicate_contexts").asText());
+    assertEquals(
+        "context (vLLM gumbel)",
+        JSON.readTree(payload).get("predicate").get("dedup").get("unit").asText());
     assertFalse(new String(payload, StandardCharsets.UTF_8).contains(KEY));
     Path pub = write("pub.json", CliRun.run("keys", "public", "--keys", keys.toString()).out());
     CliRun v =

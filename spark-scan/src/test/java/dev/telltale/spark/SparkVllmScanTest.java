@@ -44,10 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark job with vLLM keys against the single-machine scan: a corpus of plain documents and of
- * documents embedded by Telltale under a vLLM Gumbel, a dual-key Gumbel, an SBW and a red-green key
- * must give the same summary JSON and the same per-document lines on both engines (the pooled
- * totals decode each tuple's score from its fingerprint), and SBW's pooled count is the number of
- * distinct (effective seed, token) pairs, not of distinct (context, token) tuples.
+ * documents embedded by Telltale under a vLLM Gumbel, a dual-key Gumbel, an SBW (selfhash and
+ * lefthash) and a red-green key must give the same summary JSON and the same per-document lines on
+ * both engines (the pooled totals decode each tuple's score from its fingerprint), and SBW's pooled
+ * count is the number of distinct (effective seed, token) pairs, not of distinct (context, token)
+ * tuples.
  */
 class SparkVllmScanTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -79,7 +80,13 @@ class SparkVllmScanTest {
           "vllm-red-green",
           new VllmRedGreenParameters(4, VllmDedup.SINGLE_TURN, HISTORY, true, 0.25, 2.0),
           0xC3L);
-  static final WatermarkKey[] KEYS = {GUMBEL, DUAL, SBW, RED_GREEN};
+  static final WatermarkKey LEFTHASH =
+      vllmKey(
+          "vllm-sbw-lefthash",
+          new VllmSbwParameters(
+              1, VllmDedup.SINGLE_TURN, HISTORY, true, 0.5, 2.0, VllmSbwParameters.LEFTHASH),
+          0xE5L);
+  static final WatermarkKey[] KEYS = {GUMBEL, DUAL, SBW, RED_GREEN, LEFTHASH};
 
   @TempDir static Path dir;
   static SparkSession spark;
@@ -109,7 +116,7 @@ class SparkVllmScanTest {
 
   /**
    * Plain documents of random words (some from few words, so tuples repeat across documents), and
-   * every fourth embedded by Telltale under one of the four keys in turn, sampling among the words'
+   * every fourth embedded by Telltale under one of the keys in turn, sampling among the words'
    * tokens.
    */
   static List<Document> documents(int total) {
@@ -127,7 +134,7 @@ class SparkVllmScanTest {
         WatermarkSession s = Watermarker.of(key).newSession();
         for (int w = 0; w < 120; w++) {
           int t =
-              key == SBW || key == RED_GREEN
+              key == SBW || key == RED_GREEN || key == LEFTHASH
                   ? biased(s, candidates, r)
                   : s.sample(logits, candidates, candidates.length, 1.0, r);
           s.accept(t);
@@ -204,7 +211,7 @@ class SparkVllmScanTest {
           r.keys().get(k).p().log10PValue() < -6,
           r.keys().get(k).keyId() + " pooled log10 p " + r.keys().get(k).p().log10PValue());
     }
-    for (int k : new int[] {2, 3}) {
+    for (int k : new int[] {2, 3, 4}) {
       assertTrue(
           r.keys().get(k).score() > r.keys().get(k).expectedScore(), r.keys().get(k).toString());
     }

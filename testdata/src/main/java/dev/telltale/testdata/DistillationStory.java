@@ -216,7 +216,7 @@ public final class DistillationStory {
             c.accounts(), c.perAccount(), c.outputTokens(), secs(t0)));
 
     // The investigator's queries: held-out human openings continued with our watermarked text.
-    Watermarker ours = Watermarker.of(key);
+    Watermarker ours = Watermarker.of(key, teacher.tokenizer());
     List<int[]> openings = teacher.heldOutPrompts(c.prompts(), c.promptTokens());
     List<int[]> prompts =
         IntStream.range(0, openings.size())
@@ -248,7 +248,8 @@ public final class DistillationStory {
     // touched.
     long served = outputs.stream().mapToLong(o -> o.length).sum();
     WindowFilter filter =
-        WindowFilter.fromReference(key, referenceText(human, served), c.filterMinCount());
+        WindowFilter.fromReference(
+            key, teacher.tokenizer(), referenceText(human, served), c.filterMinCount());
     List<Student> students = new ArrayList<>();
     for (double rho : c.rhos()) {
       long t1 = System.nanoTime();
@@ -267,10 +268,12 @@ public final class DistillationStory {
         exchanges.add(new RadioactivityTest.Exchange(prompts.get(i), answers.get(i)));
       }
       RadioactivityResult r =
-          RadioactivityTest.of(key, RadioactivityTest.Options.strict(), Optional.empty())
+          RadioactivityTest.of(
+                  key, teacher.tokenizer(), RadioactivityTest.Options.strict(), Optional.empty())
               .closedModel(exchanges);
       RadioactivityResult sup =
-          RadioactivityTest.of(key, RadioactivityTest.Options.strict(), Optional.of(filter))
+          RadioactivityTest.of(
+                  key, teacher.tokenizer(), RadioactivityTest.Options.strict(), Optional.of(filter))
               .closedModel(exchanges);
       students.add(new Student(rho, r, sup, List.copyOf(exchanges)));
       log.accept(

@@ -4,7 +4,6 @@ import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
-import dev.telltale.text.ContextSkip;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ public final class TeacherGenerator {
    */
   public Generation generate(
       int[] prompt, int maxTokens, SamplingParams params, long seed, Watermarker watermarker) {
-    return run(prompt, maxTokens, params, seed, watermarker, null, null, null);
+    return run(prompt, maxTokens, params, seed, watermarker, null, null);
   }
 
   /**
@@ -103,7 +102,7 @@ public final class TeacherGenerator {
       long seed,
       Watermarker watermarker,
       LogitsBias bias) {
-    return run(prompt, maxTokens, params, seed, watermarker, bias, null, null);
+    return run(prompt, maxTokens, params, seed, watermarker, bias, null);
   }
 
   /**
@@ -119,39 +118,10 @@ public final class TeacherGenerator {
       long seed,
       Watermarker watermarker,
       int[] marker) {
-    return generateWithMarker(prompt, maxTokens, params, seed, watermarker, marker, null);
-  }
-
-  /**
-   * {@link #generateWithMarker} for a robust-context key: tokens {@code skip} names never enter the
-   * watermark session (null: every token does).
-   */
-  public Generation generateWithMarker(
-      int[] prompt,
-      int maxTokens,
-      SamplingParams params,
-      long seed,
-      Watermarker watermarker,
-      int[] marker,
-      ContextSkip skip) {
     if (marker.length == 0) {
       throw new IllegalArgumentException("marker must have at least one token");
     }
-    return run(prompt, maxTokens, params, seed, watermarker, null, marker.clone(), skip);
-  }
-
-  /**
-   * Watermarked generation for a robust-context key: the session sees only the tokens {@code skip}
-   * does not name, so its contexts skip them, as a detector filtering the same class does.
-   */
-  public Generation generate(
-      int[] prompt,
-      int maxTokens,
-      SamplingParams params,
-      long seed,
-      Watermarker watermarker,
-      ContextSkip skip) {
-    return run(prompt, maxTokens, params, seed, watermarker, null, null, skip);
+    return run(prompt, maxTokens, params, seed, watermarker, null, marker.clone());
   }
 
   private Generation run(
@@ -161,19 +131,13 @@ public final class TeacherGenerator {
       long seed,
       Watermarker watermarker,
       LogitsBias bias,
-      int[] marker,
-      ContextSkip skip) {
+      int[] marker) {
     if (maxTokens < 0) {
       throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
     }
-    int[] sessionPrompt = prompt;
-    if (skip != null) {
-      sessionPrompt = new int[prompt.length];
-      sessionPrompt =
-          Arrays.copyOf(sessionPrompt, skip.filter(prompt, 0, prompt.length, sessionPrompt));
-    }
+    // A robust-context watermarker keeps the skipped class out of its contexts itself.
     WatermarkSession session =
-        watermarker == null ? null : watermarker.newSession(sessionPrompt, 0, sessionPrompt.length);
+        watermarker == null ? null : watermarker.newSession(prompt, 0, prompt.length);
     // vLLM's SBW and red-green are green-list biases too, applied before the top-k/top-p cut as
     // vLLM does.
     boolean greenList =
@@ -200,13 +164,13 @@ public final class TeacherGenerator {
           session != null && !greenList
               ? session.sample(d.candLogits, d.cands, n, params.temperature(), rng)
               : d.cands[d.sample(n, rng)];
-      if (session != null && (skip == null || !skip.skips(token))) {
+      if (session != null) {
         session.accept(token);
       }
       history[len++] = token;
       if (marker != null && startsWord(token)) {
         for (int m : marker) {
-          if (session != null && (skip == null || !skip.skips(m))) {
+          if (session != null) {
             session.accept(m);
           }
           history[len++] = m;

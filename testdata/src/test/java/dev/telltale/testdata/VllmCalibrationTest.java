@@ -60,20 +60,23 @@ class VllmCalibrationTest {
         new VllmSbwParameters(1, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
         new VllmSbwParameters(2, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
         new VllmSbwParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0),
-        new VllmRedGreenParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.25, 2.0));
+        new VllmRedGreenParameters(4, VllmDedup.SINGLE_TURN, h, true, 0.25, 2.0),
+        new VllmSbwParameters(
+            1, VllmDedup.SINGLE_TURN, h, true, 0.5, 2.0, VllmSbwParameters.LEFTHASH));
   }
 
   /**
-   * Generation is measured with vLLM's default context widths (SBW's selfhash default is 4); the
-   * full run adds SBW at widths 1 and 2. At width 1 SBW's seed is the token's alone (a fixed green
-   * list per token), so a valid test counts each distinct token once and 1,000 tokens reach only
-   * about 1e-4: the full run prints that figure and asserts nothing about it.
+   * Generation is measured with vLLM's default context widths (SBW's selfhash default is 4,
+   * lefthash's 1) and red-green at width 4; the full run adds selfhash SBW at widths 1 and 2. At
+   * width 1 SBW's seed is the token's alone (a fixed green list per token), so a valid test counts
+   * each distinct token once and 1,000 tokens reach only about 1e-4: the full run prints that
+   * figure and asserts nothing about it.
    */
   static List<VllmParameters> generationSchemes() {
     List<VllmParameters> all = schemes();
     return Boolean.getBoolean("telltale.vllm.full")
         ? all
-        : List.of(all.get(0), all.get(1), all.get(4));
+        : List.of(all.get(0), all.get(1), all.get(4), all.get(5), all.get(6));
   }
 
   static WatermarkKey key(SplittableRandom r, VllmParameters p) {
@@ -119,14 +122,7 @@ class VllmCalibrationTest {
     System.out.printf(
         "null %s cw%d: Telltale KS p=%.4f, false positives at 0.01: %d/%d;"
             + " vLLM's own p-value < 0.01: %d, < 0.001: %d, smallest %.3g%n",
-        p.schemeName(),
-        p.contextWidth(),
-        ks,
-        falsePositives,
-        KEYS,
-        vllmBelow01,
-        vllmBelow001,
-        vllmMin);
+        label(p), p.contextWidth(), ks, falsePositives, KEYS, vllmBelow01, vllmBelow001, vllmMin);
     assertTrue(ks > 0.001, "KS p-value " + ks);
     // P[Binomial(200, 0.01) >= 9] < 1e-3
     assertTrue(falsePositives <= 8, "false positives " + falsePositives);
@@ -136,7 +132,13 @@ class VllmCalibrationTest {
   @MethodSource("generationSchemes")
   void twoHundredTokenGenerationsAreDetected(VllmParameters p) {
     boolean full = Boolean.getBoolean("telltale.vllm.full");
-    int texts = full ? 200 : p instanceof VllmSbwParameters ? CI_POWER_TEXTS / 3 : CI_POWER_TEXTS;
+    // green-list schemes bias the whole vocabulary at every step: fewer texts at CI size
+    int texts =
+        full
+            ? 200
+            : p instanceof VllmSbwParameters s && !s.lefthash()
+                ? CI_POWER_TEXTS / 3
+                : p.countsGreen() ? CI_POWER_TEXTS / 5 : CI_POWER_TEXTS;
     TeacherGenerator teacher = Teacher.get();
     List<int[]> prompts = teacher.heldOutPrompts(texts, 8);
     SplittableRandom r = new SplittableRandom(77 + p.contextWidth());
@@ -159,8 +161,8 @@ class VllmCalibrationTest {
     }
     System.out.printf(
         "power %s cw%d at 200 tokens, p <= 1e-3: %d/%d (wrong key %d/%d)%n",
-        p.schemeName(), p.contextWidth(), detected, texts, wrong, texts);
-    if (p.contextWidth() > 1) {
+        label(p), p.contextWidth(), detected, texts, wrong, texts);
+    if (powerful(p)) {
       assertTrue(detected >= texts / 2, "detected " + detected + "/" + texts);
     }
     assertTrue(wrong <= 1, "wrong key detected " + wrong);
@@ -182,17 +184,30 @@ class VllmCalibrationTest {
     Detection wrongKey = detect(other, g.text());
     System.out.printf(
         "round trip %s cw%d, 1000 tokens: ids p=%.3g (vLLM's %.3g), text p=%.3g, wrong key p=%.3g%n",
-        p.schemeName(),
+        label(p),
         p.contextWidth(),
         ids.pValue(),
         ids.vllmPValue().orElseThrow(),
         text.pValue(),
         wrongKey.pValue());
-    if (p.contextWidth() > 1) {
+    if (powerful(p)) {
       assertTrue(ids.pValue() <= 1e-6, "ids p " + ids.pValue());
       assertTrue(text.pValue() <= 1e-6, "text p " + text.pValue());
     }
     assertEquals(Verdict.NOT_WATERMARKED, wrongKey.verdict());
+  }
+
+  /**
+   * Whether a valid test has power at this context width: selfhash SBW at width 1 has a fixed green
+   * list per token (each distinct token counts once); lefthash's seed is the context's alone, so at
+   * width 1 it is a green list per previous token.
+   */
+  static boolean powerful(VllmParameters p) {
+    return p.contextWidth() > 1 || (p instanceof VllmSbwParameters s && s.lefthash());
+  }
+
+  static String label(VllmParameters p) {
+    return p.schemeName() + (p instanceof VllmSbwParameters s && s.lefthash() ? "/lefthash" : "");
   }
 
   static Detection detect(WatermarkKey k, String text) {

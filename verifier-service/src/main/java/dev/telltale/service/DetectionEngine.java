@@ -17,6 +17,7 @@ import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -87,10 +88,14 @@ public final class DetectionEngine {
         });
   }
 
-  /** A validated detection request. */
+  /**
+   * A validated detection request. {@code promptIds} (empty unless given with token ids) are never
+   * scored, as in {@code telltale detect --ids} reading {@code {"prompt_ids":[...],"ids":[...]}}.
+   */
   public record Request(
       Optional<String> text,
       Optional<int[]> tokens,
+      int[] promptIds,
       Optional<String> keyId,
       boolean window,
       double alpha,
@@ -102,12 +107,13 @@ public final class DetectionEngine {
     public Request(
         Optional<String> text,
         Optional<int[]> tokens,
+        int[] promptIds,
         Optional<String> keyId,
         boolean window,
         double alpha,
         String tokenizer,
         boolean explain) {
-      this(text, tokens, keyId, window, alpha, tokenizer, explain, false);
+      this(text, tokens, promptIds, keyId, window, alpha, tokenizer, explain, false);
     }
 
     /** Reads a request that already passed the DetectRequest schema. */
@@ -116,21 +122,26 @@ public final class DetectionEngine {
       // token_ids: ids as a serving engine logged them (the schema admits one of the two)
       String field = n.has("token_ids") ? "token_ids" : "tokens";
       if (n.has(field)) {
-        int[] a = new int[n.get(field).size()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = n.get(field).get(i).intValue();
-        }
-        ids = Optional.of(a);
+        ids = Optional.of(ints(n.get(field)));
       }
       return new Request(
           n.has("text") ? Optional.of(n.get("text").textValue()) : Optional.empty(),
           ids,
+          n.has("prompt_ids") ? ints(n.get("prompt_ids")) : new int[0],
           n.has("key_id") ? Optional.of(n.get("key_id").textValue()) : Optional.empty(),
           n.path("window").asBoolean(false),
           n.has("alpha") ? n.get("alpha").doubleValue() : DetectionPolicy.DEFAULT_ALPHA,
           n.has("tokenizer") ? n.get("tokenizer").textValue() : Tokenizers.CL100K_BASE,
           n.path("explain").asBoolean(false),
           n.path("case_insensitive").asBoolean(false));
+    }
+
+    private static int[] ints(JsonNode array) {
+      int[] a = new int[array.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = array.get(i).intValue();
+      }
+      return a;
     }
   }
 
@@ -150,6 +161,7 @@ public final class DetectionEngine {
     String digest;
     int[] ids;
     List<FormTokens> forms = List.of();
+    int prompt = 0;
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
       forms = FormTokens.encode(tok, r.text().get(), FormTokens.family(r.caseInsensitive()));
@@ -158,13 +170,11 @@ public final class DetectionEngine {
         ids = f.ids().length > ids.length ? f.ids() : ids;
       }
     } else {
-      ids = r.tokens().orElseThrow();
-      // The ids as the compact JSON array a re-run reads with detect --ids (FindingStatements).
-      StringBuilder a = new StringBuilder(ids.length * 6 + 2).append('[');
-      for (int i = 0; i < ids.length; i++) {
-        a.append(i == 0 ? "" : ",").append(ids[i]);
-      }
-      digest = sha256Hex(a.append(']').toString().getBytes(StandardCharsets.UTF_8));
+      int[] generated = r.tokens().orElseThrow();
+      prompt = r.promptIds().length;
+      ids = Arrays.copyOf(r.promptIds(), prompt + generated.length);
+      System.arraycopy(generated, 0, ids, prompt, generated.length);
+      digest = sha256Hex(idsFile(r.promptIds(), generated));
     }
     if (ids.length > maxTokens) {
       throw new ProblemException(
@@ -186,7 +196,7 @@ public final class DetectionEngine {
       // Marks and checks read the tokens of the form that won for the reported key.
       ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
     } else {
-      result = detector.detectTokens(ids, 0, ids.length);
+      result = detector.detectTokens(ids, prompt, ids.length - prompt);
     }
     ObjectNode json = DetectionJson.of(result, tok);
     // The spoofing check, as telltale detect gives it (with --spread-reference when configured).
@@ -195,13 +205,13 @@ public final class DetectionEngine {
         result,
         Detector.of(set.get(result.best().keyId()).orElseThrow(), tok, policy),
         ids,
-        0,
+        prompt,
         spreadReference(tok),
         SpreadReference.DEFAULT_RARE_LEVEL);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.
       json.put("input", "token_ids");
-      json.put("prompt_tokens", 0);
+      json.put("prompt_tokens", prompt);
     }
     if (r.explain()) {
       WatermarkKey best = set.get(result.best().keyId()).orElseThrow();
@@ -225,6 +235,31 @@ public final class DetectionEngine {
   }
 
   private record DetectorKey(String tokenizer, Optional<String> keyId, boolean window) {}
+
+  /**
+   * The file {@code telltale detect --ids} re-reads for token ids sent to {@code /v1/detect}
+   * (FindingStatements names it): the compact JSON array {@code [1,2,3]}, or with prompt ids the
+   * compact object {@code {"prompt_ids":[1,2],"ids":[3]}}.
+   */
+  static byte[] idsFile(int[] promptIds, int[] ids) {
+    StringBuilder a = new StringBuilder((promptIds.length + ids.length) * 6 + 32);
+    if (promptIds.length > 0) {
+      appendArray(a.append("{\"prompt_ids\":"), promptIds).append(",\"ids\":");
+    }
+    appendArray(a, ids);
+    if (promptIds.length > 0) {
+      a.append('}');
+    }
+    return a.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static StringBuilder appendArray(StringBuilder a, int[] ids) {
+    a.append('[');
+    for (int i = 0; i < ids.length; i++) {
+      a.append(i == 0 ? "" : ",").append(ids[i]);
+    }
+    return a.append(']');
+  }
 
   static String sha256Hex(byte[] bytes) {
     return HexFormat.of().formatHex(TokenStore.sha256(bytes));

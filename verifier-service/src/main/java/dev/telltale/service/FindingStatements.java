@@ -2,6 +2,7 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.DedupUnit;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.evidence.ExchangesFile;
@@ -30,7 +31,9 @@ final class FindingStatements {
 
   /**
    * The subject name of token ids sent to {@code /v1/detect}: its digest is that of the ids written
-   * as a compact JSON array ({@code [1,2,3]}), the file {@code telltale detect --ids} re-reads.
+   * as a compact JSON array ({@code [1,2,3]}), or with {@code prompt_ids} as the compact object
+   * {@code {"prompt_ids":[1,2],"ids":[3]}} ({@link DetectionEngine#idsFile}), the file {@code
+   * telltale detect --ids} re-reads.
    */
   static final String TOKEN_IDS_FILE = "token-ids.json";
 
@@ -74,7 +77,7 @@ final class FindingStatements {
     ObjectNode dedup = JsonNodeFactory.instance.objectNode();
     dedup.put("enabled", true);
     dedup.put("scope", "text");
-    dedup.put("unit", "context window and token");
+    dedup.put("unit", DedupUnit.of(best.parameters()));
     return EvidenceStatement.builder(EvidenceKind.DETECTION)
         .subject(new Subject(subject, out.inputSha256()))
         .method(out.result().best().scheme())

@@ -128,7 +128,7 @@ final class RadioactivityCheck {
         new RadioactivityTest.Options(true, promptFilter(r.promptFilter()));
     List<RadioactivityResult> results = new ArrayList<>(tested.size());
     for (WatermarkKey k : tested) {
-      results.add(RadioactivityTest.of(k, options, Optional.empty()).closedModel(exchanges));
+      results.add(RadioactivityTest.of(k, tok, options, Optional.empty()).closedModel(exchanges));
     }
     return new Outcome(
         TokenizerIdentity.putIfFile(

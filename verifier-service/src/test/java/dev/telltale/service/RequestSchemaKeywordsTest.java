@@ -52,6 +52,7 @@ class RequestSchemaKeywordsTest {
           Map.entry("exclusiveMaximum", new Case("{\"exclusiveMaximum\":1}", "0.5", "1")),
           Map.entry("minItems", new Case("{\"minItems\":1}", "[1]", "[]")),
           Map.entry("maxItems", new Case("{\"maxItems\":1}", "[1]", "[1,2]")),
+          Map.entry("not", new Case("{\"not\":{\"required\":[\"a\"]}}", "{\"b\":1}", "{\"a\":1}")),
           Map.entry("items", new Case("{\"items\":{\"type\":\"integer\"}}", "[1,2]", "[1,\"x\"]")),
           // Branches of any kind, not only required sets; exactly one must hold.
           Map.entry(
@@ -145,6 +146,11 @@ class RequestSchemaKeywordsTest {
     JsonNode s = schemas();
     RequestSchema detect = new RequestSchema(s.get("DetectRequest"));
     assertEquals(Optional.empty(), detect.violation(MAPPER.readTree("{\"text\":\"a\"}")));
+    assertEquals(
+        Optional.empty(),
+        detect.violation(MAPPER.readTree("{\"token_ids\":[3],\"prompt_ids\":[1,2]}")));
+    assertEquals(
+        Optional.empty(), detect.violation(MAPPER.readTree("{\"tokens\":[3],\"prompt_ids\":[]}")));
     for (String bad :
         List.of(
             "{\"text\":\"a\",\"tokens\":[1]}",
@@ -152,6 +158,9 @@ class RequestSchemaKeywordsTest {
             "{\"text\":\"a\",\"alpha\":1}",
             "{\"text\":\"a\",\"tokenizer\":\"gpt2\"}",
             "{\"tokens\":[-1]}",
+            "{\"text\":\"a\",\"prompt_ids\":[1]}",
+            "{\"prompt_ids\":[1]}",
+            "{\"token_ids\":[1],\"prompt_ids\":[-1]}",
             "{\"text\":\"a\",\"extra\":true}")) {
       assertTrue(detect.violation(MAPPER.readTree(bad)).isPresent(), bad);
     }

@@ -1,6 +1,7 @@
 package dev.telltale.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,11 @@ import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.evidence.EnvelopeReader;
+import dev.telltale.forensics.CorpusScan;
+import dev.telltale.forensics.DocumentSource;
+import dev.telltale.forensics.ScanJson;
+import dev.telltale.forensics.ScanListener;
+import dev.telltale.forensics.ScanResult;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
@@ -23,6 +29,7 @@ import dev.telltale.testdata.TeacherGenerator;
 import dev.telltale.text.Tokenizers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +40,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's routes with vLLM keys beside a Telltale key: {@code token_ids} and text detection,
- * vLLM's own p-value beside Telltale's, signed evidence recording the vLLM profile, and
- * radioactivity.
+ * The service's routes with vLLM keys beside a Telltale key: {@code token_ids} (with and without
+ * {@code prompt_ids}) and text detection, vLLM's own p-value beside Telltale's, signed evidence
+ * recording the vLLM profile and the deduplication unit, scan jobs, and radioactivity.
  */
 class VllmServiceTest extends ServiceTestBase {
   static final WatermarkKey VLLM_GUMBEL =
@@ -109,6 +116,64 @@ class VllmServiceTest extends ServiceTestBase {
         "schema-violation");
   }
 
+  /**
+   * {@code prompt_ids} beside {@code token_ids} are never scored, as {@code telltale detect --ids}
+   * reads {@code {"prompt_ids":[...],"ids":[...]}}: the answer is core's detection of the ids after
+   * the prompt, with {@code prompt_tokens}, and the evidence subject is the digest of that compact
+   * object (the file the recorded command re-reads; ServiceFindingRerunTest re-runs it).
+   */
+  @Test
+  void promptIdsAreNeverScoredAsDetectIdsReadsThem() throws Exception {
+    int[] all = Tokenizers.cl100kBase().encode(Fixtures.watermarkedText());
+    int[] prompt = java.util.Arrays.copyOf(all, 40);
+    int[] ids = java.util.Arrays.copyOfRange(all, 40, all.length);
+    String kgw = Fixtures.KGW.id().value();
+    for (String key : List.of(kgw, "vllm-gumbel")) {
+      HttpResponse<Buffer> r =
+          post(
+              "/v1/detect?evidence=true",
+              newToken(Role.INVESTIGATOR),
+              Map.of("token_ids", ids, "prompt_ids", prompt, "key_id", key, "window", true));
+      assertEquals(200, r.statusCode(), r::bodyAsString);
+      com.fasterxml.jackson.databind.node.ObjectNode j =
+          (com.fasterxml.jackson.databind.node.ObjectNode) json(r);
+      JsonNode evidence = j.remove("evidence");
+      com.fasterxml.jackson.databind.node.ObjectNode core =
+          DetectionJson.of(
+              KeySetDetector.of(
+                      KeySet.single(keySet().get(KeyId.of(key)).orElseThrow()),
+                      Tokenizers.cl100kBase(),
+                      DetectionPolicy.defaults().withWindow(true))
+                  .detectTokens(all, prompt.length, ids.length),
+              "cl100k_base");
+      core.put("input", "token_ids");
+      core.put("prompt_tokens", prompt.length);
+      assertEquals(new ObjectMapper().readTree(core.toString()), j, key);
+      assertEquals(ids.length, j.get("tokens").asInt(), key);
+      JsonNode st =
+          MAPPER.readTree(
+              EnvelopeReader.parse(MAPPER.writeValueAsBytes(evidence.get("envelope"))).payload());
+      String file =
+          "{\"prompt_ids\":"
+              + MAPPER.writeValueAsString(prompt)
+              + ",\"ids\":"
+              + MAPPER.writeValueAsString(ids)
+              + "}";
+      assertEquals(
+          DetectionEngine.sha256Hex(file.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          st.get("subject").get(0).get("digest").get("sha256").asText(),
+          key);
+    }
+    // a prompt with a text is refused: text detection has no prompt
+    assertProblem(
+        post(
+            "/v1/detect",
+            newToken(Role.INVESTIGATOR),
+            Map.of("text", "a text", "prompt_ids", prompt)),
+        400,
+        "schema-violation");
+  }
+
   @Test
   void sbwTextIsDetectedWithVllmsFigureBesideTelltales() throws Exception {
     HttpResponse<Buffer> r =
@@ -128,6 +193,58 @@ class VllmServiceTest extends ServiceTestBase {
     JsonNode profile = st.get("predicate").get("key").get("parameters").get("vllm");
     assertEquals("sbw", profile.get("algorithm").asText());
     assertEquals("philox4x32-10-v1", profile.get("prf_version").asText());
+    // What the detection counted once, as telltale detect --evidence records it for this key
+    assertEquals(
+        "effective seed and token (vLLM sbw)",
+        st.get("predicate").get("dedup").get("unit").asText());
+  }
+
+  /**
+   * A scan job over vLLM generations and human text gives core's result with the same key set,
+   * pooled tests per key included, and the vLLM Gumbel generation is a suspect.
+   */
+  @Test
+  void aScanJobWithVllmKeysGivesCoresResult() throws Exception {
+    StringBuilder corpus = new StringBuilder();
+    corpus.append(MAPPER.writeValueAsString(Map.of("id", "gumbel", "text", gumbelText.text())));
+    corpus.append('\n');
+    corpus.append(MAPPER.writeValueAsString(Map.of("id", "sbw", "text", sbwText.text())));
+    corpus.append('\n');
+    corpus.append(MAPPER.writeValueAsString(Map.of("id", "human", "text", Fixtures.HUMAN)));
+    corpus.append('\n');
+    byte[] bytes = corpus.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String inv = newToken(Role.INVESTIGATOR);
+    HttpResponse<Buffer> created =
+        upload("?field=text&fdr=0.05", inv, "application/x-ndjson", bytes);
+    assertEquals(202, created.statusCode(), created::bodyAsString);
+    String id = json(created).get("id").asText();
+    JsonNode done = null;
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (done == null) {
+      JsonNode j = json(get("/v1/scans/" + id, inv));
+      String state = j.get("state").asText();
+      if (!state.equals("queued") && !state.equals("running")) {
+        done = j;
+      } else {
+        assertTrue(System.nanoTime() < deadline, "the scan did not end: " + j);
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("done", done.get("state").asText(), done::toString);
+    Path file = Files.write(Files.createTempDirectory(dir, "ref").resolve("c.jsonl"), bytes);
+    JsonNode expected;
+    try (DocumentSource src = DocumentSource.files(List.of(file), "text")) {
+      ScanResult r =
+          CorpusScan.of(
+                  keySet(), Tokenizers.cl100kBase(), CorpusScan.Options.defaults().withFdr(0.05))
+              .run(src, file.resolveSibling("work"), ScanListener.NONE);
+      expected = MAPPER.readTree(ScanJson.of(r).toString());
+    }
+    assertEquals(expected, done.get("result"), "service and core scan differ");
+    List<String> suspects = new ArrayList<>();
+    expected.get("suspect_documents").get("ids").forEach(x -> suspects.add(x.asText()));
+    assertTrue(suspects.contains("gumbel"), expected::toString);
+    assertFalse(suspects.contains("human"), expected::toString);
   }
 
   @Test

@@ -31,7 +31,7 @@ public final class Detector {
   private final double dualAlpha;
 
   private Detector(WatermarkKey key, Tokenizer tokenizer, DetectionPolicy policy) {
-    this.scorer = TupleScorer.of(key);
+    this.scorer = TupleScorer.of(key, tokenizer);
     this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.greenList =

@@ -23,7 +23,7 @@ public final class TokenMarks {
    */
   public static ObjectNode explain(WatermarkKey key, Tokenizer tok, int[] ids) {
     ScoreTrace trace = new ScoreTrace();
-    TupleScorer.of(key)
+    TupleScorer.of(key, tok)
         .score(
             ids,
             0,

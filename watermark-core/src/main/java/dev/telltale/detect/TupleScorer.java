@@ -7,12 +7,18 @@ import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.WatermarkParameters;
+import dev.telltale.text.ContextSkip;
+import dev.telltale.text.Tokenizer;
 
 /**
  * The per-token scoring loop shared by text detection, corpus scans and radioactivity tests. For
  * every position with a full context window it forms the (window, token) tuple, asks the tape
  * whether the tuple is new, and adds its score. Immutable and thread-safe; the tape and accumulator
- * are the caller's, so the loop allocates nothing.
+ * are the caller's, so the loop allocates nothing per token.
+ *
+ * <p>For a key with the robust-context option, the ids of the skipped class ({@link ContextSkip})
+ * are dropped first (one scratch copy per call): they form no context and are not scored, and the
+ * trace keeps the positions of the original ids.
  */
 public final class TupleScorer {
   private final KeyId keyId;
@@ -21,18 +27,39 @@ public final class TupleScorer {
   private final boolean greenList;
   private final int h;
   private final VllmTupleScorer vllm;
+  private final ContextSkip skip;
 
-  private TupleScorer(WatermarkKey key) {
+  private TupleScorer(WatermarkKey key, ContextSkip skip) {
     this.keyId = key.id();
     this.parameters = key.parameters();
     this.prf = WatermarkPrf.of(key);
     this.greenList = parameters instanceof GreenListParameters;
     this.h = parameters.contextWidth();
     this.vllm = parameters instanceof VllmParameters ? new VllmTupleScorer(VllmPrf.of(key)) : null;
+    this.skip = skip;
   }
 
+  /**
+   * The scorer of a key without the robust-context option; a robust-context key needs its tokenizer
+   * ({@link #of(WatermarkKey, Tokenizer)}).
+   */
   public static TupleScorer of(WatermarkKey key) {
-    return new TupleScorer(key);
+    if (key.parameters().robustContext()) {
+      throw new IllegalArgumentException(
+          "key '" + key.id() + "' has robust contexts; its scorer needs the tokenizer");
+    }
+    return new TupleScorer(key, null);
+  }
+
+  /** The scorer of {@code key} over ids of {@code tokenizer}. */
+  public static TupleScorer of(WatermarkKey key, Tokenizer tokenizer) {
+    return new TupleScorer(
+        key, key.parameters().robustContext() ? ContextSkip.of(tokenizer) : null);
+  }
+
+  /** Whether this scorer drops the robust-context class before scoring. */
+  public boolean robustContext() {
+    return skip != null;
   }
 
   public KeyId keyId() {
@@ -56,6 +83,25 @@ public final class TupleScorer {
       vllm.score(ids, off, len, tape, acc, trace);
       return;
     }
+    if (skip != null) {
+      int[] kept = new int[len];
+      int[] at = new int[len];
+      int n = skip.filter(ids, off, len, kept, at);
+      scoreKept(kept, 0, n, at, tape, acc, trace);
+      return;
+    }
+    scoreKept(ids, off, len, null, tape, acc, trace);
+  }
+
+  // The loop proper; at[i] (if non-null) is the original position of ids[off + i] for the trace.
+  private void scoreKept(
+      int[] ids,
+      int off,
+      int len,
+      int[] at,
+      DedupTape tape,
+      ScoreAccumulator acc,
+      ScoreTrace trace) {
     int end = off + len;
     boolean selfHash = prf.selfHash();
     long threshold = prf.greenThreshold();
@@ -89,7 +135,7 @@ public final class TupleScorer {
           acc.sum += value;
         }
         if (trace != null) {
-          trace.add(i - off, value);
+          trace.add(at == null ? i - off : at[i - off], value);
         }
       }
     }

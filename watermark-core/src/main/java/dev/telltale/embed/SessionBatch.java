@@ -13,8 +13,8 @@ import java.util.random.RandomGenerator;
  * <p>Speculative decoding: {@link #accept(int, int)} keeps the state before each of the last {@code
  * maxDraft} accepts, so the stack can accept k draft tokens, verify them, and {@link #rollback} the
  * ones the target model rejected; rolling back and accepting again leaves the session exactly as if
- * the rejected tokens had never been accepted (including the Gumbel repeated-context table).
- * vLLM-scheme sessions step in a batch but cannot be rolled back.
+ * the rejected tokens had never been accepted (including the Gumbel repeated-context table, and for
+ * vLLM keys the token history, vLLM's context deduplication map and the generation trace).
  *
  * <p>Nothing here allocates per token. Green-list rows without self-hash or payload are biased in
  * place at their offset; other schemes are stepped on a scratch copy of the row, allocated once per
@@ -24,7 +24,7 @@ public final class SessionBatch {
   private final WatermarkSession[] sessions;
   private final int maxDraft;
   private final long[][] history; // per row: maxDraft saved states, a ring
-  private final int[] stateLength; // per row, -1 if the session cannot be rolled back
+  private final int[] stateLength; // per row: longs one saved state takes
   private final int[] head; // per row: ring slot of the next save
   private final int[] pending; // per row: accepts that can still be rolled back
   private float[] scratch = new float[0];
@@ -68,7 +68,7 @@ public final class SessionBatch {
     sessions[row] = session;
     int len = session.stateLength();
     stateLength[row] = len;
-    int need = len < 0 ? 0 : len * maxDraft;
+    int need = len * maxDraft;
     if (history[row] == null || history[row].length < need) {
       history[row] = new long[need];
     }
@@ -230,10 +230,6 @@ public final class SessionBatch {
    * session is then exactly as before them.
    */
   public void rollback(int row, int k) {
-    if (stateLength[row] < 0 && k > 0) {
-      throw new IllegalStateException(
-          "row " + row + " holds a vLLM-scheme session, which cannot be rolled back");
-    }
     if (k < 0 || k > pending[row]) {
       throw new IllegalArgumentException(
           "cannot roll back " + k + " tokens in row " + row + ": " + pending[row] + " pending");

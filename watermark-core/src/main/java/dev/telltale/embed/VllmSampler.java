@@ -45,6 +45,9 @@ final class VllmSampler {
   private long keyBEffective;
   private long dedupSkips;
   private long partialContextSkips;
+  // The dedup entry the last prepare() wrote, and what it replaced (-1: none), for undoAccept.
+  private long lastFingerprint;
+  private int lastPrevious = -1;
 
   VllmSampler(VllmPrf prf, int[] prompt, int off, int len) {
     this.prf = prf;
@@ -104,6 +107,8 @@ final class VllmSampler {
         skip = true;
       }
       seen.put(fp, t);
+      lastFingerprint = fp;
+      lastPrevious = last;
     }
     if (!skip && sbw) {
       prf.sbwContext(tokens, floor, t, sbwFactors);
@@ -288,6 +293,68 @@ final class VllmSampler {
   // A skipped step: softmax sampling; a single candidate is returned without a draw.
   private static int ordinary(float[] logits, int n, double temperature, RandomGenerator random) {
     return n == 1 ? 0 : WatermarkSession.softmaxSample(logits, n, temperature, random);
+  }
+
+  // Speculative decoding (SessionBatch): the state accept() changes, saved before it and restored
+  // by undoAccept. The trace counters are saved with it, so a rolled-back step's draws and skips
+  // are forgotten while those of the step whose token is kept remain.
+
+  private static final int SAVED = 13;
+
+  /** Longs {@link #saveState} writes. */
+  int stateLength() {
+    return SAVED + c;
+  }
+
+  void saveState(long[] buf, int off) {
+    buf[off] = size;
+    buf[off + 1] = (skip ? 1 : 0) | (partial ? 2 : 0);
+    buf[off + 2] = lastFingerprint;
+    buf[off + 3] = lastPrevious;
+    buf[off + 4] = pack(state[0], state[1]);
+    buf[off + 5] = pack(state[2], state[3]);
+    buf[off + 6] = pack(stateB[0], stateB[1]);
+    buf[off + 7] = pack(stateB[2], stateB[3]);
+    buf[off + 8] = routingDraws;
+    buf[off + 9] = keyBRouted;
+    buf[off + 10] = keyBEffective;
+    buf[off + 11] = dedupSkips;
+    buf[off + 12] = partialContextSkips;
+    System.arraycopy(sbwFactors, 0, buf, off + SAVED, c);
+  }
+
+  /**
+   * Undoes the last accept, whose prior state {@link #saveState} wrote at {@code off}: the dedup
+   * entry it wrote gets back what it replaced (-1 reads as absent), then the saved state returns.
+   */
+  void undoAccept(long[] buf, int off) {
+    if (seen != null) {
+      seen.put(lastFingerprint, lastPrevious);
+    }
+    size = (int) buf[off];
+    skip = (buf[off + 1] & 1) != 0;
+    partial = (buf[off + 1] & 2) != 0;
+    lastFingerprint = buf[off + 2];
+    lastPrevious = (int) buf[off + 3];
+    unpack(buf[off + 4], state, 0);
+    unpack(buf[off + 5], state, 2);
+    unpack(buf[off + 6], stateB, 0);
+    unpack(buf[off + 7], stateB, 2);
+    routingDraws = buf[off + 8];
+    keyBRouted = buf[off + 9];
+    keyBEffective = buf[off + 10];
+    dedupSkips = buf[off + 11];
+    partialContextSkips = buf[off + 12];
+    System.arraycopy(buf, off + SAVED, sbwFactors, 0, c);
+  }
+
+  private static long pack(int hi, int lo) {
+    return ((long) hi << 32) | (lo & 0xFFFFFFFFL);
+  }
+
+  private static void unpack(long v, int[] into, int at) {
+    into[at] = (int) (v >>> 32);
+    into[at + 1] = (int) v;
   }
 
   VllmGenerationTrace trace() {

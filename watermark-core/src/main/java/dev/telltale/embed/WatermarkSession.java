@@ -4,6 +4,7 @@ import dev.telltale.collect.LongOpenHashSet;
 import dev.telltale.prf.PayloadPrf;
 import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.text.ContextSkip;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,6 +39,9 @@ public final class WatermarkSession {
   private final int[] accountSymbols;
   private final float payloadDelta;
   private final VllmSampler vllm;
+  private final double plainShare;
+  // The robust-context class (tokens that never enter a context), or null for ordinary keys.
+  private final ContextSkip skip;
   private int filled;
   private long seed;
   private boolean repeated;
@@ -56,6 +60,8 @@ public final class WatermarkSession {
     this.payloadPrf = watermarker.payloadPrf();
     this.accountSymbols = watermarker.accountSymbols();
     this.payloadDelta = payloadPrf == null ? 0f : (float) payloadPrf.parameters().delta();
+    this.plainShare = watermarker.plainShare();
+    this.skip = watermarker.contextSkip();
     if (off < 0 || len < 0 || off + len > prompt.length) {
       throw new IndexOutOfBoundsException("prompt range out of bounds");
     }
@@ -66,7 +72,16 @@ public final class WatermarkSession {
     if (vllm != null) {
       return;
     }
-    for (int i = Math.max(off, off + len - h); i < off + len; i++) {
+    int start = Math.max(off, off + len - h);
+    if (skip != null) {
+      // the context starts with the last h kept tokens of the prompt
+      start = off + len;
+      for (int kept = 0; start > off && kept < h; ) {
+        start--;
+        kept += skip.skips(prompt[start]) ? 0 : 1;
+      }
+    }
+    for (int i = start; i < off + len; i++) {
       accept(prompt[i]);
     }
   }
@@ -169,10 +184,12 @@ public final class WatermarkSession {
     requireGumbel();
     checkTemperature(temperature);
     int n = logits.length;
-    if (!watermarking()) {
+    if (!keyedStep(random)) {
       return softmaxSample(logits, n, temperature, random);
     }
-    return gumbelArgmax(logits, null, n, temperature);
+    return skip == null
+        ? gumbelArgmax(logits, null, n, temperature)
+        : robustChoice(logits, null, n, temperature, random);
   }
 
   /**
@@ -197,10 +214,19 @@ public final class WatermarkSession {
       throw new IllegalArgumentException("the candidate set is empty");
     }
     int i =
-        watermarking()
-            ? gumbelArgmax(logits, candidates, n, temperature)
-            : softmaxSample(logits, n, temperature, random);
+        !keyedStep(random)
+            ? softmaxSample(logits, n, temperature, random)
+            : skip == null
+                ? gumbelArgmax(logits, candidates, n, temperature)
+                : robustChoice(logits, candidates, n, temperature, random);
     return candidates == null ? i : candidates[i];
+  }
+
+  // Whether this Gumbel step takes the keyed choice: a full, unseen context, and (with a plain
+  // share) the caller's draw says so. No draw is taken when the share is 0, so such sessions
+  // consume the caller's generator exactly as before.
+  private boolean keyedStep(RandomGenerator random) {
+    return watermarking() && (plainShare == 0 || random.nextDouble() >= plainShare);
   }
 
   /** Records the token the stack emitted and moves the context on. */
@@ -211,6 +237,9 @@ public final class WatermarkSession {
     if (vllm != null) {
       vllm.accept(token);
       return;
+    }
+    if (skip != null && skip.skips(token)) {
+      return; // robust contexts: the skipped class never enters the window
     }
     if (h > 1) {
       System.arraycopy(window, 1, window, 0, h - 1);
@@ -287,11 +316,13 @@ public final class WatermarkSession {
   // Returns the index i < n maximising (l_i - lmax) / T + G_i, G_i = -ln(-ln r_i): the
   // Gumbel-max form of argmax r_i^(1 / p_i). A cheap upper bound on G_i from the leading zeros
   // of 1 - r skips the two logarithms for candidates that cannot win.
+  // With robust contexts only candidates of the kept class compete (robustChoice).
   private int gumbelArgmax(float[] logits, int[] candidates, int n, double temperature) {
     float lmax = Float.NEGATIVE_INFINITY;
     int top = -1;
     for (int i = 0; i < n; i++) {
-      if (logits[i] > lmax) {
+      if (logits[i] > lmax
+          && (skip == null || !skip.skips(candidates == null ? i : candidates[i]))) {
         lmax = logits[i];
         top = i;
       }
@@ -308,7 +339,9 @@ public final class WatermarkSession {
         gumbelValue(0.0, WatermarkPrf.bits(s, candidates == null ? top : candidates[top]));
     for (int i = 0; i < n; i++) {
       double a = (logits[i] - lmax) * invT;
-      if (a + MAX_GUMBEL <= best || i == top) {
+      if (a + MAX_GUMBEL <= best
+          || i == top
+          || (skip != null && skip.skips(candidates == null ? i : candidates[i]))) {
         continue;
       }
       long u = WatermarkPrf.bits(s, candidates == null ? i : candidates[i]);
@@ -324,6 +357,57 @@ public final class WatermarkSession {
       }
     }
     return bestIndex;
+  }
+
+  /**
+   * The choice of a robust-context session. The skipped class carries no watermark, so it gets no
+   * share of the context's uniforms: with the softmax mass P of the skipped candidates, one plain
+   * draw picks a skipped token (from their softmax) with probability P, and otherwise the
+   * Gumbel-max choice runs over the kept candidates alone. The mixture is exactly the softmax
+   * (distortion-free). Were the Gumbel choice to pick skipped tokens too, the context would not
+   * move after one and the same uniforms would choose again, favouring the same skipped token:
+   * generations repeat their punctuation and spend their length on tokens never scored
+   * (RobustGumbelUniformsTest in testdata measures it).
+   */
+  private int robustChoice(
+      float[] logits, int[] candidates, int n, double temperature, RandomGenerator random) {
+    float lmax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lmax = Math.max(lmax, logits[i]);
+    }
+    if (lmax == Float.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("every candidate logit is negative infinity");
+    }
+    double invT = 1.0 / temperature;
+    double skipped = 0;
+    double kept = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp((logits[i] - lmax) * invT);
+      if (skip.skips(candidates == null ? i : candidates[i])) {
+        skipped += w;
+      } else {
+        kept += w;
+      }
+    }
+    double target = random.nextDouble() * (skipped + kept);
+    if (target >= skipped) {
+      return gumbelArgmax(logits, candidates, n, temperature);
+    }
+    double acc = 0;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+      if (skip.skips(candidates == null ? i : candidates[i])) {
+        double w = Math.exp((logits[i] - lmax) * invT);
+        if (w > 0) {
+          last = i;
+          acc += w;
+          if (acc > target) {
+            return i;
+          }
+        }
+      }
+    }
+    return last;
   }
 
   /** {@code a + G} with {@code G = -ln(-ln r)}, r the Gumbel uniform of bits {@code u}. */
@@ -384,12 +468,16 @@ public final class WatermarkSession {
     return delta;
   }
 
-  /** Longs {@link #saveState} writes, or -1 for a vLLM session (its history is not undone). */
+  /** Longs {@link #saveState} writes. */
   int stateLength() {
-    return vllm != null ? -1 : h + 5;
+    return vllm != null ? vllm.stateLength() : h + 5;
   }
 
   void saveState(long[] buf, int off) {
+    if (vllm != null) {
+      vllm.saveState(buf, off);
+      return;
+    }
     for (int i = 0; i < h; i++) {
       buf[off + i] = window[i];
     }
@@ -402,7 +490,17 @@ public final class WatermarkSession {
 
   /** Undoes the last accept, whose prior state {@link #saveState} wrote at {@code off}. */
   void undoAccept(long[] buf, int off) {
-    if (seenContexts != null && !selfHash && filled >= h && !repeated) {
+    if (vllm != null) {
+      vllm.undoAccept(buf, off);
+      return;
+    }
+    // An accept that left the window as it was (a skipped token of a robust context) added
+    // nothing to the table.
+    boolean moved = buf[off + h] != filled;
+    for (int i = 0; i < h && !moved; i++) {
+      moved = buf[off + i] != window[i];
+    }
+    if (seenContexts != null && !selfHash && filled >= h && !repeated && moved) {
       seenContexts.remove(seed); // the last accept added it
     }
     for (int i = 0; i < h; i++) {

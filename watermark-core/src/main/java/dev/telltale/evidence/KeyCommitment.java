@@ -80,6 +80,9 @@ public record KeyCommitment(String keyId, String scheme, ObjectNode parameters, 
                 n.put("payload_delta", pp.delta());
               });
     }
+    if (p.robustContext()) {
+      n.put("robust_context", true); // absent for ordinary keys, so their statements are unchanged
+    }
     return n;
   }
 

@@ -12,6 +12,7 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.stats.Combine;
 import dev.telltale.stats.TailProbability;
+import dev.telltale.text.ContextSkip;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ public final class Attribution {
   private final PayloadPrf payload;
   private final AttributionPolicy policy;
   private final int h;
+  // The robust-context class of the key's tokenizer, or null for ordinary keys.
+  private final ContextSkip skip;
 
   private Attribution(
       WatermarkKey key, PayloadParameters parameters, Tokenizer tokenizer, AttributionPolicy p) {
@@ -47,6 +50,7 @@ public final class Attribution {
     this.prf = WatermarkPrf.of(key);
     this.payload = PayloadPrf.of(key, parameters);
     this.h = key.parameters().contextWidth();
+    this.skip = key.parameters().robustContext() ? ContextSkip.of(tokenizer) : null;
   }
 
   /** Attribution with the payload parameters the key carries. */
@@ -167,10 +171,17 @@ public final class Attribution {
     return new PayloadVotes(pp, counts, scored);
   }
 
-  // Adds the votes of ids[off .. off+len) to counts; returns the tuples scored. No allocation.
+  // Adds the votes of ids[off .. off+len) to counts; returns the tuples scored. No allocation
+  // per token (a robust-context key drops its skipped class first, as detection does).
   private long tally(int[] ids, int off, int len, DedupTape tape, long[] counts) {
     if (off < 0 || len < 0 || off + len > ids.length) {
       throw new IndexOutOfBoundsException("token range out of bounds");
+    }
+    if (skip != null) {
+      int[] kept = new int[len];
+      len = skip.filter(ids, off, len, kept);
+      ids = kept;
+      off = 0;
     }
     boolean selfHash = prf.selfHash();
     int colours = payload.parameters().colours();

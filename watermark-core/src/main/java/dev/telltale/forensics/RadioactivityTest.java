@@ -8,6 +8,8 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
+import dev.telltale.text.ContextSkip;
+import dev.telltale.text.Tokenizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -101,9 +103,13 @@ public final class RadioactivityTest {
   private final Optional<WindowFilter> filter;
   private final boolean greenList;
   private final double gamma;
+  // The robust-context class of the key's tokenizer, or null for ordinary keys.
+  private final ContextSkip skip;
 
-  private RadioactivityTest(WatermarkKey key, Options options, Optional<WindowFilter> filter) {
+  private RadioactivityTest(
+      WatermarkKey key, ContextSkip skip, Options options, Optional<WindowFilter> filter) {
     this.key = key;
+    this.skip = skip;
     this.prf = WatermarkPrf.of(key);
     this.options = options;
     this.filter = filter;
@@ -124,9 +130,28 @@ public final class RadioactivityTest {
                 : 1.0;
   }
 
+  /**
+   * The test of a key without the robust-context option; a robust-context key needs its tokenizer
+   * ({@link #of(WatermarkKey, Tokenizer, Options, Optional)}).
+   */
   public static RadioactivityTest of(
       WatermarkKey key, Options options, Optional<WindowFilter> filter) {
-    return new RadioactivityTest(key, options, filter);
+    if (key.parameters().robustContext()) {
+      throw new IllegalArgumentException(
+          "key '" + key.id() + "' has robust contexts; its test needs the tokenizer");
+    }
+    return new RadioactivityTest(key, null, options, filter);
+  }
+
+  /**
+   * The test of {@code key} over ids of {@code tokenizer}: for a robust-context key the skipped
+   * class is dropped from prompts, answers and readings before windows are formed, as generation
+   * did.
+   */
+  public static RadioactivityTest of(
+      WatermarkKey key, Tokenizer tokenizer, Options options, Optional<WindowFilter> filter) {
+    return new RadioactivityTest(
+        key, key.parameters().robustContext() ? ContextSkip.of(tokenizer) : null, options, filter);
   }
 
   /** Running totals of one test. */
@@ -212,6 +237,13 @@ public final class RadioactivityTest {
 
   /** Closed model: scores every answer token whose window lies in prompt + answer. */
   public RadioactivityResult closedModel(List<Exchange> exchanges) {
+    if (skip != null) {
+      List<Exchange> kept = new java.util.ArrayList<>(exchanges.size());
+      for (Exchange e : exchanges) {
+        kept.add(new Exchange(skip.kept(e.prompt), skip.kept(e.answer)));
+      }
+      exchanges = kept;
+    }
     int h = prf.contextWidth();
     LongOpenHashSet all = null;
     if (options.promptFilter() == PromptFilter.ALL_PROMPTS) {
@@ -248,8 +280,31 @@ public final class RadioactivityTest {
     int h = prf.contextWidth();
     Totals t = new Totals();
     LongOpenHashSet seen = new LongOpenHashSet(1 << 10);
+    int[] kept = skip == null ? null : new int[16];
     for (Reading r : readings) {
       seen.clear();
+      if (skip != null) {
+        // Robust contexts: the window before position i is the last h kept tokens of the text;
+        // a prediction of the skipped class is not a tuple.
+        if (kept.length < r.text.length) {
+          kept = new int[r.text.length];
+        }
+        int k = 0;
+        for (int i = 0; i < r.text.length; i++) {
+          if (k >= h && !skip.skips(r.predictions[i])) {
+            if (!seen.add(prf.contextSeed(kept, k))) {
+              t.positions++;
+              t.skippedRepeated++;
+            } else {
+              t.add(kept, k, r.predictions[i], null);
+            }
+          }
+          if (!skip.skips(r.text[i])) {
+            kept[k++] = r.text[i];
+          }
+        }
+        continue;
+      }
       for (int i = h; i < r.text.length; i++) {
         if (!seen.add(prf.contextSeed(r.text, i))) {
           t.positions++;

@@ -7,7 +7,11 @@ import dev.telltale.prf.WatermarkPrf;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.stats.Tails;
+import dev.telltale.text.ContextSkip;
+import dev.telltale.text.Tokenizer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +52,31 @@ public final class WindowFilter {
    */
   public static WindowFilter fromReference(
       WatermarkKey key, Iterable<int[]> reference, int minCount) {
+    if (key.parameters().robustContext()) {
+      throw new IllegalArgumentException(
+          "key '" + key.id() + "' has robust contexts; its window filter needs the tokenizer");
+    }
+    return build(key, reference, minCount);
+  }
+
+  /**
+   * As {@link #fromReference(WatermarkKey, Iterable, int)} for ids of {@code tokenizer}: for a
+   * robust-context key the windows are those of the reference without its skipped class.
+   */
+  public static WindowFilter fromReference(
+      WatermarkKey key, Tokenizer tokenizer, Iterable<int[]> reference, int minCount) {
+    if (!key.parameters().robustContext()) {
+      return build(key, reference, minCount);
+    }
+    ContextSkip skip = ContextSkip.of(tokenizer);
+    List<int[]> kept = new ArrayList<>();
+    for (int[] ids : reference) {
+      kept.add(skip.kept(ids));
+    }
+    return build(key, kept, minCount);
+  }
+
+  private static WindowFilter build(WatermarkKey key, Iterable<int[]> reference, int minCount) {
     if (minCount < 1) {
       throw new IllegalArgumentException("minCount must be at least 1, got " + minCount);
     }

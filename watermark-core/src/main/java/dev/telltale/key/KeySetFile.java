@@ -54,6 +54,11 @@ import java.util.Set;
  * {@code "payload_symbol_bits"} (dividing the bits; default 8, or the largest divisor below 8) and
  * {@code "payload_delta"} (default 4.0).
  *
+ * <p>A kgw or gumbel key may declare robust contexts: {@code "robust_context":true} (tokens with no
+ * letter or digit never enter a context and are not scored; {@code dev.telltale.text.ContextSkip}).
+ * Absent means false, and a key without it is written without the field, so older files read and
+ * write back unchanged.
+ *
  * <p>vLLM keys ({@code "scheme":"vllm-gumbel"}, {@code vllm-dual-key-gumbel}, {@code vllm-sbw})
  * carry vLLM's configuration in a {@code "vllm"} object and vLLM's 64-bit key as a decimal string
  * {@code "key"}; see {@link VllmKeyEntries}.
@@ -173,7 +178,8 @@ public final class KeySetFile {
             "secret",
             "payload_bits",
             "payload_symbol_bits",
-            "payload_delta");
+            "payload_delta",
+            "robust_context");
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
@@ -189,6 +195,7 @@ public final class KeySetFile {
     }
     String scheme = text(node, "scheme", where);
     WatermarkParameters parameters;
+    boolean robust = node.has("robust_context") && bool(node, "robust_context", where);
     try {
       int h = integer(node, "context_width", where);
       parameters =
@@ -199,7 +206,8 @@ public final class KeySetFile {
                     number(node, "delta", where),
                     h,
                     node.has("self_hash") && bool(node, "self_hash", where),
-                    payload(node, where));
+                    payload(node, where),
+                    robust);
             case "gumbel" -> {
               for (String f :
                   List.of(
@@ -214,7 +222,7 @@ public final class KeySetFile {
                       at + " has '" + f + "', which a gumbel key does not use");
                 }
               }
-              yield new GumbelParameters(h);
+              yield new GumbelParameters(h, robust);
             }
             default ->
                 throw new KeyFileException(
@@ -297,6 +305,9 @@ public final class KeySetFile {
                   n.put("payload_symbol_bits", p.symbolBits());
                   n.put("payload_delta", p.delta());
                 });
+      }
+      if (k.parameters().robustContext()) {
+        n.put("robust_context", true);
       }
       n.put(
           "secret",

@@ -163,17 +163,14 @@ public final class VllmConfig {
                 cw, dedup, maxHistory, detectionDedup, alpha, detAlpha);
           }
         case "sbw":
-          if (!sbwScheme.equals(VllmSbwParameters.SELFHASH)) {
-            throw new KeyFileException(
-                at + " uses sbw_scheme 'lefthash', which Telltale does not implement (no goldens)");
-          }
           return new VllmSbwParameters(
               cw,
               dedup,
               maxHistory,
               detectionDedup,
               node.has("sbw_gamma") ? number(node, "sbw_gamma", at) : 0.5,
-              node.has("sbw_delta") ? number(node, "sbw_delta", at) : 2.0);
+              node.has("sbw_delta") ? number(node, "sbw_delta", at) : 2.0,
+              sbwScheme);
         case "red_green":
           return new VllmRedGreenParameters(
               cw,
@@ -217,7 +214,7 @@ public final class VllmConfig {
       n.put("gamma", rg.gamma());
       n.put("delta", rg.delta());
     } else if (p instanceof VllmSbwParameters s) {
-      n.put("sbw_scheme", VllmSbwParameters.SELFHASH);
+      n.put("sbw_scheme", s.sbwScheme());
       n.put("sbw_gamma", s.gamma());
       n.put("sbw_delta", s.delta());
     }

@@ -21,6 +21,7 @@ public final class VllmPrf {
   private final long keyA;
   private final long keyB;
   private final int sbwThreshold;
+  private final boolean lefthash;
 
   private VllmPrf(VllmParameters parameters, long key) {
     this.parameters = parameters;
@@ -33,6 +34,7 @@ public final class VllmPrf {
     }
     this.sbwThreshold =
         parameters instanceof VllmSbwParameters s ? s.greenThreshold() : Integer.MIN_VALUE;
+    this.lefthash = parameters instanceof VllmSbwParameters s && s.lefthash();
   }
 
   /** The PRF of a vLLM key; the key's 8-byte secret is vLLM's key, big-endian. */
@@ -106,9 +108,13 @@ public final class VllmPrf {
   /**
    * SBW's effective seed of candidate {@code v} after the context {@code tokens[end-C .. end)} (-1
    * before {@code floor}): the signed minimum of {@code key h(v) h(v)} and of {@code key h(c) h(v)}
-   * over every context token but the oldest, with wrapping 64-bit products.
+   * over every context token but the oldest, with wrapping 64-bit products. With {@code lefthash}
+   * seeding: {@code key * sum(context)}, the same for every v.
    */
   public long sbwSeed(int[] tokens, int floor, int end, int v) {
+    if (lefthash) {
+      return lefthashSeed(tokens, floor, end);
+    }
     long hv = jenkins(v);
     long kv = keyA * hv;
     long seed = kv * hv;
@@ -123,9 +129,13 @@ public final class VllmPrf {
   /**
    * The per-context factors {@code key h(c)} of SBW's seed, for every context token but the oldest,
    * into {@code out[0 .. C-1)}; then {@link #sbwSeed(long[], int)} costs C-1 products per
-   * candidate.
+   * candidate. With {@code lefthash} seeding, {@code out[0]} is the step's seed.
    */
   public void sbwContext(int[] tokens, int floor, int end, long[] out) {
+    if (lefthash) {
+      out[0] = lefthashSeed(tokens, floor, end);
+      return;
+    }
     int c = parameters.contextWidth();
     for (int i = end - c + 1, j = 0; i < end; i++, j++) {
       out[j] = keyA * (i < floor ? 0L : jenkins(tokens[i]));
@@ -134,12 +144,24 @@ public final class VllmPrf {
 
   /** SBW's effective seed of candidate {@code v} from the factors of {@link #sbwContext}. */
   public long sbwSeed(long[] contextFactors, int v) {
+    if (lefthash) {
+      return contextFactors[0];
+    }
     long hv = jenkins(v);
     long seed = keyA * hv * hv;
     for (int j = 0, m = parameters.contextWidth() - 1; j < m; j++) {
       seed = Math.min(seed, contextFactors[j] * hv);
     }
     return seed;
+  }
+
+  // vLLM's lefthash generator: key * (sum of the C context ids, -1 for padding), wrapping int64.
+  private long lefthashSeed(int[] tokens, int floor, int end) {
+    long sum = 0;
+    for (int i = end - parameters.contextWidth(); i < end; i++) {
+      sum += i < floor ? -1L : tokens[i];
+    }
+    return keyA * sum;
   }
 
   /** Whether SBW token {@code v} is green under effective seed {@code seed}. */

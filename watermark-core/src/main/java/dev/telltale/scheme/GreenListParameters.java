@@ -13,13 +13,16 @@ import java.util.Optional;
  * @param selfHash whether the candidate token itself is hashed into the seed
  * @param payload the account payload layer nested in the green list, if the key carries one; it
  *     leaves the green list (and so zero-bit detection) unchanged
+ * @param robustContext whether contexts skip tokens with no letter or digit (see {@link
+ *     WatermarkParameters#robustContext()})
  */
 public record GreenListParameters(
     double gamma,
     double delta,
     int contextWidth,
     boolean selfHash,
-    Optional<PayloadParameters> payload)
+    Optional<PayloadParameters> payload,
+    boolean robustContext)
     implements WatermarkParameters {
   public static final double DEFAULT_GAMMA = 0.25;
   public static final double DEFAULT_DELTA = 2.0;
@@ -47,9 +50,25 @@ public record GreenListParameters(
     this(gamma, delta, contextWidth, selfHash, Optional.empty());
   }
 
+  /** Parameters with ordinary (not robust) contexts. */
+  public GreenListParameters(
+      double gamma,
+      double delta,
+      int contextWidth,
+      boolean selfHash,
+      Optional<PayloadParameters> payload) {
+    this(gamma, delta, contextWidth, selfHash, payload, false);
+  }
+
   /** The same green list with the payload layer {@code p}. */
   public GreenListParameters withPayload(PayloadParameters p) {
-    return new GreenListParameters(gamma, delta, contextWidth, selfHash, Optional.of(p));
+    return new GreenListParameters(
+        gamma, delta, contextWidth, selfHash, Optional.of(p), robustContext);
+  }
+
+  /** The same parameters with the robust-context option set to {@code robust}. */
+  public GreenListParameters withRobustContext(boolean robust) {
+    return new GreenListParameters(gamma, delta, contextWidth, selfHash, payload, robust);
   }
 
   public static Builder builder() {
@@ -89,6 +108,7 @@ public record GreenListParameters(
     private int contextWidth = DEFAULT_CONTEXT_WIDTH;
     private boolean selfHash;
     private PayloadParameters payload;
+    private boolean robustContext;
 
     private Builder() {}
 
@@ -118,9 +138,15 @@ public record GreenListParameters(
       return this;
     }
 
+    /** Contexts skip tokens with no letter or digit (off by default). */
+    public Builder robustContext(boolean robustContext) {
+      this.robustContext = robustContext;
+      return this;
+    }
+
     public GreenListParameters build() {
       return new GreenListParameters(
-          gamma, delta, contextWidth, selfHash, Optional.ofNullable(payload));
+          gamma, delta, contextWidth, selfHash, Optional.ofNullable(payload), robustContext);
     }
   }
 }

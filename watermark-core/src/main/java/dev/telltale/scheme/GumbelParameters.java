@@ -5,12 +5,25 @@ package dev.telltale.scheme;
  * with keyed pseudo-random {@code r_v}; detection sums {@code -ln(1 - r)} over scored tokens.
  *
  * @param contextWidth preceding tokens that seed the PRF, 1..8
+ * @param robustContext whether contexts skip tokens with no letter or digit (see {@link
+ *     WatermarkParameters#robustContext()})
  */
-public record GumbelParameters(int contextWidth) implements WatermarkParameters {
+public record GumbelParameters(int contextWidth, boolean robustContext)
+    implements WatermarkParameters {
   public static final int DEFAULT_CONTEXT_WIDTH = 2;
 
   public GumbelParameters {
     WatermarkParameters.checkContextWidth(contextWidth);
+  }
+
+  /** Parameters with ordinary (not robust) contexts. */
+  public GumbelParameters(int contextWidth) {
+    this(contextWidth, false);
+  }
+
+  /** The same parameters with the robust-context option set to {@code robust}. */
+  public GumbelParameters withRobustContext(boolean robust) {
+    return new GumbelParameters(contextWidth, robust);
   }
 
   public static Builder builder() {
@@ -29,6 +42,7 @@ public record GumbelParameters(int contextWidth) implements WatermarkParameters 
   /** Validating builder with the documented defaults. */
   public static final class Builder {
     private int contextWidth = DEFAULT_CONTEXT_WIDTH;
+    private boolean robustContext;
 
     private Builder() {}
 
@@ -37,8 +51,14 @@ public record GumbelParameters(int contextWidth) implements WatermarkParameters 
       return this;
     }
 
+    /** Contexts skip tokens with no letter or digit (off by default). */
+    public Builder robustContext(boolean robustContext) {
+      this.robustContext = robustContext;
+      return this;
+    }
+
     public GumbelParameters build() {
-      return new GumbelParameters(contextWidth);
+      return new GumbelParameters(contextWidth, robustContext);
     }
   }
 }

@@ -12,6 +12,16 @@ public sealed interface WatermarkParameters
   /** Short scheme name used in files and reports: {@code kgw} or {@code gumbel}. */
   String schemeName();
 
+  /**
+   * Whether contexts skip tokens with no letter or digit (the robust-context option, {@code
+   * dev.telltale.text.ContextSkip}): such tokens never enter a context and are never scored, so
+   * inserting or deleting them (markers, punctuation, spacing) changes no context. Off unless the
+   * key declares it; vLLM's schemes never do.
+   */
+  default boolean robustContext() {
+    return false;
+  }
+
   static void checkContextWidth(int h) {
     if (h < MIN_CONTEXT_WIDTH || h > MAX_CONTEXT_WIDTH) {
       throw new IllegalArgumentException(

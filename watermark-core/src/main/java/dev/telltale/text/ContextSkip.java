@@ -9,6 +9,10 @@ package dev.telltale.text;
  * at a key, so p-values on the filtered ids stay exact under the null.
  */
 public final class ContextSkip {
+  // One table per tokenizer instance (building it decodes the whole vocabulary once).
+  private static final java.util.Map<Tokenizer, ContextSkip> CACHE =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private final boolean[] skip;
   private final String tokenizerName;
 
@@ -40,6 +44,11 @@ public final class ContextSkip {
     return new ContextSkip(skip, tokenizer.name());
   }
 
+  /** {@link #nonWord}, built once per tokenizer instance and shared. */
+  public static ContextSkip of(Tokenizer tokenizer) {
+    return CACHE.computeIfAbsent(tokenizer, ContextSkip::nonWord);
+  }
+
   public String tokenizerName() {
     return tokenizerName;
   }
@@ -61,5 +70,26 @@ public final class ContextSkip {
       }
     }
     return n;
+  }
+
+  /**
+   * As {@link #filter(int[], int, int, int[])}, also writing into {@code positions} the offset
+   * (from {@code off}) each kept id had; allocates nothing.
+   */
+  public int filter(int[] ids, int off, int len, int[] out, int[] positions) {
+    int n = 0;
+    for (int i = off; i < off + len; i++) {
+      if (!skips(ids[i])) {
+        positions[n] = i - off;
+        out[n++] = ids[i];
+      }
+    }
+    return n;
+  }
+
+  /** The ids of {@code ids} that are not skipped, as a new array. */
+  public int[] kept(int[] ids) {
+    int[] out = new int[ids.length];
+    return java.util.Arrays.copyOf(out, filter(ids, 0, ids.length, out));
   }
 }

@@ -14,6 +14,7 @@ import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.PayloadParameters;
 import dev.telltale.scheme.VllmDedup;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
 import dev.telltale.scheme.VllmSbwParameters;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** A batch of sessions steps exactly as each session alone; rollback undoes accepts exactly. */
 class SessionBatchTest {
-  private static final int SCHEMES = 7; // 0-3 Telltale's, 4-6 vLLM's
+  private static final int SCHEMES = 8; // 0-3 Telltale's, 4-7 vLLM's
   private static final int TELLTALE_SCHEMES = 4;
 
   /** Scheme {@code i}'s watermarker and whether it embeds by sampling (else by bias). */
@@ -80,6 +81,17 @@ class SessionBatchTest {
             WatermarkKey.ofVllm(
                 KeyId.of("vllm-gumbel"),
                 new VllmGumbelParameters(h, dedup, max, true),
+                keySeed,
+                t0);
+        return new Scheme(Watermarker.of(key), true);
+      }
+      case 7 -> {
+        // alphas 0 and 1 route without a draw; in between, one draw per step
+        double alpha = r.nextInt(4) == 0 ? r.nextInt(2) : r.nextDouble();
+        WatermarkKey key =
+            WatermarkKey.ofVllm(
+                KeyId.of("vllm-dual-key-gumbel"),
+                new VllmDualKeyGumbelParameters(h, dedup, max, true, alpha, alpha),
                 keySeed,
                 t0);
         return new Scheme(Watermarker.of(key), true);
@@ -231,8 +243,7 @@ class SessionBatchTest {
   void rollbackThenAcceptEqualsNeverHavingAcceptedTheDrafts() {
     qt().withFixedSeed(617L)
         .withExamples(150)
-        .forAll(
-            longs().all(), integers().between(0, TELLTALE_SCHEMES - 1), integers().between(1, 5))
+        .forAll(longs().all(), integers().between(0, SCHEMES - 1), integers().between(1, 5))
         .checkAssert(SessionBatchTest::rollbackEqualsFresh);
   }
 
@@ -269,7 +280,100 @@ class SessionBatchTest {
         plain.accept(t);
       }
       assertSameState(plain, speculative, scheme.sampling(), vocab, r.nextLong());
+      assertEquals(plain.vllmTrace(), speculative.vllmTrace(), "trace");
     }
+  }
+
+  /**
+   * Speculative decoding as a stack runs it with vLLM keys: each draft position is stepped
+   * (sampled, or biased and its argmax taken) and its draft accepted; the first draft that differs
+   * from the stepped token and everything after it are rolled back, and the stepped token accepted
+   * instead (or, all drafts kept, the bonus token). Tokens, traces (routing draws, deduplication
+   * skips) and the state after are those of a session stepped alone through the kept tokens. A
+   * small vocabulary repeats contexts, so vLLM's deduplication history is rolled back too.
+   */
+  @Test
+  void speculativeDecodingWithVllmKeysEqualsSteppingAlone() {
+    qt().withFixedSeed(20261207L)
+        .withExamples(200)
+        .forAll(
+            longs().all(),
+            integers().between(TELLTALE_SCHEMES, SCHEMES - 1),
+            integers().between(1, 5))
+        .checkAssert(SessionBatchTest::speculativeEqualsAlone);
+  }
+
+  private static void speculativeEqualsAlone(long seed, int schemeIndex, int maxDraft) {
+    SplittableRandom r = new SplittableRandom(seed);
+    Scheme scheme = scheme(schemeIndex, r);
+    int vocab = 2 + r.nextInt(r.nextBoolean() ? 4 : 60);
+    long logitSeed = r.nextLong();
+    int[] prompt = tokens(r, r.nextInt(5), vocab);
+    WatermarkSession speculative = scheme.watermarker().newSession(prompt, 0, prompt.length);
+    WatermarkSession alone = scheme.watermarker().newSession(prompt, 0, prompt.length);
+    SessionBatch batch = new SessionBatch(new WatermarkSession[] {speculative}, maxDraft);
+    int length = 10 + r.nextInt(40);
+    int[] kept = new int[length + maxDraft + 1];
+    int pos = 0;
+    int rolledBack = 0;
+    while (pos < length) {
+      batch.commit(0);
+      int drafts = 1 + r.nextInt(maxDraft);
+      int reject = -1;
+      int replacement = -1;
+      for (int j = 0; j < drafts; j++) {
+        int x = step(speculative, scheme.sampling(), vocab, logitSeed, pos + j);
+        int d = r.nextInt(3) == 0 ? (x + 1 + r.nextInt(vocab - 1)) % vocab : x;
+        batch.accept(0, d);
+        if (reject < 0) {
+          kept[pos + j] = d;
+          if (d != x) {
+            reject = j;
+            replacement = x;
+          }
+        }
+      }
+      int bonus = step(speculative, scheme.sampling(), vocab, logitSeed, pos + drafts);
+      if (reject >= 0) {
+        batch.rollback(0, drafts - reject);
+        rolledBack += drafts - reject;
+        batch.accept(0, replacement);
+        kept[pos + reject] = replacement;
+        pos += reject + 1;
+      } else {
+        batch.accept(0, bonus);
+        kept[pos + drafts] = bonus;
+        pos += drafts + 1;
+      }
+    }
+    for (int t = 0; t < pos; t++) {
+      int x = step(alone, scheme.sampling(), vocab, logitSeed, t);
+      assertEquals(x, kept[t], "token " + t + " of " + pos + " (" + rolledBack + " rolled back)");
+      alone.accept(x);
+    }
+    assertEquals(alone.vllmTrace(), speculative.vllmTrace(), "trace");
+    assertSameState(alone, speculative, scheme.sampling(), vocab, r.nextLong());
+  }
+
+  /** The token a stack emits at {@code position}: logits and draws are the position's own. */
+  private static int step(
+      WatermarkSession s, boolean sampling, int vocab, long logitSeed, int position) {
+    SplittableRandom r = new SplittableRandom(logitSeed + 0x9E3779B97F4A7C15L * position);
+    float[] logits = new float[vocab];
+    for (int i = 0; i < vocab; i++) {
+      logits[i] = (float) (1.5 * r.nextGaussian());
+    }
+    if (sampling) {
+      return s.sample(logits, 1.0, r);
+    }
+    s.bias(logits);
+    int best = 0;
+    for (int i = 1; i < vocab; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   private static void assertSameState(
@@ -296,7 +400,7 @@ class SessionBatchTest {
   }
 
   @Test
-  void rollbackBeyondThePendingDraftsOrOfAVllmSessionIsRefused() {
+  void rollbackBeyondThePendingDraftsIsRefused() {
     SplittableRandom r = new SplittableRandom(5);
     WatermarkSession kgw = scheme(0, r).watermarker().newSession();
     SessionBatch batch = new SessionBatch(new WatermarkSession[] {kgw}, 2);
@@ -310,10 +414,6 @@ class SessionBatchTest {
     assertThrows(IllegalArgumentException.class, () -> batch.accept(0, -1));
     assertEquals(2, batch.pending(0), "a refused token is not recorded");
 
-    WatermarkSession vllm = scheme(4, r).watermarker().newSession();
-    SessionBatch vllmBatch = new SessionBatch(new WatermarkSession[] {vllm}, 2);
-    vllmBatch.accept(0, 7);
-    assertThrows(IllegalStateException.class, () -> vllmBatch.rollback(0, 1));
     assertThrows(
         IllegalArgumentException.class,
         () -> batch.bias(new float[10], new int[] {5}, 1, 10),

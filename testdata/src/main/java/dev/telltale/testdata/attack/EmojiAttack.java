@@ -4,7 +4,6 @@ import dev.telltale.embed.Watermarker;
 import dev.telltale.testdata.Generation;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
-import dev.telltale.text.ContextSkip;
 
 /**
  * The emoji attack: the rival asks the model to put a marker after every word, so each real token's
@@ -36,22 +35,13 @@ public final class EmojiAttack {
     return markerIds.clone();
   }
 
-  /** A generation with markers after every word, and its text with the markers removed. */
+  /**
+   * A generation with markers after every word, and its text with the markers removed. A
+   * robust-context watermarker keeps the markers out of its contexts.
+   */
   public String generate(
       int[] prompt, int tokens, SamplingParams params, long seed, Watermarker watermarker) {
-    return generate(prompt, tokens, params, seed, watermarker, null);
-  }
-
-  /** {@link #generate} for a robust-context key ({@code skip} null: an ordinary key). */
-  public String generate(
-      int[] prompt,
-      int tokens,
-      SamplingParams params,
-      long seed,
-      Watermarker watermarker,
-      ContextSkip skip) {
-    Generation g =
-        teacher.generateWithMarker(prompt, tokens, params, seed, watermarker, markerIds, skip);
+    Generation g = teacher.generateWithMarker(prompt, tokens, params, seed, watermarker, markerIds);
     return g.text().replace(marker, "");
   }
 }

@@ -7,15 +7,17 @@ import dev.telltale.detect.FormTokens;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
+import dev.telltale.scheme.GumbelParameters;
+import dev.telltale.scheme.WatermarkParameters;
 import dev.telltale.testdata.EuroparlCorpus;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
-import dev.telltale.text.ContextSkip;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.TextNormalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
@@ -91,7 +93,6 @@ public final class RobustnessSuite {
   private final TeacherGenerator teacher;
   private final List<String> human;
   private final TokenPool pool;
-  private final ContextSkip skip;
 
   public RobustnessSuite(TeacherGenerator teacher) {
     this.teacher = teacher;
@@ -100,7 +101,6 @@ public final class RobustnessSuite {
     // come from the first half, so no null is pasted into itself.
     this.human = held.subList(held.size() / 2, held.size());
     this.pool = TokenPool.heldOut(teacher.tokenizer(), held.size() / 2);
-    this.skip = ContextSkip.nonWord(teacher.tokenizer());
   }
 
   /** The text-to-text attacks at the strengths. */
@@ -151,31 +151,43 @@ public final class RobustnessSuite {
     return out;
   }
 
-  /** Runs every attack for every key, length and normal form. */
+  /**
+   * Runs every attack for every key, length and normal form. Keys whose parameters declare robust
+   * contexts run as such; with {@link Config#robustContext()} every other kgw or gumbel key also
+   * runs as a robust-context copy (same secret).
+   */
   public List<Row> run(List<WatermarkKey> keys, Config c) {
     List<Row> rows = new ArrayList<>();
     List<Attack> attacks = attacks(c.full());
     EmojiAttack emoji = new EmojiAttack(teacher, EmojiAttack.MARKER);
-    List<ContextSkip> variants = new ArrayList<>();
-    variants.add(null);
-    if (c.robustContext()) {
-      variants.add(skip);
-    }
     for (WatermarkKey key : keys) {
-      for (ContextSkip cs : variants) {
-        runKey(key, cs, c, attacks, emoji, rows);
-      }
+      runKey(key, c, attacks, emoji, rows);
+      robustCopy(key)
+          .filter(k -> c.robustContext())
+          .ifPresent(k -> runKey(k, c, attacks, emoji, rows));
     }
     return rows;
   }
 
+  /** {@code key} with the robust-context option, if it is a kgw or gumbel key without it. */
+  public static Optional<WatermarkKey> robustCopy(WatermarkKey key) {
+    WatermarkParameters p = key.parameters();
+    if (p.robustContext()) {
+      return Optional.empty();
+    }
+    WatermarkParameters robust;
+    if (p instanceof GreenListParameters g) {
+      robust = g.withRobustContext(true);
+    } else if (p instanceof GumbelParameters g) {
+      robust = g.withRobustContext(true);
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(WatermarkKey.of(key.id(), robust, key.secret(), key.created()));
+  }
+
   private void runKey(
-      WatermarkKey key,
-      ContextSkip cs,
-      Config c,
-      List<Attack> attacks,
-      EmojiAttack emoji,
-      List<Row> rows) {
+      WatermarkKey key, Config c, List<Attack> attacks, EmojiAttack emoji, List<Row> rows) {
     {
       for (int len : c.lengths()) {
         SplittableRandom r = new SplittableRandom(c.seed() * 31 + len);
@@ -187,17 +199,11 @@ public final class RobustnessSuite {
           // Payload keys embed an account too, as in service; detection tests the zero-bit layer.
           Watermarker wm =
               key.parameters() instanceof GreenListParameters g && g.payload().isPresent()
-                  ? Watermarker.forAccount(key, 1 + i)
-                  : Watermarker.of(key);
+                  ? Watermarker.forAccount(key, 1 + i, teacher.tokenizer())
+                  : Watermarker.of(key, teacher.tokenizer());
           marked.add(
-              cs == null
-                  ? teacher
-                      .generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm)
-                      .text()
-                  : teacher
-                      .generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm, cs)
-                      .text());
-          emojied.add(emoji.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm, cs));
+              teacher.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm).text());
+          emojied.add(emoji.generate(prompts.get(i), len, SamplingParams.defaults(), seed, wm));
         }
         List<String> nulls = nulls(len, c.nulls(), r.nextLong());
         for (Attack a : attacks) {
@@ -206,14 +212,14 @@ public final class RobustnessSuite {
           List<String> an = attackAll(a, nulls, attackSeed ^ 0x5DEECE66DL);
           boolean paste = a instanceof CopyPasteDilution;
           for (NormalForm f : c.forms()) {
-            rows.add(row(key, cs, a.name(), len, f, am, an, false));
+            rows.add(row(key, a.name(), len, f, am, an, false));
             if (paste) {
-              rows.add(row(key, cs, a.name() + "+window", len, f, am, an, true));
+              rows.add(row(key, a.name() + "+window", len, f, am, an, true));
             }
           }
         }
         for (NormalForm f : c.forms()) {
-          rows.add(row(key, cs, emoji.name(), len, f, emojied, nulls, false));
+          rows.add(row(key, emoji.name(), len, f, emojied, nulls, false));
         }
       }
     }
@@ -253,7 +259,6 @@ public final class RobustnessSuite {
 
   private Row row(
       WatermarkKey key,
-      ContextSkip cs,
       String attack,
       int len,
       NormalForm f,
@@ -262,8 +267,8 @@ public final class RobustnessSuite {
       boolean window) {
     Detector d =
         Detector.of(key, teacher.tokenizer(), DetectionPolicy.defaults().withWindow(window));
-    double[] pm = log10P(d, cs, f, marked);
-    double[] pn = log10P(d, cs, f, nulls);
+    double[] pm = log10P(d, f, marked);
+    double[] pn = log10P(d, f, nulls);
     int[] det = new int[LEVELS.length];
     int[] fp = new int[LEVELS.length];
     for (int l = 0; l < LEVELS.length; l++) {
@@ -283,7 +288,7 @@ public final class RobustnessSuite {
             : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     return new Row(
         key.id().value(),
-        key.parameters().schemeName() + (cs == null ? "" : "+robust"),
+        key.parameters().schemeName() + (key.parameters().robustContext() ? "+robust" : ""),
         attack,
         len,
         f,
@@ -295,27 +300,18 @@ public final class RobustnessSuite {
         median);
   }
 
-  private double[] log10P(Detector d, ContextSkip cs, NormalForm f, List<String> texts) {
+  // The detector of a robust-context key drops the skipped class itself.
+  private double[] log10P(Detector d, NormalForm f, List<String> texts) {
     double[] out = new double[texts.size()];
     for (int i = 0; i < out.length; i++) {
       if (f == NormalForm.SEARCH) {
         List<FormTokens> forms =
             FormTokens.encode(teacher.tokenizer(), texts.get(i), FormTokens.DEFAULT_FAMILY);
-        if (cs != null) {
-          List<FormTokens> kept = new ArrayList<>();
-          for (FormTokens t : forms) {
-            int[] ids = t.ids().clone();
-            kept.add(
-                new FormTokens(t.form(), Arrays.copyOf(ids, cs.filter(ids, 0, ids.length, ids))));
-          }
-          forms = kept;
-        }
         out[i] = d.detectForms(forms).decisive().log10PValue();
         continue;
       }
       int[] ids = teacher.tokenizer().encode(f.fold.apply(texts.get(i)));
-      int n = cs == null ? ids.length : cs.filter(ids, 0, ids.length, ids);
-      Detection det = d.detectTokens(ids, 0, n);
+      Detection det = d.detectTokens(ids, 0, ids.length);
       out[i] = det.decisive().log10PValue();
     }
     return out;

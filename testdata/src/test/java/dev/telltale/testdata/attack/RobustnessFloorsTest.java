@@ -117,13 +117,14 @@ class RobustnessFloorsTest {
     for (String scheme : List.of("kgw", "gumbel")) {
       assertTrue(row(scheme, "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) < 0.5);
     }
-    assertTrue(row("kgw+robust", "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
-    assertTrue(row("kgw+robust", "none", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.99);
-    // Gumbel with robust contexts falls short of the 0.90 (0.86 measured at CI size): a
-    // distortion-free choice fixed by a context that skips punctuation repeats itself more often,
-    // and deduplication leaves a few texts too few tuples. Asserted as measured, gap reported.
-    assertTrue(row("gumbel+robust", "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.80);
-    assertTrue(row("gumbel+robust", "none", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
+    // The floor for both schemes. Gumbel reaches it because a robust-context session
+    // spends a context's uniforms on kept tokens only (WatermarkSession's robust choice); when the
+    // Gumbel choice also picked skipped tokens, the unmoved context chose the same punctuation
+    // again and again (RobustGumbelUniformsTest), and Gumbel fell to 0.86 here (0.96 unattacked).
+    for (String scheme : List.of("kgw+robust", "gumbel+robust")) {
+      assertTrue(row(scheme, "emoji", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90, scheme);
+      assertTrue(row(scheme, "none", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.99, scheme);
+    }
   }
 
   @Test

@@ -205,7 +205,7 @@ class StealingAndDiversityTest {
           100 * plain);
       if (p instanceof GumbelParameters) {
         // Distortion-free sampling fixed by key and context repeats across requests; the figure
-        // is what the per-request salt remedy (left undone) would have to bring down.
+        // is what the plain-share remedy brings down (DiversityRemedyTest).
         assertTrue(share > plain, share + " vs " + plain);
       }
     }
