@@ -138,14 +138,20 @@ class VllmServiceTest extends ServiceTestBase {
       com.fasterxml.jackson.databind.node.ObjectNode j =
           (com.fasterxml.jackson.databind.node.ObjectNode) json(r);
       JsonNode evidence = j.remove("evidence");
+      WatermarkKey tested = keySet().get(KeyId.of(key)).orElseThrow();
+      DetectionPolicy policy = DetectionPolicy.defaults().withWindow(true);
+      KeySetDetection result =
+          KeySetDetector.of(KeySet.single(tested), Tokenizers.cl100kBase(), policy)
+              .detectTokens(all, prompt.length, ids.length);
       com.fasterxml.jackson.databind.node.ObjectNode core =
-          DetectionJson.of(
-              KeySetDetector.of(
-                      KeySet.single(keySet().get(KeyId.of(key)).orElseThrow()),
-                      Tokenizers.cl100kBase(),
-                      DetectionPolicy.defaults().withWindow(true))
-                  .detectTokens(all, prompt.length, ids.length),
-              "cl100k_base");
+          DetectionJson.addSpreadCheck(
+              DetectionJson.of(result, "cl100k_base"),
+              result,
+              dev.telltale.detect.Detector.of(tested, Tokenizers.cl100kBase(), policy),
+              all,
+              prompt.length,
+              dev.telltale.detect.SpreadReference.tokenizerRanks(),
+              dev.telltale.detect.SpreadReference.DEFAULT_RARE_LEVEL);
       core.put("input", "token_ids");
       core.put("prompt_tokens", prompt.length);
       assertEquals(new ObjectMapper().readTree(core.toString()), j, key);
