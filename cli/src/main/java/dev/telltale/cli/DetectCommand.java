@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.Detector;
+import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.SpreadReference;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
-import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -72,6 +74,32 @@ final class DetectCommand implements Callable<Integer> {
       })
   String idsFile;
 
+  @Option(
+      names = "--case-insensitive",
+      description = {
+        "Also test the text lower-cased (one more normal form, counted in the Bonferroni",
+        "correction): recovers an all-capitals copy; see README \"Robustness\"."
+      })
+  boolean caseInsensitive;
+
+  @Option(
+      names = "--spread-reference",
+      paramLabel = "FILE",
+      description = {
+        "Reference corpus of the spoofing check (spread_check): one text per line or JSONL",
+        "with \"text\", ideally your own unwatermarked outputs; contexts seen twice are",
+        "frequent. Default: contexts of low tokenizer ranks (tokenizer-ranks:2000)."
+      })
+  Path spreadReference;
+
+  @Option(
+      names = "--rare-level",
+      defaultValue = "1e-2",
+      description =
+          "The rare-context part must reach this level, else spread_check is flagged (default"
+              + " ${DEFAULT-VALUE}).")
+  double rareLevel;
+
   @Mixin EvidenceOption evidence;
   @Mixin TokenizerCheckOption tokenizerCheck;
 
@@ -98,19 +126,31 @@ final class DetectCommand implements Callable<Integer> {
     TokenIdsInput tokenIds = null;
     int[] ids;
     int off;
+    KeySetDetector detector = KeySetDetector.of(set, tok, policy);
+    KeySetDetection result;
     if (idsFile != null) {
       tokenIds = TokenIdsInput.read(idsFile, System.in);
       ids = concat(tokenIds.promptIds(), tokenIds.ids());
       off = tokenIds.promptIds().length;
+      result = detector.detectTokens(ids, off, ids.length - off);
     } else {
       text = InputText.read(input, System.in);
-      ids = tok.encode(DetectionNormalizer.normalize(text));
+      List<FormTokens> forms = FormTokens.encode(tok, text, FormTokens.family(caseInsensitive));
+      result = detector.detectForms(forms);
+      // The marks and checks below read the tokens of the form that won for the reported key.
+      ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
       off = 0;
     }
-    KeySetDetection result =
-        KeySetDetector.of(set, tok, policy).detectTokens(ids, off, ids.length - off);
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode resultJson = DetectionJson.of(result, tok);
+    DetectionJson.addSpreadCheck(
+        resultJson,
+        result,
+        Detector.of(set.get(result.best().keyId()).orElseThrow(), tok, policy),
+        ids,
+        off,
+        spreadReference(tok),
+        rareLevel);
     if (tokenIds != null) {
       resultJson.put("input", "token_ids");
       resultJson.put("prompt_tokens", tokenIds.promptIds().length);
@@ -139,10 +179,24 @@ final class DetectCommand implements Callable<Integer> {
     if (json) {
       out.println(resultJson.toString());
     } else {
-      printHuman(out, result);
+      printHuman(out, result, resultJson.get("spread_check"));
     }
     out.flush();
     return result.verdict() == Verdict.WATERMARKED ? ExitCode.OK : ExitCode.NOT_DETECTED;
+  }
+
+  private SpreadReference spreadReference(Tokenizer tok) {
+    if (!(rareLevel > 0 && rareLevel < 1)) {
+      throw new BadInputException("--rare-level must be in (0, 1), got " + rareLevel);
+    }
+    if (spreadReference == null) {
+      return SpreadReference.tokenizerRanks();
+    }
+    try {
+      return SpreadReference.corpusFile(tok, spreadReference);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new BadInputException("--spread-reference " + spreadReference + ": " + e.getMessage());
+    }
   }
 
   private static int[] concat(int[] a, int[] b) {
@@ -159,7 +213,8 @@ final class DetectCommand implements Callable<Integer> {
     }
   }
 
-  private static void printHuman(PrintWriter out, KeySetDetection r) {
+  private static void printHuman(
+      PrintWriter out, KeySetDetection r, com.fasterxml.jackson.databind.JsonNode spread) {
     Detection d = r.best();
     out.printf("key        %s (%s)%n", d.keyId(), d.scheme());
     out.printf(
@@ -179,6 +234,14 @@ final class DetectCommand implements Callable<Integer> {
     out.printf(
         "p-value    %s (log10 %.2f)%n",
         DetectionJson.formatP(d.pValue(), d.log10PValue()), d.log10PValue());
+    d.normalForm()
+        .ifPresent(
+            f ->
+                out.printf(
+                    "form       %s, best of %d normal forms; corrected p %s (Bonferroni)%n",
+                    f.label(),
+                    d.formsTried(),
+                    DetectionJson.formatP(d.decisive().pValue(), d.decisive().log10PValue())));
     if (r.keysTested() > 1) {
       out.printf(
           "keys       %d tested; family-wise p %s (Holm)%n",
@@ -199,5 +262,18 @@ final class DetectCommand implements Callable<Integer> {
     out.printf(
         "verdict    %s at alpha %s%n",
         r.verdict() == Verdict.WATERMARKED ? "WATERMARKED" : "not watermarked", r.alpha());
+    out.printf(
+        "spread     %s: rare contexts %d scored, p %s; frequent %d scored, p %s (%s)%n",
+        spread.path("flagged").asBoolean()
+            ? "FLAGGED, possible spoof (green hits only where frequent contexts could be learnt)"
+            : "ok",
+        spread.path("rare_scored").asLong(),
+        DetectionJson.formatP(
+            spread.path("rare_p_value").asDouble(), spread.path("log10_rare_p_value").asDouble()),
+        spread.path("frequent_scored").asLong(),
+        DetectionJson.formatP(
+            spread.path("frequent_p_value").asDouble(),
+            spread.path("log10_frequent_p_value").asDouble()),
+        spread.path("reference").asText());
   }
 }

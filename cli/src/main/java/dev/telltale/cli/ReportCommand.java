@@ -19,7 +19,7 @@ import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.provenance.PublicKeySet;
 import dev.telltale.provenance.PublicKeySetException;
-import dev.telltale.text.DetectionNormalizer;
+import dev.telltale.text.NormalForm;
 import dev.telltale.text.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -154,7 +154,11 @@ final class ReportCommand implements Callable<Integer> {
     WatermarkKey key = found.orElseThrow(() -> new BadInputException(keys + " has no key " + id));
     Tokenizer tok = DetectCommand.tokenizer(result.path("tokenizer").asText());
     String t = InputText.read(text.toString(), System.in);
-    int[] ids = tok.encode(DetectionNormalizer.normalize(t));
+    // The form the finding names (older findings, without normal_form, used the hardened one).
+    NormalForm form =
+        NormalForm.byLabel(result.path("normal_form").asText(NormalForm.HARDENED.label()))
+            .orElse(NormalForm.HARDENED);
+    int[] ids = tok.encode(form.apply(t));
     return TokenMarks.explain(key, tok, ids);
   }
 

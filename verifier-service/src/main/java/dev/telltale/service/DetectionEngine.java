@@ -4,20 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.Detector;
+import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.SpreadReference;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.Deadline;
 import dev.telltale.text.DeadlineExceededException;
-import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,12 +34,17 @@ public final class DetectionEngine {
   /** Inputs longer than this cannot ask for per-token marks (the answer would be huge). */
   public static final int MAX_EXPLAIN_TOKENS = 20_000;
 
+  private static final SpreadReference DEFAULT_SPREAD_REFERENCE = SpreadReference.tokenizerRanks();
+
   private final KeySet keys;
   private final int maxTokens;
   private final ConcurrentHashMap<DetectorKey, KeySetDetector> detectors =
       new ConcurrentHashMap<>();
 
   private final ServiceTokenizers tokenizers;
+  private final Optional<Path> spreadFile;
+  private final ConcurrentHashMap<String, SpreadReference> spreadReferences =
+      new ConcurrentHashMap<>();
 
   public DetectionEngine(KeySet keys, int maxTokens) {
     this(keys, maxTokens, ServiceTokenizers.builtIn());
@@ -43,9 +52,42 @@ public final class DetectionEngine {
 
   /** With the configured tokenizer files ({@code tokenizers.files}) besides the built-in ones. */
   DetectionEngine(KeySet keys, int maxTokens, ServiceTokenizers tokenizers) {
+    this(keys, maxTokens, tokenizers, "");
+  }
+
+  /**
+   * With a reference corpus for the spoofing check ({@code detection.spread_reference}; empty: the
+   * default reference). The file is read at start and tokenized once per tokenizer.
+   */
+  DetectionEngine(KeySet keys, int maxTokens, ServiceTokenizers tokenizers, String spreadFile) {
     this.keys = keys;
     this.maxTokens = maxTokens;
     this.tokenizers = tokenizers;
+    this.spreadFile = spreadFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(spreadFile));
+    if (this.spreadFile.isPresent()) {
+      spreadReference(tokenizers.get(Tokenizers.CL100K_BASE));
+    }
+  }
+
+  /** The configured reference file, whose name a re-run command gives. */
+  Optional<Path> spreadFile() {
+    return spreadFile;
+  }
+
+  private SpreadReference spreadReference(Tokenizer tok) {
+    if (spreadFile.isEmpty()) {
+      return DEFAULT_SPREAD_REFERENCE;
+    }
+    return spreadReferences.computeIfAbsent(
+        tok.name(),
+        n -> {
+          try {
+            return SpreadReference.corpusFile(tok, spreadFile.get());
+          } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new ConfigException(
+                "detection.spread_reference " + spreadFile.get() + ": " + e.getMessage());
+          }
+        });
   }
 
   /**
@@ -60,7 +102,21 @@ public final class DetectionEngine {
       boolean window,
       double alpha,
       String tokenizer,
-      boolean explain) {
+      boolean explain,
+      boolean caseInsensitive) {
+
+    /** A request without the lower-cased form. */
+    public Request(
+        Optional<String> text,
+        Optional<int[]> tokens,
+        int[] promptIds,
+        Optional<String> keyId,
+        boolean window,
+        double alpha,
+        String tokenizer,
+        boolean explain) {
+      this(text, tokens, promptIds, keyId, window, alpha, tokenizer, explain, false);
+    }
 
     /** Reads a request that already passed the DetectRequest schema. */
     public static Request fromJson(JsonNode n) {
@@ -78,7 +134,8 @@ public final class DetectionEngine {
           n.path("window").asBoolean(false),
           n.has("alpha") ? n.get("alpha").doubleValue() : DetectionPolicy.DEFAULT_ALPHA,
           n.has("tokenizer") ? n.get("tokenizer").textValue() : Tokenizers.CL100K_BASE,
-          n.path("explain").asBoolean(false));
+          n.path("explain").asBoolean(false),
+          n.path("case_insensitive").asBoolean(false));
     }
 
     private static int[] ints(JsonNode array) {
@@ -114,10 +171,16 @@ public final class DetectionEngine {
     }
     String digest;
     int[] ids;
+    List<FormTokens> forms = List.of();
     int prompt = 0;
     if (r.text().isPresent()) {
       digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
-      ids = tok.encode(DetectionNormalizer.normalize(r.text().get()), deadline);
+      forms =
+          FormTokens.encode(tok, r.text().get(), FormTokens.family(r.caseInsensitive()), deadline);
+      ids = forms.get(0).ids();
+      for (FormTokens f : forms) {
+        ids = f.ids().length > ids.length ? f.ids() : ids;
+      }
     } else {
       int[] generated = r.tokens().orElseThrow();
       prompt = r.promptIds().length;
@@ -138,9 +201,25 @@ public final class DetectionEngine {
           "explain is limited to " + MAX_EXPLAIN_TOKENS + " tokens; the input has " + ids.length);
     }
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
-    KeySetDetection result =
-        detector(set, tok, r, policy).detectTokens(ids, prompt, ids.length - prompt, deadline);
+    KeySetDetector detector = detector(set, tok, r, policy);
+    KeySetDetection result;
+    if (r.text().isPresent()) {
+      result = detector.detectForms(forms, deadline);
+      // Marks and checks read the tokens of the form that won for the reported key.
+      ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
+    } else {
+      result = detector.detectTokens(ids, prompt, ids.length - prompt, deadline);
+    }
     ObjectNode json = DetectionJson.of(result, tok);
+    // The spoofing check, as telltale detect gives it (with --spread-reference when configured).
+    DetectionJson.addSpreadCheck(
+        json,
+        result,
+        Detector.of(set.get(result.best().keyId()).orElseThrow(), tok, policy),
+        ids,
+        prompt,
+        spreadReference(tok),
+        SpreadReference.DEFAULT_RARE_LEVEL);
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.
       json.put("input", "token_ids");

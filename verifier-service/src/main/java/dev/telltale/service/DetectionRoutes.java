@@ -118,7 +118,7 @@ final class DetectionRoutes {
               t,
               "/v1/detect",
               () -> engine.detect(req, deadline),
-              out -> FindingStatements.detection(keys, req, out),
+              out -> FindingStatements.detection(keys, req, out, engine.spreadFile()),
               out -> Optional.of(out.result().best().pValue()),
               DetectionEngine.Outcome::json);
         },

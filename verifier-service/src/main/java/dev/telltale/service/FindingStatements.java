@@ -41,6 +41,19 @@ final class FindingStatements {
 
   static EvidenceStatement detection(
       KeySet keys, DetectionEngine.Request req, DetectionEngine.Outcome out) {
+    return detection(keys, req, out, java.util.Optional.empty());
+  }
+
+  /**
+   * With the service's configured spoofing-check reference: the command names it by its file name
+   * ({@code --spread-reference NAME}), which the re-verifier puts next to the subject; the result's
+   * {@code spread_check.reference} carries its digest.
+   */
+  static EvidenceStatement detection(
+      KeySet keys,
+      DetectionEngine.Request req,
+      DetectionEngine.Outcome out,
+      java.util.Optional<java.nio.file.Path> spreadFile) {
     List<WatermarkKey> tested =
         req.keyId().isPresent()
             ? List.of(keys.get(KeyId.of(req.keyId().get())).orElseThrow())
@@ -51,8 +64,10 @@ final class FindingStatements {
             .keyId(req.keyId())
             .flag("--window", req.window())
             .flag("--explain", req.explain())
+            .flag("--case-insensitive", req.caseInsensitive())
             .option("--alpha", Double.toString(req.alpha()))
             .option("--tokenizer", req.tokenizer());
+    spreadFile.ifPresent(p -> command.option("--spread-reference", p.getFileName().toString()));
     String subject = req.text().isPresent() ? "text" : TOKEN_IDS_FILE;
     if (req.text().isPresent()) {
       command.input(subject);

@@ -49,6 +49,9 @@ import java.util.Properties;
  * @param limits the defences against hostile clients ({@link ServerLimits})
  * @param tokenizerFiles Hugging Face {@code tokenizer.json} files requests may name, {@code
  *     name=path} comma-separated ({@link ServiceTokenizers}); empty: the built-in encodings only
+ * @param spreadReference the reference corpus of the spoofing check ({@code spread_check}): one
+ *     text per line or JSONL with {@code text}, as {@code telltale detect --spread-reference} reads
+ *     it; empty: the key-independent default {@code tokenizer-ranks:10000}
  */
 public record ServiceConfig(
     String host,
@@ -76,7 +79,8 @@ public record ServiceConfig(
     int scanThreads,
     int scanRunners,
     ServerLimits limits,
-    String tokenizerFiles) {
+    String tokenizerFiles,
+    String spreadReference) {
 
   /** Every setting name with its default, in README order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -109,6 +113,7 @@ public record ServiceConfig(
     m.put("scans.runners", "2");
     m.putAll(ServerLimits.DEFAULTS);
     m.put("tokenizers.files", "");
+    m.put("detection.spread_reference", "");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -218,6 +223,7 @@ public record ServiceConfig(
     m.put("scans.runners", Integer.toString(scanRunners));
     limits.putInto(m);
     m.put("tokenizers.files", tokenizerFiles);
+    m.put("detection.spread_reference", spreadReference);
     return m;
   }
 
@@ -262,7 +268,8 @@ public record ServiceConfig(
         intValue(m, "scans.threads"),
         intValue(m, "scans.runners"),
         ServerLimits.fromMap(m),
-        m.get("tokenizers.files"));
+        m.get("tokenizers.files"),
+        m.get("detection.spread_reference"));
   }
 
   private static void known(String name, String what) {

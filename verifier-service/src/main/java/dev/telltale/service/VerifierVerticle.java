@@ -149,7 +149,7 @@ public final class VerifierVerticle extends VerticleBase {
     DetectionRoutes detection =
         new DetectionRoutes(
             config,
-            new DetectionEngine(keys, config.maxTokens(), tokenizers),
+            new DetectionEngine(keys, config.maxTokens(), tokenizers, config.spreadReference()),
             new AttributionCheck(keys, config.maxTextChars(), tokenizers),
             new RadioactivityCheck(keys, config.maxTextChars(), tokenizers),
             provenance,

@@ -138,6 +138,21 @@ final class Fixtures {
     return radioactiveAnswers;
   }
 
+  private static List<String> spoofs;
+
+  /**
+   * Texts never watermarked by us but spoofed for the KGW key by the stealing attack (an estimate
+   * learnt from 150 of its 200-token outputs).
+   */
+  static synchronized List<String> spoofedTexts() {
+    if (spoofs == null) {
+      spoofs =
+          dev.telltale.testdata.attack.Spoofing.stealAndSpoof(
+              TeacherGenerator.defaultTeacher(), KGW, 2, 150, 4, 77);
+    }
+    return spoofs;
+  }
+
   private static String generate(int tokens, long seed) {
     return generate(tokens, seed, Watermarker.of(KGW));
   }

@@ -91,7 +91,14 @@ class TokenizerFilesServiceTest extends ServiceTestBase {
     Tokenizer cli = Tokenizers.byName(file().toString());
     KeySetDetection core =
         KeySetDetector.of(Fixtures.KEYS, cli, DetectionPolicy.defaults()).detectText(text);
-    ObjectNode expected = DetectionJson.of(core, cli);
+    ObjectNode expected =
+        VerifierApiTests.withSpread(
+            DetectionJson.of(core, cli),
+            core,
+            Fixtures.KEYS,
+            cli,
+            DetectionPolicy.defaults(),
+            VerifierApiTests.textIds(cli, text, core));
     expected.put("tokenizer", NAME);
     assertEquals(VerifierApiTests.roundTrip(expected), answer);
     assertEquals(sha256(), answer.get("tokenizer_sha256").asText());

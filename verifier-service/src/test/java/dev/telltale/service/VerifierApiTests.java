@@ -44,7 +44,16 @@ abstract class VerifierApiTests extends AttributionApiTests {
     assertEquals("application/json", r.getHeader("Content-Type"));
     KeySetDetection core =
         KeySetDetector.of(Fixtures.KEYS, CL100K, DetectionPolicy.defaults()).detectText(text);
-    assertEquals(roundTrip(DetectionJson.of(core, "cl100k_base")), json(r));
+    assertEquals(
+        roundTrip(
+            withSpread(
+                DetectionJson.of(core, "cl100k_base"),
+                core,
+                Fixtures.KEYS,
+                CL100K,
+                DetectionPolicy.defaults(),
+                textIds(CL100K, text, core))),
+        json(r));
     // The served document describes the answer.
     assertEquals(
         java.util.Optional.empty(),
@@ -73,12 +82,30 @@ abstract class VerifierApiTests extends AttributionApiTests {
     // Token ids are answered as telltale detect --ids prints them.
     assertEquals(
         roundTrip(
-            DetectionJson.of(core, "cl100k_base")
+            withSpread(
+                    DetectionJson.of(core, "cl100k_base"),
+                    core,
+                    KeySet.single(Fixtures.KGW),
+                    CL100K,
+                    DetectionPolicy.defaults().withAlpha(0.01).withWindow(true),
+                    ids)
                 .put("input", "token_ids")
                 .put("prompt_tokens", 0)),
         json(r));
     assertEquals(1, json(r).get("keys_tested").asInt());
     assertTrue(json(r).has("window"));
+  }
+
+  @Test
+  void theSpreadCheckUsesTheDefaultReferenceAndGenuineTextIsNotFlagged() throws Exception {
+    String inv = newToken(Role.INVESTIGATOR);
+    JsonNode genuine = json(post("/v1/detect", inv, Map.of("text", Fixtures.watermarkedText())));
+    assertEquals("watermarked", genuine.get("verdict").asText());
+    JsonNode s = genuine.get("spread_check");
+    assertEquals("tokenizer-ranks:10000", s.get("reference").asText());
+    assertFalse(s.get("flagged").asBoolean(), genuine::toString);
+    JsonNode human = json(post("/v1/detect", inv, Map.of("text", Fixtures.HUMAN)));
+    assertFalse(human.get("spread_check").get("flagged").asBoolean(), human::toString);
   }
 
   @Test
@@ -432,5 +459,32 @@ abstract class VerifierApiTests extends AttributionApiTests {
     assertEquals(10, j.progressDone());
     assertEquals("{\"docs\":10}", j.checkpoint().orElseThrow());
     assertNotEquals(0L, jobs.countByState().get("running"));
+  }
+
+  /** The tokens of the normal form that won {@code core} for {@code text}. */
+  static int[] textIds(dev.telltale.text.Tokenizer tok, String text, KeySetDetection core) {
+    return dev.telltale.detect.FormTokens.of(
+            dev.telltale.detect.FormTokens.encode(
+                tok, text, dev.telltale.detect.FormTokens.DEFAULT_FAMILY),
+            core.best().normalForm().orElseThrow())
+        .ids();
+  }
+
+  /** {@code o} with the spoofing check the service adds (its default reference). */
+  static com.fasterxml.jackson.databind.node.ObjectNode withSpread(
+      com.fasterxml.jackson.databind.node.ObjectNode o,
+      KeySetDetection core,
+      KeySet set,
+      dev.telltale.text.Tokenizer tok,
+      DetectionPolicy policy,
+      int[] ids) {
+    return DetectionJson.addSpreadCheck(
+        o,
+        core,
+        dev.telltale.detect.Detector.of(set.get(core.best().keyId()).orElseThrow(), tok, policy),
+        ids,
+        0,
+        dev.telltale.detect.SpreadReference.tokenizerRanks(),
+        dev.telltale.detect.SpreadReference.DEFAULT_RARE_LEVEL);
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
+import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.evidence.EnvelopeReader;
@@ -93,11 +94,17 @@ class VllmServiceTest extends ServiceTestBase {
     // Gumbel: Telltale's exact p-value is vLLM's own
     double p = j.get("p_value").asDouble();
     assertEquals(p, j.get("vllm_p_value").asDouble(), 1e-9 * p);
+    KeySetDetection result =
+        KeySetDetector.of(keySet(), Tokenizers.cl100kBase(), DetectionPolicy.defaults())
+            .detectTokens(ids, 0, ids.length);
     com.fasterxml.jackson.databind.node.ObjectNode core =
-        DetectionJson.of(
-            KeySetDetector.of(keySet(), Tokenizers.cl100kBase(), DetectionPolicy.defaults())
-                .detectTokens(ids, 0, ids.length),
-            "cl100k_base");
+        VerifierApiTests.withSpread(
+            DetectionJson.of(result, "cl100k_base"),
+            result,
+            keySet(),
+            Tokenizers.cl100kBase(),
+            DetectionPolicy.defaults(),
+            ids);
     // Token ids are answered as telltale detect --ids prints them.
     core.put("input", "token_ids");
     core.put("prompt_tokens", 0);
@@ -131,14 +138,20 @@ class VllmServiceTest extends ServiceTestBase {
       com.fasterxml.jackson.databind.node.ObjectNode j =
           (com.fasterxml.jackson.databind.node.ObjectNode) json(r);
       JsonNode evidence = j.remove("evidence");
+      WatermarkKey tested = keySet().get(KeyId.of(key)).orElseThrow();
+      DetectionPolicy policy = DetectionPolicy.defaults().withWindow(true);
+      KeySetDetection result =
+          KeySetDetector.of(KeySet.single(tested), Tokenizers.cl100kBase(), policy)
+              .detectTokens(all, prompt.length, ids.length);
       com.fasterxml.jackson.databind.node.ObjectNode core =
-          DetectionJson.of(
-              KeySetDetector.of(
-                      KeySet.single(keySet().get(KeyId.of(key)).orElseThrow()),
-                      Tokenizers.cl100kBase(),
-                      DetectionPolicy.defaults().withWindow(true))
-                  .detectTokens(all, prompt.length, ids.length),
-              "cl100k_base");
+          DetectionJson.addSpreadCheck(
+              DetectionJson.of(result, "cl100k_base"),
+              result,
+              dev.telltale.detect.Detector.of(tested, Tokenizers.cl100kBase(), policy),
+              all,
+              prompt.length,
+              dev.telltale.detect.SpreadReference.tokenizerRanks(),
+              dev.telltale.detect.SpreadReference.DEFAULT_RARE_LEVEL);
       core.put("input", "token_ids");
       core.put("prompt_tokens", prompt.length);
       assertEquals(new ObjectMapper().readTree(core.toString()), j, key);

@@ -2,6 +2,7 @@ package dev.telltale.detect;
 
 import dev.telltale.key.KeyId;
 import dev.telltale.stats.TailProbability;
+import dev.telltale.text.NormalForm;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -23,6 +24,10 @@ import java.util.OptionalLong;
  * @param verdict decision at the policy's alpha (on the window's corrected p when windowed)
  * @param vllmPValue for vLLM keys, the p-value vLLM's own detector reports for the same ids (for
  *     SBW it is not valid on natural text; the verdict always uses {@code global})
+ * @param normalForm for a text, the normal form whose tokens gave the smallest p-value (empty for
+ *     token ids)
+ * @param formsTried distinct token sequences the normal forms gave (1 for token ids): the
+ *     Bonferroni factor {@link #decisive()} carries
  */
 public record Detection(
     KeyId keyId,
@@ -36,7 +41,46 @@ public record Detection(
     TailProbability global,
     Optional<WindowResult> window,
     Verdict verdict,
-    OptionalDouble vllmPValue) {
+    OptionalDouble vllmPValue,
+    Optional<NormalForm> normalForm,
+    int formsTried) {
+
+  public Detection {
+    if (formsTried < 1) {
+      throw new IllegalArgumentException("formsTried must be at least 1, got " + formsTried);
+    }
+  }
+
+  /** A detection of token ids, with or without a vLLM figure. */
+  public Detection(
+      KeyId keyId,
+      String scheme,
+      int tokens,
+      long scoredTokens,
+      long duplicateTuples,
+      double score,
+      double expectedScore,
+      double zScore,
+      TailProbability global,
+      Optional<WindowResult> window,
+      Verdict verdict,
+      OptionalDouble vllmPValue) {
+    this(
+        keyId,
+        scheme,
+        tokens,
+        scoredTokens,
+        duplicateTuples,
+        score,
+        expectedScore,
+        zScore,
+        global,
+        window,
+        verdict,
+        vllmPValue,
+        Optional.empty(),
+        1);
+  }
 
   /** A detection without a vLLM figure. */
   public Detection(
@@ -80,7 +124,52 @@ public record Detection(
         global,
         window,
         verdict,
-        OptionalDouble.of(p));
+        OptionalDouble.of(p),
+        normalForm,
+        formsTried);
+  }
+
+  /**
+   * The same detection as the winner among {@code formsTried} normal forms of a text: the decisive
+   * p-value is multiplied by {@code formsTried} (capped at one) and the verdict retaken at {@code
+   * alpha}.
+   */
+  public Detection withNormalForm(NormalForm form, int formsTried, double alpha) {
+    Detection d =
+        new Detection(
+            keyId,
+            scheme,
+            tokens,
+            scoredTokens,
+            duplicateTuples,
+            score,
+            expectedScore,
+            zScore,
+            global,
+            window,
+            verdict,
+            vllmPValue,
+            Optional.of(form),
+            formsTried);
+    Verdict v =
+        d.decisive().log10PValue() <= Math.log10(alpha)
+            ? Verdict.WATERMARKED
+            : Verdict.NOT_WATERMARKED;
+    return new Detection(
+        keyId,
+        scheme,
+        tokens,
+        scoredTokens,
+        duplicateTuples,
+        score,
+        expectedScore,
+        zScore,
+        global,
+        window,
+        v,
+        vllmPValue,
+        Optional.of(form),
+        formsTried);
   }
 
   public double pValue() {
@@ -98,8 +187,12 @@ public record Detection(
     return counts ? OptionalLong.of((long) score) : OptionalLong.empty();
   }
 
-  /** The p-value the verdict was taken on. */
+  /**
+   * The p-value the verdict was taken on: the whole text's, or the best window's corrected for the
+   * windows compared, times {@link #formsTried} (Bonferroni over the normal forms).
+   */
   public TailProbability decisive() {
-    return window.map(WindowResult::corrected).orElse(global);
+    TailProbability p = window.map(WindowResult::corrected).orElse(global);
+    return formsTried == 1 ? p : p.times(formsTried);
   }
 }

@@ -2,6 +2,7 @@ package dev.telltale.detect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.stats.TailProbability;
 import dev.telltale.text.Tokenizer;
 
 /**
@@ -46,12 +47,61 @@ public final class DetectionJson {
     o.put("log10_p_value", d.log10PValue());
     // vLLM keys: vLLM's own figure beside Telltale's exact p-value, which the verdict uses
     d.vllmPValue().ifPresent(v -> o.put("vllm_p_value", v));
+    // Text: the normal form whose tokens won and the Bonferroni factor the p-values below carry.
+    d.normalForm().ifPresent(f -> o.put("normal_form", f.label()));
+    if (d.normalForm().isPresent()) {
+      o.put("forms_tried", d.formsTried());
+    }
     o.put("keys_tested", r.keysTested());
     o.put("family_wise_p_value", r.familyWise().pValue());
     o.put("log10_family_wise_p_value", r.familyWise().log10PValue());
     o.put("alpha", r.alpha());
     o.put("verdict", r.verdict().label());
     d.window().ifPresent(w -> o.set("window", window(w)));
+    return o;
+  }
+
+  /**
+   * Adds {@code spread_check} to a detection object: the spoofing check ({@link SpreadCheck}) of
+   * the reported key against {@code reference}, over {@code ids[off ..)}, the tokens the reported
+   * detection tested. The rare-context p-value carries the normal forms' Bonferroni factor, so it
+   * is a valid test on its own; {@code flagged} is true when the verdict is "watermarked" but the
+   * rare contexts alone do not reach {@code rare_level}: the green hits sit where a thief who
+   * learnt frequent contexts from our outputs could have put them. The one builder of the field,
+   * for the CLI, the service and evidence alike.
+   */
+  public static ObjectNode addSpreadCheck(
+      ObjectNode o,
+      KeySetDetection r,
+      Detector bestKey,
+      int[] ids,
+      int off,
+      SpreadReference reference,
+      double rareLevel) {
+    if (!bestKey.scorer().keyId().equals(r.best().keyId())) {
+      throw new IllegalArgumentException("the detector is not the reported key's");
+    }
+    SpreadCheck.Result c =
+        reference
+            .check(bestKey, rareLevel)
+            .check(ids, off, ids.length - off, r.verdict() == Verdict.WATERMARKED);
+    int k = r.best().formsTried();
+    TailProbability rare = k == 1 ? c.rare() : c.rare().times(k);
+    boolean flagged =
+        r.verdict() == Verdict.WATERMARKED && rare.log10PValue() > Math.log10(rareLevel);
+    ObjectNode s = MAPPER.createObjectNode();
+    s.put("reference", reference.name());
+    s.put("rare_level", rareLevel);
+    s.put("frequent_scored", c.frequentScored());
+    s.put("frequent_score", c.frequentScore());
+    s.put("frequent_p_value", c.frequent().pValue());
+    s.put("log10_frequent_p_value", c.frequent().log10PValue());
+    s.put("rare_scored", c.rareScored());
+    s.put("rare_score", c.rareScore());
+    s.put("rare_p_value", rare.pValue());
+    s.put("log10_rare_p_value", rare.log10PValue());
+    s.put("flagged", flagged);
+    o.set("spread_check", s);
     return o;
   }
 

@@ -14,7 +14,9 @@ import dev.telltale.stats.VllmTails;
 import dev.telltale.text.Deadline;
 import dev.telltale.text.DeadlineExceededException;
 import dev.telltale.text.DetectionNormalizer;
+import dev.telltale.text.NormalForm;
 import dev.telltale.text.Tokenizer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -70,13 +72,34 @@ public final class Detector {
   }
 
   /**
-   * Normalizes {@code text} ({@link DetectionNormalizer}: carrier and other invisible characters
-   * removed, look-alike letters and white space folded, NFC, trimmed), re-tokenizes it with the
-   * generator's tokenizer and tests the ids.
+   * Re-tokenizes {@code text} in each form of {@link FormTokens#DEFAULT_FAMILY} (the text as given,
+   * and {@link DetectionNormalizer}'s hardened forms: invisible characters removed, look-alike
+   * letters and white space folded) and tests each distinct token sequence; the smallest decisive
+   * p-value, times the number of sequences tested, decides ({@link Detection#normalForm()} names
+   * the form).
    */
   public Detection detectText(String text) {
-    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text));
-    return detectTokens(ids, 0, ids.length);
+    return detectForms(FormTokens.encode(tokenizer, text, FormTokens.DEFAULT_FAMILY));
+  }
+
+  /**
+   * Tests each token sequence and keeps the one with the smallest decisive p-value (the first in
+   * order on a tie), Bonferroni-corrected for their number.
+   */
+  public Detection detectForms(java.util.List<FormTokens> forms) {
+    Detection best = null;
+    NormalForm bestForm = null;
+    for (FormTokens f : forms) {
+      Detection d = detectTokens(f.ids(), 0, f.ids().length);
+      if (best == null || d.decisive().log10PValue() < best.decisive().log10PValue()) {
+        best = d;
+        bestForm = f.form();
+      }
+    }
+    if (best == null) {
+      throw new IllegalArgumentException("no normal form to test");
+    }
+    return best.withNormalForm(bestForm, forms.size(), policy.alpha());
   }
 
   /**
@@ -84,9 +107,10 @@ public final class Detector {
    * deadline} passes (checked while tokenising and before scoring).
    */
   public Detection detectText(String text, Deadline deadline) {
-    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text), deadline);
+    List<FormTokens> forms =
+        FormTokens.encode(tokenizer, text, FormTokens.DEFAULT_FAMILY, deadline);
     deadline.check();
-    return detectTokens(ids, 0, ids.length);
+    return detectForms(forms);
   }
 
   /** Tests {@code ids[off .. off+len)}. */

@@ -5,7 +5,6 @@ import dev.telltale.key.WatermarkKey;
 import dev.telltale.stats.Combine;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.text.Deadline;
-import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,15 +33,37 @@ public final class KeySetDetector {
     return new KeySetDetector(keys, tokenizer, policy);
   }
 
+  /**
+   * Tests {@code text} in the normal forms of {@link FormTokens#DEFAULT_FAMILY}; see {@link
+   * #detectForms}.
+   */
   public KeySetDetection detectText(String text) {
-    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text));
-    return detectTokens(ids, 0, ids.length);
+    return detectForms(FormTokens.encode(tokenizer, text, FormTokens.DEFAULT_FAMILY));
+  }
+
+  /**
+   * Tests the distinct token sequences of a text's normal forms ({@link FormTokens#encode}): each
+   * key keeps its smallest decisive p-value times the number of sequences (Bonferroni), then Holm
+   * over the keys. Each key's detection names the form that won ({@link Detection#normalForm()}).
+   */
+  public KeySetDetection detectForms(List<FormTokens> forms) {
+    return detectForms(forms, Deadline.NONE);
+  }
+
+  /** {@link #detectForms(List)}, checking {@code deadline} before each key. */
+  public KeySetDetection detectForms(List<FormTokens> forms, Deadline deadline) {
+    List<Detection> all = new ArrayList<>(detectors.size());
+    for (Detector d : detectors) {
+      deadline.check();
+      all.add(d.detectForms(forms));
+    }
+    return combine(all);
   }
 
   /** {@link #detectText(String)}, checking {@code deadline} while tokenising and between keys. */
   public KeySetDetection detectText(String text, Deadline deadline) {
-    int[] ids = tokenizer.encode(DetectionNormalizer.normalize(text), deadline);
-    return detectTokens(ids, 0, ids.length, deadline);
+    return detectForms(
+        FormTokens.encode(tokenizer, text, FormTokens.DEFAULT_FAMILY, deadline), deadline);
   }
 
   public KeySetDetection detectTokens(int[] ids, int off, int len) {
@@ -60,6 +81,10 @@ public final class KeySetDetector {
       deadline.check();
       all.add(d.detectTokens(ids, off, len));
     }
+    return combine(all);
+  }
+
+  private KeySetDetection combine(List<Detection> all) {
     TailProbability[] raw = all.stream().map(Detection::decisive).toArray(TailProbability[]::new);
     TailProbability[] adjusted = Combine.holm(raw);
     int best = 0;

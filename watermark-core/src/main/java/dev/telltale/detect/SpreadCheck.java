@@ -23,8 +23,15 @@ public final class SpreadCheck {
       TailProbability rare,
       boolean flagged) {}
 
+  /** Which contexts count as frequent: a rule that reads token ids only, never a key. */
+  @FunctionalInterface
+  public interface FrequentContexts {
+    /** Whether the context of position {@code i} (its {@code h} preceding ids) is frequent. */
+    boolean frequent(int[] ids, int i, int h);
+  }
+
   private final Detector detector;
-  private final LongOpenHashSet frequentContexts;
+  private final FrequentContexts frequentContexts;
   private final double rareLevel;
 
   /**
@@ -32,15 +39,28 @@ public final class SpreadCheck {
    * @param rareLevel the rare-context part must reach this level for an overall detection to stand
    */
   public SpreadCheck(Detector detector, LongOpenHashSet frequentContexts, double rareLevel) {
+    this(detector, (ids, i, h) -> frequentContexts.contains(context(ids, i, h)), rareLevel);
+  }
+
+  /** A check whose frequent contexts are given by a key-independent rule. */
+  public SpreadCheck(Detector detector, FrequentContexts frequentContexts, double rareLevel) {
     this.detector = detector;
     this.frequentContexts = frequentContexts;
     this.rareLevel = rareLevel;
   }
 
-  /** The unkeyed context value of position {@code i}: its {@code h} preceding token ids. */
+  public double rareLevel() {
+    return rareLevel;
+  }
+
+  /**
+   * The unkeyed context value of position {@code i}: its {@code h} preceding token ids (fewer at
+   * the start of the ids).
+   */
   public static long context(int[] ids, int i, int h) {
     long c = 0x9E3779B97F4A7C15L;
-    for (int j = i - h; j < i; j++) {
+    // vLLM's schemes score positions before a full context: the context is what precedes them.
+    for (int j = Math.max(0, i - h); j < i; j++) {
       c = (c ^ ids[j]) * 0xBF58476D1CE4E5B9L;
       c ^= c >>> 31;
     }
@@ -49,6 +69,18 @@ public final class SpreadCheck {
 
   /** Splits the scored tuples of {@code ids[off .. off+len)} and tests each part. */
   public Result check(int[] ids, int off, int len) {
+    return check(ids, off, len, null);
+  }
+
+  /**
+   * {@link #check(int[], int, int)}, flagging when {@code detected} (the verdict the detection
+   * gave, which may rest on a window or a correction) rather than the whole text's own p-value.
+   */
+  public Result check(int[] ids, int off, int len, boolean detected) {
+    return check(ids, off, len, Boolean.valueOf(detected));
+  }
+
+  private Result check(int[] ids, int off, int len, Boolean detected) {
     int h = detector.scorer().parameters().contextWidth();
     ScoreAccumulator acc = new ScoreAccumulator();
     ScoreTrace trace = new ScoreTrace();
@@ -59,7 +91,7 @@ public final class SpreadCheck {
     double rs = 0;
     for (int t = 0; t < trace.size(); t++) {
       int pos = off + trace.position(t);
-      if (frequentContexts.contains(context(ids, pos, h))) {
+      if (frequentContexts.frequent(ids, pos, h)) {
         fn++;
         fs += trace.value(t);
       } else {
@@ -70,7 +102,9 @@ public final class SpreadCheck {
     TailProbability whole = detector.tail(acc.scored(), scoreOf(acc));
     TailProbability frequent = detector.tail(fn, fs);
     TailProbability rare = detector.tail(rn, rs);
-    boolean flagged = whole.pValue() <= detector.policy().alpha() && rare.pValue() > rareLevel;
+    boolean significant =
+        detected != null ? detected : whole.log10PValue() <= Math.log10(detector.policy().alpha());
+    boolean flagged = significant && rare.log10PValue() > Math.log10(rareLevel);
     return new Result(fn, fs, frequent, rn, rs, rare, flagged);
   }
 

@@ -35,6 +35,9 @@ final class DetectionSection {
         (window
                 ? ", best window corrected over " + w.path("windows_tested").asLong() + " windows"
                 : "")
+            + (r.path("forms_tried").asLong(1) > 1
+                ? ", corrected for " + r.path("forms_tried").asLong() + " normal forms of the text"
+                : "")
             + (keys > 1 ? ", Holm-corrected over the keys" : "");
     h.raw("<section id=\"finding\">\n<div id=\"verdict\" class=\"verdict ")
         .raw(positive ? "positive" : "negative")
@@ -77,6 +80,7 @@ final class DetectionSection {
                   + ").")
           .raw("</p>\n");
     }
+    spread(h, r);
     h.raw("</section>\n");
     statistics(h, r, kgw);
     Optional<JsonNode> marks = in.marks();
@@ -90,6 +94,47 @@ final class DetectionSection {
       curve(h, r, marks.get(), kgw, alpha / keys);
     }
     h.raw("</section>\n");
+  }
+
+  /**
+   * The spoofing check: whether the score also stands on the contexts a thief could not have learnt
+   * (rare in the defender's key-independent reference).
+   */
+  private static void spread(Html h, JsonNode r) {
+    JsonNode s = r.get("spread_check");
+    if (s == null || !s.isObject()) {
+      return;
+    }
+    boolean flagged = s.path("flagged").asBoolean();
+    String rare =
+        "Over the "
+            + Html.count(s.path("rare_scored").asLong())
+            + " scored tokens in rare contexts (reference "
+            + s.path("reference").asText()
+            + ") the chance is "
+            + PValueWords.chance(
+                s.path("rare_p_value").asDouble(1), s.path("log10_rare_p_value").asDouble(0))
+            + " (p = "
+            + PValueWords.scientific(s.path("log10_rare_p_value").asDouble(0))
+            + ")";
+    if (flagged) {
+      h.raw("<p class=\"warn\" id=\"spread\">")
+          .textWithPowers(
+              "Possible spoof: the green hits sit in frequent contexts, where a rival who learnt"
+                  + " our green lists from many of our outputs could have placed them. "
+                  + rare
+                  + ", above the level "
+                  + Html.level(s.path("rare_level").asDouble(1e-2))
+                  + " a genuine watermark reaches there too.")
+          .raw("</p>\n");
+    } else {
+      h.raw("<p class=\"note\" id=\"spread\">")
+          .textWithPowers(
+              "Spoofing check: "
+                  + rare
+                  + "; the score is not confined to frequent contexts a rival could learn.")
+          .raw("</p>\n");
+    }
   }
 
   private static void statistics(Html h, JsonNode r, boolean kgw) {
@@ -127,6 +172,19 @@ final class DetectionSection {
             + " (log10 "
             + Html.num(r.path("log10_p_value").asDouble(), 2)
             + ")");
+    if (r.hasNonNull("normal_form")) {
+      long k = r.path("forms_tried").asLong(1);
+      h.row(
+          "Normal form",
+          r.path("normal_form").asText()
+              + (k > 1
+                  ? " (smallest p of "
+                      + k
+                      + " normal forms; the verdict's p is multiplied by "
+                      + k
+                      + ")"
+                  : " (every normal form gave the same tokens)"));
+    }
     h.row("Keys tested", Long.toString(r.path("keys_tested").asLong(1)));
     h.rowWithPowers("Significance level", Html.level(r.path("alpha").asDouble(1e-6)));
     h.raw("</table>\n</section>\n");

@@ -74,11 +74,24 @@ public final class DetectionNormalizer {
 
   /** {@link TextNormalizer#normalize}, then ignorables removed, confusables and spaces folded. */
   public static String normalize(String text) {
+    return normalize(text, false);
+  }
+
+  /**
+   * {@link #normalize}, except that a run of white space holding a line break is kept as it is
+   * ({@link NormalForm#HARDENED_LINES}); runs without one still become one space.
+   */
+  public static String normalizeKeepingLines(String text) {
+    return normalize(text, true);
+  }
+
+  private static String normalize(String text, boolean keepLines) {
     String s = TextNormalizer.normalize(text);
     if (isPlainAscii(s)) {
       return s;
     }
-    s = foldConfusables(collapseWhitespace(removeIgnorables(s)));
+    s = removeIgnorables(s);
+    s = foldConfusables(keepLines ? collapseWhitespaceKeepingLines(s) : collapseWhitespace(s));
     if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
       s = Normalizer.normalize(s, Normalizer.Form.NFC);
     }
@@ -132,6 +145,37 @@ public final class DetectionNormalizer {
         inSpace = false;
       }
       i += Character.charCount(cp);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Every run of white space without a line break becomes a single space; a run with one is kept
+   * verbatim, so the line tokens a generator chose survive.
+   */
+  public static String collapseWhitespaceKeepingLines(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      int cp = text.codePointAt(i);
+      if (!UCharacter.isUWhiteSpace(cp)) {
+        sb.appendCodePoint(cp);
+        i += Character.charCount(cp);
+        continue;
+      }
+      int end = i;
+      boolean lineBreak = false;
+      while (end < n && UCharacter.isUWhiteSpace(text.codePointAt(end))) {
+        lineBreak |= NormalForm.isLineBreak(text.codePointAt(end));
+        end += Character.charCount(text.codePointAt(end));
+      }
+      if (lineBreak) {
+        sb.append(text, i, end);
+      } else {
+        sb.append(' ');
+      }
+      i = end;
     }
     return sb.toString();
   }

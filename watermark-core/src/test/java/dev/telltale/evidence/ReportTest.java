@@ -89,6 +89,40 @@ class ReportTest {
   }
 
   @Test
+  void theSpreadCheckIsShownAndAFlagIsAWarning() {
+    int[] ids = watermarked(KGW, 300, 1);
+    KeySetDetection d =
+        KeySetDetector.of(KeySet.single(KGW), TOK, DetectionPolicy.defaults())
+            .detectTokens(ids, 0, ids.length);
+    ObjectNode r = DetectionJson.of(d, TOK.name());
+    dev.telltale.detect.Detector det =
+        dev.telltale.detect.Detector.of(KGW, TOK, DetectionPolicy.defaults());
+    // Every context frequent: nothing is left in rare contexts, so a detection is flagged.
+    DetectionJson.addSpreadCheck(
+        r,
+        d,
+        det,
+        ids,
+        0,
+        dev.telltale.detect.SpreadReference.tokenizerRanks(Integer.MAX_VALUE),
+        1e-2);
+    assertTrue(r.get("spread_check").get("flagged").asBoolean(), r::toString);
+    String html = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, r, "result.json"));
+    assertTrue(html.contains("<p class=\"warn\" id=\"spread\">Possible spoof"), html);
+    // A reference where no context is frequent leaves the whole score to the rare part.
+    ObjectNode ok = DetectionJson.of(d, TOK.name());
+    DetectionJson.addSpreadCheck(
+        ok, d, det, ids, 0, dev.telltale.detect.SpreadReference.tokenizerRanks(1), 1e-2);
+    assertEquals(
+        ok.get("log10_p_value").asDouble(),
+        ok.get("spread_check").get("log10_rare_p_value").asDouble(),
+        1e-9);
+    assertFalse(ok.get("spread_check").get("flagged").asBoolean());
+    String okHtml = Report.render(ReportInput.ofResult(EvidenceKind.DETECTION, ok, "result.json"));
+    assertTrue(okHtml.contains("<p class=\"note\" id=\"spread\">Spoofing check:"), okHtml);
+  }
+
+  @Test
   void kgwDetectionShowsVerdictPlainWordsHeatMapAndThresholdCurve() {
     ObjectNode r = detection(KGW, watermarked(KGW, 300, 1), true);
     assertEquals("watermarked", r.get("verdict").asText());

@@ -3,6 +3,7 @@ package dev.telltale.testdata.attack;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
+import dev.telltale.detect.FormTokens;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
@@ -28,12 +29,17 @@ import java.util.function.UnaryOperator;
  * exact p-value, never fitted); the false-positive rate at a is measured on the attacked nulls.
  */
 public final class RobustnessSuite {
-  /** The detection normal forms compared: before and after the hardening. */
+  /** The detection normal forms compared: before and after the hardening, and the search. */
   public enum NormalForm {
     /** {@link TextNormalizer}: carrier characters removed, NFC, trimmed. */
     BASIC(TextNormalizer::normalize),
     /** {@link DetectionNormalizer}: also ignorables removed, confusables and spaces folded. */
-    HARDENED(DetectionNormalizer::normalize);
+    HARDENED(DetectionNormalizer::normalize),
+    /**
+     * What {@code Detector.detectText} does: the distinct token sequences of {@link
+     * FormTokens#DEFAULT_FAMILY}, the smallest p-value times their number.
+     */
+    SEARCH(null);
 
     final UnaryOperator<String> fold;
 
@@ -298,6 +304,12 @@ public final class RobustnessSuite {
   private double[] log10P(Detector d, NormalForm f, List<String> texts) {
     double[] out = new double[texts.size()];
     for (int i = 0; i < out.length; i++) {
+      if (f == NormalForm.SEARCH) {
+        List<FormTokens> forms =
+            FormTokens.encode(teacher.tokenizer(), texts.get(i), FormTokens.DEFAULT_FAMILY);
+        out[i] = d.detectForms(forms).decisive().log10PValue();
+        continue;
+      }
       int[] ids = teacher.tokenizer().encode(f.fold.apply(texts.get(i)));
       Detection det = d.detectTokens(ids, 0, ids.length);
       out[i] = det.decisive().log10PValue();

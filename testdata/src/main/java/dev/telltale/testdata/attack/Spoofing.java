@@ -1,8 +1,14 @@
 package dev.telltale.testdata.attack;
 
+import dev.telltale.embed.Watermarker;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.testdata.EuroparlCorpus;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Spoofing with a stolen green-list estimate: the rival's own (here: the plain teacher's)
@@ -19,6 +25,36 @@ public final class Spoofing {
     this.teacher = teacher;
     this.estimate = estimate;
     this.delta = delta;
+  }
+
+  /**
+   * The whole stealing attack against {@code key} (a green-list key): learn an estimate (contexts
+   * of width {@code h}, seen twice, rate ratio 2) from {@code outputs} watermarked and as many
+   * plain 200-token outputs, then spoof {@code count} 200-token texts after held-out prompts the
+   * attacker never saw. Deterministic in {@code seed}.
+   */
+  public static List<String> stealAndSpoof(
+      TeacherGenerator teacher, WatermarkKey key, int h, int outputs, int count, long seed) {
+    int docs = EuroparlCorpus.load().heldOut().size();
+    List<int[]> all = teacher.heldOutPrompts(docs, 8);
+    List<int[]> learn = all.subList(0, docs - count);
+    SplittableRandom r = new SplittableRandom(seed);
+    List<int[]> marked = new ArrayList<>();
+    List<int[]> plain = new ArrayList<>();
+    for (int i = 0; i < outputs; i++) {
+      int[] prompt = learn.get(i % learn.size());
+      marked.add(
+          teacher
+              .generate(prompt, 200, SamplingParams.defaults(), r.nextLong(), Watermarker.of(key))
+              .tokens());
+      plain.add(teacher.generate(prompt, 200, SamplingParams.defaults(), r.nextLong()).tokens());
+    }
+    Spoofing spoof = new Spoofing(teacher, GreenListEstimate.learn(marked, plain, h, 2, 2.0), 4.0);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(spoof.generate(all.get(docs - count + i), 200, r.nextLong()));
+    }
+    return out;
   }
 
   /** A spoofed text of {@code tokens} tokens after {@code prompt}. */

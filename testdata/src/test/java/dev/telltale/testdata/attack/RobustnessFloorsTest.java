@@ -78,9 +78,11 @@ class RobustnessFloorsTest {
               "u200b-before-space-50",
               "invisible-inside-word-10",
               "typos-20")) {
-        Row r = row(scheme, attack, NormalForm.HARDENED);
-        if (r.tpr(LEVEL_1E3) < 0.99) {
-          misses.add(scheme + " " + attack + " " + r.tpr(LEVEL_1E3));
+        for (NormalForm f : List.of(NormalForm.HARDENED, NormalForm.SEARCH)) {
+          Row r = row(scheme, attack, f);
+          if (r.tpr(LEVEL_1E3) < 0.99) {
+            misses.add(scheme + " " + attack + " " + f + " " + r.tpr(LEVEL_1E3));
+          }
         }
       }
     }
@@ -96,9 +98,18 @@ class RobustnessFloorsTest {
 
   @Test
   void deletionAndSubstitutionFloors() {
-    assertTrue(row("kgw", "deletion-25", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
-    assertTrue(row("gumbel", "deletion-25", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.90);
-    assertTrue(row("kgw", "substitution-25", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.80);
+    for (NormalForm f : List.of(NormalForm.HARDENED, NormalForm.SEARCH)) {
+      assertTrue(row("kgw", "deletion-25", f).tpr(LEVEL_1E3) >= 0.90);
+      assertTrue(row("gumbel", "deletion-25", f).tpr(LEVEL_1E3) >= 0.90);
+      assertTrue(row("kgw", "substitution-25", f).tpr(LEVEL_1E3) >= 0.80);
+    }
+  }
+
+  @Test
+  void theFormSearchCostsNoVerdictOnUnattackedText() {
+    for (String scheme : List.of("kgw", "gumbel")) {
+      assertEquals(1.0, row(scheme, "none", NormalForm.SEARCH).tpr(LEVEL_1E6), scheme);
+    }
   }
 
   @Test
@@ -120,6 +131,7 @@ class RobustnessFloorsTest {
   void windowSearchFindsAQuarterShareIn800Tokens() {
     for (String scheme : List.of("kgw", "gumbel")) {
       assertTrue(row(scheme, "paste-25+window", NormalForm.HARDENED).tpr(LEVEL_1E3) >= 0.95);
+      assertTrue(row(scheme, "paste-25+window", NormalForm.SEARCH).tpr(LEVEL_1E3) >= 0.95);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.telltale.collect.LongOpenHashSet;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
 import dev.telltale.detect.SpreadCheck;
+import dev.telltale.detect.SpreadReference;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
@@ -144,6 +145,48 @@ class StealingAndDiversityTest {
     // A spoof at the verdict level must be flagged; a genuine text must rarely be.
     assertTrue(spoofsPassing == 0, spoofsPassing + " unflagged spoofs at p <= 1e-6");
     assertTrue(genuineFlagged <= FRESH / 10, genuineFlagged + " genuine texts flagged");
+    // The references detection offers (SpreadReference): the defender's outputs as a corpus, and
+    // the key-independent default of low tokenizer ranks, at several limits (printed).
+    Detector detector = Detector.of(key, teacher.tokenizer(), DetectionPolicy.defaults());
+    List<String> own = new ArrayList<>();
+    for (int[] ids : outputs(null, OUTPUTS, 9)) {
+      own.add(teacher.tokenizer().decode(ids));
+    }
+    List<SpreadReference> refs = new ArrayList<>();
+    refs.add(SpreadReference.corpus(teacher.tokenizer(), own));
+    for (int n : new int[] {500, 1000, 2000, 5000, 10000}) {
+      refs.add(SpreadReference.tokenizerRanks(n));
+    }
+    for (SpreadReference ref : refs) {
+      SpreadCheck c = ref.check(detector, SpreadReference.DEFAULT_RARE_LEVEL);
+      int unflagged = 0;
+      int flaggedGenuine = 0;
+      double frequentShare = 0;
+      for (int i = 0; i < FRESH; i++) {
+        int[] sp = teacher.tokenizer().encode(spoofs.get(i));
+        SpreadCheck.Result rs = c.check(sp, 0, sp.length);
+        unflagged += log10P(key, List.of(spoofs.get(i)))[0] <= -6 && !rs.flagged() ? 1 : 0;
+        int[] gm = teacher.tokenizer().encode(marked.get(i));
+        SpreadCheck.Result rg = c.check(gm, 0, gm.length);
+        flaggedGenuine += rg.flagged() ? 1 : 0;
+        frequentShare += rg.frequentScored() / (double) (rg.frequentScored() + rg.rareScored());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  reference %s: spoofs at 1e-6 unflagged %d/%d, genuine flagged %d/%d,"
+              + " frequent share of genuine tuples %.2f%n",
+          ref.name(),
+          unflagged,
+          FRESH,
+          flaggedGenuine,
+          FRESH,
+          frequentShare / FRESH);
+      // Asserted for the corpus reference; the default is printed (README: it can miss a spoof).
+      if (ref.name().startsWith("corpus:")) {
+        assertTrue(unflagged == 0, ref.name() + ": " + unflagged + " unflagged spoofs");
+        assertTrue(flaggedGenuine <= FRESH / 10, ref.name() + ": " + flaggedGenuine);
+      }
+    }
   }
 
   @Test
