@@ -1,7 +1,7 @@
 package dev.telltale.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.DedupUnit;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.evidence.Subject;
@@ -117,10 +117,6 @@ final class AttributeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode resultJson = AttributionJson.of(run, names, corpus);
     if (evidence.requested()) {
-      ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-      dedup.put("enabled", true);
-      dedup.put("scope", "document");
-      dedup.put("unit", "context window and token");
       evidence.write(
           spec,
           set,
@@ -128,7 +124,7 @@ final class AttributeCommand implements Callable<Integer> {
           "kgw-payload",
           subjects,
           payloadKeys,
-          dedup,
+          k -> DedupUnit.block(DedupUnit.Scope.DOCUMENT, true, k, payloadKeys),
           resultJson);
     }
     if (json) {

@@ -1,7 +1,7 @@
 package dev.telltale.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.DedupUnit;
 import dev.telltale.detect.Detection;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
@@ -160,10 +160,6 @@ final class DetectCommand implements Callable<Integer> {
       resultJson.set(
           "explain", TokenMarks.explain(set.get(result.best().keyId()).orElseThrow(), tok, ids));
     }
-    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-    dedup.put("enabled", true);
-    dedup.put("scope", "text");
-    dedup.put("unit", VllmDedupUnit.of(set, result.best().keyId()));
     evidence.write(
         spec,
         set,
@@ -174,7 +170,7 @@ final class DetectCommand implements Callable<Integer> {
                 ? dev.telltale.evidence.Subject.of(idsFile, tokenIds.bytes())
                 : EvidenceOption.textSubject(input, text)),
         set.keys(),
-        dedup,
+        k -> DedupUnit.block(DedupUnit.Scope.TEXT, true, k, set.keys()),
         resultJson);
     if (json) {
       out.println(resultJson.toString());

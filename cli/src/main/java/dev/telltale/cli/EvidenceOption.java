@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,7 +65,7 @@ final class EvidenceOption {
       String method,
       List<Subject> subjects,
       List<WatermarkKey> tested,
-      ObjectNode dedup,
+      Function<WatermarkKey, ObjectNode> dedup,
       ObjectNode result) {
     if (!requested()) {
       return;
@@ -80,7 +81,7 @@ final class EvidenceOption {
             .command(recordedCommand(spec))
             .key(KeyCommitment.of(key))
             .keysTested(tested.stream().map(KeyCommitment::of).toList())
-            .dedup(dedup)
+            .dedup(dedup.apply(key))
             .result(result)
             .softwareVersion(Telltale.softwareVersion())
             .time(Instant.now())

@@ -3,8 +3,8 @@ package dev.telltale.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.DedupUnit;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.evidence.Subject;
@@ -170,11 +170,6 @@ final class RadioactivityCommand implements Callable<Integer> {
         TokenizerIdentity.putIfFile(
             ScanJson.radioactivity(results, alpha, !noDedup, promptFilter, malformed), tok);
     if (evidence.requested()) {
-      ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-      dedup.put("enabled", !noDedup);
-      dedup.put("scope", "run");
-      dedup.put("unit", "context window and token");
-      dedup.put("prompt_filter", promptFilter);
       List<Subject> subjects = new ArrayList<>();
       subjects.add(EvidenceOption.textSubject(input, text));
       if (filterCorpus != null) {
@@ -187,7 +182,9 @@ final class RadioactivityCommand implements Callable<Integer> {
           best.scheme() + "/" + best.mode(),
           subjects,
           set.keys(),
-          dedup,
+          k ->
+              DedupUnit.block(DedupUnit.Scope.RUN, !noDedup, k, set.keys())
+                  .put("prompt_filter", promptFilter),
           resultJson);
     }
     if (json) {

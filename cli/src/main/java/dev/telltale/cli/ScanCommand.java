@@ -1,8 +1,8 @@
 package dev.telltale.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.detect.DedupUnit;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.forensics.CorpusInputException;
@@ -240,10 +240,6 @@ final class ScanCommand implements Callable<Integer> {
     if (!evidence.requested()) {
       return;
     }
-    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-    dedup.put("enabled", true);
-    dedup.put("scope", "corpus");
-    dedup.put("unit", "context window and token");
     evidence.write(
         spec,
         set,
@@ -251,7 +247,7 @@ final class ScanCommand implements Callable<Integer> {
         scheme,
         EvidenceOption.fileSubjects(paths),
         set.keys(),
-        dedup,
+        k -> DedupUnit.block(DedupUnit.Scope.CORPUS, true, k, set.keys()),
         resultJson);
   }
 

@@ -121,6 +121,59 @@ class SparkScanCliTest {
     assertEquals(Files.readAllLines(localOut), parts);
   }
 
+  /** The Spark scan's statement records each key's unit as the local scan's does (vLLM SBW). */
+  @Test
+  void sparkEvidenceRecordsTheUnitOfEveryKeyAsTheLocalEngine() throws Exception {
+    Path mixed = dir.resolve("sbw-keys.json");
+    Files.copy(keys, mixed);
+    Path cfg = dir.resolve("sbw.json");
+    Files.writeString(cfg, VllmCliTest.config("sbw", ",\"key\":7"));
+    CliRun imp =
+        CliRun.run(
+            "keys",
+            "import-vllm",
+            "--config",
+            cfg.toString(),
+            "--keys",
+            mixed.toString(),
+            "--id",
+            "vllm-sbw");
+    assertEquals(ExitCode.OK, imp.exitCode(), imp.err());
+    Path localEv = dir.resolve("local-sbw.ev.json");
+    Path sparkEv = dir.resolve("spark-sbw.ev.json");
+    CliRun local =
+        CliRun.run(
+            "scan",
+            "--keys",
+            mixed.toString(),
+            "--evidence",
+            localEv.toString(),
+            corpus.toString());
+    CliRun spark =
+        CliRun.run(
+            spark("--keys", mixed.toString(), "--evidence", sparkEv.toString(), corpus.toString()));
+    assertEquals(ExitCode.OK, local.exitCode(), local.err());
+    assertEquals(local.exitCode(), spark.exitCode(), spark.err());
+    JsonNode dedup =
+        JSON.readTree(
+                dev.telltale.evidence.EnvelopeReader.parse(Files.readAllBytes(sparkEv)).payload())
+            .path("predicate")
+            .path("dedup");
+    JsonNode localDedup =
+        JSON.readTree(
+                dev.telltale.evidence.EnvelopeReader.parse(Files.readAllBytes(localEv)).payload())
+            .path("predicate")
+            .path("dedup");
+    assertEquals(localDedup, dedup);
+    assertEquals("context window and token", dedup.path("unit").asText(), dedup::toString);
+    assertEquals("k1", dedup.path("units").path(0).path("key_id").asText(), dedup::toString);
+    assertEquals("vllm-sbw", dedup.path("units").path(1).path("key_id").asText());
+    assertEquals(
+        "effective seed and token (vLLM sbw)",
+        dedup.path("units").path(1).path("unit").asText(),
+        dedup::toString);
+  }
+
   @Test
   void sparkEngineHumanOutputAndBadInput() {
     CliRun human = CliRun.run(spark("--keys", keys.toString(), corpus.toString()));

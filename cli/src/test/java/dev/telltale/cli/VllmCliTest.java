@@ -324,4 +324,126 @@ class VllmCliTest {
         CliRun.run("radioactivity", "--keys", keys.toString(), "--json", answers.toString());
     assertEquals(ExitCode.OK, ra.exitCode(), ra.err() + ra.out());
   }
+
+  /**
+   * A scan and a radioactivity test with a key set mixing a Telltale key, a vLLM SBW key and a vLLM
+   * Gumbel key: the statement records, per key tested, what that key's test counted once, and
+   * re-running it reproduces the finding.
+   */
+  @Test
+  void scanAndRadioactivityEvidenceRecordEveryKeysUnitAndRerun() throws Exception {
+    Path mixed = dir.resolve("mixed-keys.json");
+    assertEquals(
+        ExitCode.OK,
+        CliRun.run("keys", "create", "--out", mixed.toString(), "--id", "tt-1").exitCode());
+    for (String[] k :
+        new String[][] {
+          {"gumbel", "vllm-gumbel", ",\"key\":\"" + KEY + "\""},
+          {"sbw", "vllm-sbw", ",\"key\":7"}
+        }) {
+      Path cfg = write(k[0] + ".json", config(k[0], k[2]));
+      CliRun imp =
+          CliRun.run(
+              "keys",
+              "import-vllm",
+              "--config",
+              cfg.toString(),
+              "--keys",
+              mixed.toString(),
+              "--id",
+              k[1],
+              "--primary");
+      assertEquals(ExitCode.OK, imp.exitCode(), imp.err());
+    }
+    CliRun gen =
+        CliRun.run("generate", "--keys", mixed.toString(), "--tokens", "300", "--seed", "9");
+    assertEquals(ExitCode.OK, gen.exitCode(), gen.err());
+    Path corpus = Files.createDirectories(dir.resolve("corpus"));
+    Files.writeString(corpus.resolve("a.txt"), gen.out());
+    Files.writeString(
+        corpus.resolve("b.txt"), "The committee met on Tuesday to discuss the budget.\n");
+    Path pub = write("pub.json", CliRun.run("keys", "public", "--keys", mixed.toString()).out());
+
+    Path scanEv = dir.resolve("scan.ev.json");
+    CliRun s =
+        CliRun.run(
+            "scan",
+            "--keys",
+            mixed.toString(),
+            "--threads",
+            "1",
+            "--evidence",
+            scanEv.toString(),
+            corpus.toString());
+    assertEquals(ExitCode.OK, s.exitCode(), s.err() + s.out());
+    JsonNode dedup = dedup(scanEv);
+    assertEquals("corpus", dedup.get("scope").asText());
+    assertEquals("effective seed and token (vLLM sbw)", dedup.get("unit").asText());
+    assertEquals(
+        java.util.List.of(
+            "tt-1=context window and token",
+            "vllm-gumbel=context within a document, context and token across documents"
+                + " (vLLM gumbel)",
+            "vllm-sbw=effective seed and token (vLLM sbw)"),
+        units(dedup),
+        dedup::toString);
+    assertReruns(scanEv, pub, mixed);
+
+    Path answers = dir.resolve("answers.jsonl");
+    Files.writeString(
+        answers,
+        JSON.createObjectNode().put("prompt", "The Commission").put("answer", gen.out()).toString()
+            + "\n");
+    Path raEv = dir.resolve("ra.ev.json");
+    CliRun ra =
+        CliRun.run(
+            "radioactivity",
+            "--keys",
+            mixed.toString(),
+            "--evidence",
+            raEv.toString(),
+            answers.toString());
+    assertEquals(ExitCode.OK, ra.exitCode(), ra.err() + ra.out());
+    dedup = dedup(raEv);
+    assertEquals("run", dedup.get("scope").asText());
+    assertEquals("own", dedup.get("prompt_filter").asText());
+    assertEquals("effective seed and token (vLLM sbw)", dedup.get("unit").asText());
+    assertEquals(
+        java.util.List.of(
+            "tt-1=context window and token",
+            "vllm-gumbel=context and token (vLLM gumbel)",
+            "vllm-sbw=effective seed and token (vLLM sbw)"),
+        units(dedup),
+        dedup::toString);
+    assertReruns(raEv, pub, mixed);
+  }
+
+  private static JsonNode dedup(Path envelope) throws Exception {
+    byte[] payload = EnvelopeReader.parse(Files.readAllBytes(envelope)).payload();
+    return JSON.readTree(payload).get("predicate").get("dedup");
+  }
+
+  /** {@code key_id=unit} of every key tested, in the order of {@code keys_tested}. */
+  private static java.util.List<String> units(JsonNode dedup) {
+    java.util.List<String> units = new java.util.ArrayList<>();
+    dedup
+        .get("units")
+        .forEach(u -> units.add(u.get("key_id").asText() + "=" + u.get("unit").asText()));
+    return units;
+  }
+
+  private static void assertReruns(Path envelope, Path pub, Path keys) {
+    CliRun v =
+        CliRun.run(
+            "evidence",
+            "verify",
+            envelope.toString(),
+            "--public",
+            pub.toString(),
+            "--rerun",
+            "--keys",
+            keys.toString(),
+            "--json");
+    assertEquals(ExitCode.OK, v.exitCode(), v.out() + v.err());
+  }
 }

@@ -1,6 +1,5 @@
 package dev.telltale.service;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.detect.DedupUnit;
 import dev.telltale.evidence.EvidenceKind;
@@ -74,10 +73,7 @@ final class FindingStatements {
     } else {
       command.idsInput(subject);
     }
-    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-    dedup.put("enabled", true);
-    dedup.put("scope", "text");
-    dedup.put("unit", DedupUnit.of(best.parameters()));
+    ObjectNode dedup = DedupUnit.block(DedupUnit.Scope.TEXT, true, best, tested);
     return EvidenceStatement.builder(EvidenceKind.DETECTION)
         .subject(new Subject(subject, out.inputSha256()))
         .method(out.result().best().scheme())
@@ -105,10 +101,7 @@ final class FindingStatements {
             ? List.of(keys.get(KeyId.of(req.keyId().get())).orElseThrow())
             : keys.keys();
     WatermarkKey best = keys.get(out.strongest().keyId()).orElseThrow();
-    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-    dedup.put("enabled", true);
-    dedup.put("scope", "run");
-    dedup.put("unit", "context window and token");
+    ObjectNode dedup = DedupUnit.block(DedupUnit.Scope.RUN, true, best, tested);
     dedup.put("prompt_filter", req.promptFilter());
     return EvidenceStatement.builder(EvidenceKind.RADIOACTIVITY)
         .subject(Subject.of(ExchangesFile.NAME, ExchangesFile.bytes(exchanges(req))))
@@ -146,10 +139,8 @@ final class FindingStatements {
       List<WatermarkKey> tested,
       AttributionCheck.Request req,
       AttributionCheck.Outcome out) {
-    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-    dedup.put("enabled", true);
-    dedup.put("scope", "document");
-    dedup.put("unit", "context window and token");
+    WatermarkKey named = keys.get(KeyId.of(out.keyId())).orElseThrow();
+    ObjectNode dedup = DedupUnit.block(DedupUnit.Scope.DOCUMENT, true, named, tested);
     return EvidenceStatement.builder(EvidenceKind.ATTRIBUTION)
         .subjects(
             req.documents().stream()
@@ -160,7 +151,7 @@ final class FindingStatements {
                 .toList())
         .method("kgw-payload")
         .command(attributeCommand(req))
-        .key(KeyCommitment.of(keys.get(KeyId.of(out.keyId())).orElseThrow()))
+        .key(KeyCommitment.of(named))
         .keysTested(tested.stream().map(KeyCommitment::of).toList())
         .dedup(dedup)
         .result(out.json())
@@ -199,10 +190,8 @@ final class FindingStatements {
       String sha256,
       dev.telltale.forensics.ScanResult.PooledKey best,
       ObjectNode result) {
-    ObjectNode dedup = JsonNodeFactory.instance.objectNode();
-    dedup.put("enabled", true);
-    dedup.put("scope", "corpus");
-    dedup.put("unit", "context window and token");
+    WatermarkKey named = keys.get(best.keyId()).orElseThrow();
+    ObjectNode dedup = DedupUnit.block(DedupUnit.Scope.CORPUS, true, named, tested.keys());
     return EvidenceStatement.builder(EvidenceKind.SCAN)
         .subject(new Subject(subject, sha256))
         .method(best.scheme())
@@ -214,7 +203,7 @@ final class FindingStatements {
                 .option("--tokenizer", p.tokenizer())
                 .input(subject)
                 .build())
-        .key(KeyCommitment.of(keys.get(best.keyId()).orElseThrow()))
+        .key(KeyCommitment.of(named))
         .keysTested(tested.keys().stream().map(KeyCommitment::of).toList())
         .dedup(dedup)
         .result(result)

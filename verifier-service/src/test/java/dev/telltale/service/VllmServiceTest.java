@@ -221,7 +221,7 @@ class VllmServiceTest extends ServiceTestBase {
     byte[] bytes = corpus.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String inv = newToken(Role.INVESTIGATOR);
     HttpResponse<Buffer> created =
-        upload("?field=text&fdr=0.05", inv, "application/x-ndjson", bytes);
+        upload("?field=text&fdr=0.05&evidence=true", inv, "application/x-ndjson", bytes);
     assertEquals(202, created.statusCode(), created::bodyAsString);
     String id = json(created).get("id").asText();
     JsonNode done = null;
@@ -251,6 +251,35 @@ class VllmServiceTest extends ServiceTestBase {
     expected.get("suspect_documents").get("ids").forEach(x -> suspects.add(x.asText()));
     assertTrue(suspects.contains("gumbel"), expected::toString);
     assertFalse(suspects.contains("human"), expected::toString);
+    // The statement says what each key's pooled test counted once.
+    JsonNode ev = json(get(done.get("evidence").get("location").asText(), inv));
+    JsonNode dedup = statement(ev.get("envelope")).get("predicate").get("dedup");
+    assertEquals("corpus", dedup.get("scope").asText());
+    assertEquals(
+        "context within a document, context and token across documents (vLLM gumbel)",
+        dedup.get("unit").asText(),
+        dedup::toString);
+    assertEquals(
+        List.of(
+            "vllm-gumbel=context within a document, context and token across documents"
+                + " (vLLM gumbel)",
+            "vllm-sbw=effective seed and token (vLLM sbw)",
+            Fixtures.KGW.id().value() + "=context window and token"),
+        units(dedup),
+        dedup::toString);
+  }
+
+  private static JsonNode statement(JsonNode envelope) throws Exception {
+    return MAPPER.readTree(EnvelopeReader.parse(MAPPER.writeValueAsBytes(envelope)).payload());
+  }
+
+  /** {@code key_id=unit} of every key tested, in the order of {@code keys_tested}. */
+  private static List<String> units(JsonNode dedup) {
+    List<String> units = new ArrayList<>();
+    dedup
+        .get("units")
+        .forEach(u -> units.add(u.get("key_id").asText() + "=" + u.get("unit").asText()));
+    return units;
   }
 
   @Test
@@ -275,5 +304,24 @@ class VllmServiceTest extends ServiceTestBase {
                 "vllm-sbw"));
     assertEquals(200, human.statusCode(), human::bodyAsString);
     assertEquals("not_radioactive", json(human).get("verdict").asText());
+
+    // Every key tested, with evidence: each key's unit over the run's one tape.
+    HttpResponse<Buffer> all =
+        post(
+            "/v1/radioactivity?evidence=true",
+            newToken(Role.INVESTIGATOR),
+            Map.of("answers", answers));
+    assertEquals(200, all.statusCode(), all::bodyAsString);
+    JsonNode dedup =
+        statement(json(all).get("evidence").get("envelope")).get("predicate").get("dedup");
+    assertEquals("run", dedup.get("scope").asText());
+    assertEquals("context and token (vLLM gumbel)", dedup.get("unit").asText(), dedup::toString);
+    assertEquals(
+        List.of(
+            "vllm-gumbel=context and token (vLLM gumbel)",
+            "vllm-sbw=effective seed and token (vLLM sbw)",
+            Fixtures.KGW.id().value() + "=context window and token"),
+        units(dedup),
+        dedup::toString);
   }
 }
