@@ -1,10 +1,10 @@
 package dev.telltale.benchmarks;
 
-import dev.telltale.evidence.ConsistencyProof;
-import dev.telltale.evidence.FileLogStore;
-import dev.telltale.evidence.InclusionProof;
-import dev.telltale.evidence.MerkleHash;
-import dev.telltale.evidence.MerkleLog;
+import dev.telltale.evidence.log.ConsistencyProof;
+import dev.telltale.evidence.log.FileLogStore;
+import dev.telltale.evidence.log.InclusionProof;
+import dev.telltale.evidence.log.MerkleHash;
+import dev.telltale.evidence.log.MerkleLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.telltale.cli;
 
 import dev.telltale.evidence.EnvelopeReader;
-import dev.telltale.evidence.FileLogStore;
-import dev.telltale.evidence.LogCorruptedException;
-import dev.telltale.evidence.MerkleLog;
+import dev.telltale.evidence.log.FileLogStore;
+import dev.telltale.evidence.log.LogCorruptedException;
+import dev.telltale.evidence.log.MerkleLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

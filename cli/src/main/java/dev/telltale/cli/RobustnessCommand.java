@@ -1,6 +1,6 @@
 package dev.telltale.cli;
 
-import dev.telltale.evidence.RobustnessReport;
+import dev.telltale.evidence.report.RobustnessReport;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.testdata.TeacherGenerator;

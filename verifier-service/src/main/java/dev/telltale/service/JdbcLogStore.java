@@ -2,9 +2,9 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.evidence.EvidenceFormatException;
-import dev.telltale.evidence.LogRecord;
-import dev.telltale.evidence.LogStore;
-import dev.telltale.evidence.SignedTreeHead;
+import dev.telltale.evidence.log.LogRecord;
+import dev.telltale.evidence.log.LogStore;
+import dev.telltale.evidence.log.SignedTreeHead;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,11 +18,11 @@ import javax.sql.DataSource;
 
 /**
  * Core's {@link LogStore} on the service's database (tables of migration V3), so the service's
- * transparency log runs core's {@link dev.telltale.evidence.MerkleLog} unchanged. Two modes: over a
- * {@link DataSource}, each call its own transaction (a single writer, as {@link LogStore} assumes);
- * or {@linkplain #inTransaction bound to the caller's connection}, inside a transaction that has
- * locked {@code log_state} ({@link EvidenceLog} does this), so that several instances sharing
- * PostgreSQL append one at a time and the rows become durable at the caller's commit.
+ * transparency log runs core's {@link dev.telltale.evidence.log.MerkleLog} unchanged. Two modes:
+ * over a {@link DataSource}, each call its own transaction (a single writer, as {@link LogStore}
+ * assumes); or {@linkplain #inTransaction bound to the caller's connection}, inside a transaction
+ * that has locked {@code log_state} ({@link EvidenceLog} does this), so that several instances
+ * sharing PostgreSQL append one at a time and the rows become durable at the caller's commit.
  */
 final class JdbcLogStore implements LogStore {
   private static final ObjectMapper MAPPER = new ObjectMapper();

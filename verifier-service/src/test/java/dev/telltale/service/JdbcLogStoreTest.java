@@ -1,7 +1,7 @@
 package dev.telltale.service;
 
-import dev.telltale.evidence.LogStore;
-import dev.telltale.evidence.LogStoreContract;
+import dev.telltale.evidence.log.LogStore;
+import dev.telltale.evidence.log.LogStoreContract;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

@@ -192,11 +192,11 @@ abstract class ScanApiTests extends EvidenceApiTests {
                         : x.equals(y) ? 0 : 1,
                 st.result()),
         () -> done.get("result") + " vs " + st.result());
-    dev.telltale.evidence.LogProof proof =
-        dev.telltale.evidence.LogProof.parse(MAPPER.writeValueAsBytes(s.get("proof")));
+    dev.telltale.evidence.log.LogProof proof =
+        dev.telltale.evidence.log.LogProof.parse(MAPPER.writeValueAsBytes(s.get("proof")));
     assertEquals(
         dev.telltale.evidence.EvidenceVerification.Reason.VALID,
-        dev.telltale.evidence.LogVerifier.of(pub).verifyInclusion(env, proof).reason());
+        dev.telltale.evidence.log.LogVerifier.of(pub).verifyInclusion(env, proof).reason());
     String report = get(ev.get("report").asText(), inv).bodyAsString();
     assertTrue(report.contains("class=\"sig VALID\""), report);
     assertTrue(report.contains("--subject upload.jsonl"), report);
@@ -205,7 +205,7 @@ abstract class ScanApiTests extends EvidenceApiTests {
     javax.sql.DataSource ds = service.database().dataSource();
     assertEquals(1, findingsOfJob(ds, id));
     long size =
-        dev.telltale.evidence.SignedTreeHead.fromJson(json(get("/v1/log/tree-head", null)))
+        dev.telltale.evidence.log.SignedTreeHead.fromJson(json(get("/v1/log/tree-head", null)))
             .treeSize();
     EvidenceLog log = new EvidenceLog(ds, keySet());
     try (java.sql.Connection c = ds.getConnection()) {
@@ -226,7 +226,7 @@ abstract class ScanApiTests extends EvidenceApiTests {
     assertEquals(1, findingsOfJob(ds, id));
     assertEquals(
         size,
-        dev.telltale.evidence.SignedTreeHead.fromJson(json(get("/v1/log/tree-head", null)))
+        dev.telltale.evidence.log.SignedTreeHead.fromJson(json(get("/v1/log/tree-head", null)))
             .treeSize(),
         "the refused finding left nothing in the log");
 

@@ -20,7 +20,7 @@ public final class EnvelopeReader {
   /** Largest envelope accepted. */
   public static final int MAX_BYTES = 16 << 20;
 
-  static final ObjectMapper MAPPER =
+  public static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -77,7 +77,7 @@ public final class EnvelopeReader {
     return EvidenceStatement.fromJson(root);
   }
 
-  static byte[] base64(String s, String at) throws EvidenceFormatException {
+  public static byte[] base64(String s, String at) throws EvidenceFormatException {
     boolean url = s.indexOf('-') >= 0 || s.indexOf('_') >= 0;
     try {
       byte[] b = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(s);
@@ -100,7 +100,7 @@ public final class EnvelopeReader {
     return v.textValue();
   }
 
-  static String firstLine(Exception e) {
+  public static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

@@ -254,7 +254,7 @@ public record EvidenceStatement(
     return v.textValue();
   }
 
-  static String clip(String s) {
+  public static String clip(String s) {
     String c = s.length() > 60 ? s.substring(0, 60) + "…" : s;
     return c.replaceAll("\\p{Cntrl}", "?");
   }

@@ -53,24 +53,24 @@ public final class EvidenceFixtures {
         SecretBytes.copyOf(seed, SecretAccess.get()));
   }
 
-  static SigningKey active() {
+  public static SigningKey active() {
     return signingKey("evidence-2026");
   }
 
-  static SigningKey stranger() {
+  public static SigningKey stranger() {
     return signingKey("evidence-stranger");
   }
 
-  static PublicKeySet publicKeys() {
+  public static PublicKeySet publicKeys() {
     return PublicKeySet.of(List.of(active().verificationKey()));
   }
 
-  static WatermarkKey watermarkKey() {
+  public static WatermarkKey watermarkKey() {
     return TestKeys.key(7, GreenListParameters.defaults());
   }
 
   /** A detection statement about {@code subject}. */
-  static EvidenceStatement statement(Subject subject) {
+  public static EvidenceStatement statement(Subject subject) {
     ObjectNode result = JsonNodeFactory.instance.objectNode();
     result.put("key_id", watermarkKey().id().value());
     result.put("scheme", "kgw");

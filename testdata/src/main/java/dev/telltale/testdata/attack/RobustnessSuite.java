@@ -132,11 +132,11 @@ public final class RobustnessSuite {
   }
 
   /** The rows as the report's cells. */
-  public static List<dev.telltale.evidence.RobustnessReport.Cell> cells(List<Row> rows) {
-    List<dev.telltale.evidence.RobustnessReport.Cell> out = new ArrayList<>();
+  public static List<dev.telltale.evidence.report.RobustnessReport.Cell> cells(List<Row> rows) {
+    List<dev.telltale.evidence.report.RobustnessReport.Cell> out = new ArrayList<>();
     for (Row r : rows) {
       out.add(
-          new dev.telltale.evidence.RobustnessReport.Cell(
+          new dev.telltale.evidence.report.RobustnessReport.Cell(
               r.key(),
               r.scheme(),
               r.attack(),

@@ -3,7 +3,7 @@ package dev.telltale.testdata.attack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.telltale.evidence.RobustnessReport;
+import dev.telltale.evidence.report.RobustnessReport;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.SecretAccess;
 import dev.telltale.key.SecretBytes;
