@@ -113,7 +113,14 @@ public final class DetectionNormalizer {
 
   /** Whether detection drops {@code cp}: a Unicode default-ignorable code point. */
   public static boolean isIgnorable(int cp) {
-    return UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT);
+    // No ASCII code point is default-ignorable (DetectionNormalizerAsciiTest checks against ICU);
+    // the ASCII shortcuts below spare ICU's property lookups on the common case.
+    return cp >= 0x80 && UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT);
+  }
+
+  /** Unicode White_Space, with ASCII answered without ICU (TAB..CR and SPACE). */
+  static boolean isWhiteSpace(int cp) {
+    return cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D) : UCharacter.isUWhiteSpace(cp);
   }
 
   /** {@code text} without default-ignorable code points. */
@@ -135,7 +142,7 @@ public final class DetectionNormalizer {
     boolean inSpace = false;
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
-      if (UCharacter.isUWhiteSpace(cp)) {
+      if (isWhiteSpace(cp)) {
         if (!inSpace) {
           sb.append(' ');
         }
@@ -159,14 +166,14 @@ public final class DetectionNormalizer {
     int i = 0;
     while (i < n) {
       int cp = text.codePointAt(i);
-      if (!UCharacter.isUWhiteSpace(cp)) {
+      if (!isWhiteSpace(cp)) {
         sb.appendCodePoint(cp);
         i += Character.charCount(cp);
         continue;
       }
       int end = i;
       boolean lineBreak = false;
-      while (end < n && UCharacter.isUWhiteSpace(text.codePointAt(end))) {
+      while (end < n && isWhiteSpace(text.codePointAt(end))) {
         lineBreak |= NormalForm.isLineBreak(text.codePointAt(end));
         end += Character.charCount(text.codePointAt(end));
       }
@@ -210,6 +217,10 @@ public final class DetectionNormalizer {
   }
 
   private static void foldWord(String text, int start, int end, int main, StringBuilder sb) {
+    if (isAscii(text, start, end)) {
+      sb.append(text, start, end); // ASCII is never changed, whatever the word's target script
+      return;
+    }
     int own = mainScript(text, start, end);
     int target = own == UScript.INVALID_CODE ? main : own;
     if (own != main && main != UScript.INVALID_CODE && foldsWholly(text, start, end, main)) {
@@ -266,7 +277,18 @@ public final class DetectionNormalizer {
   }
 
   private static boolean isWordCodePoint(int cp) {
-    return Character.isLetterOrDigit(cp) || UCharacter.getType(cp) == UCharacter.NON_SPACING_MARK;
+    // ASCII has no non-spacing marks.
+    return Character.isLetterOrDigit(cp)
+        || (cp >= 0x80 && UCharacter.getType(cp) == UCharacter.NON_SPACING_MARK);
+  }
+
+  private static boolean isAscii(String text, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Common and Inherited letters (mathematical alphanumerics, marks) have no script of their own.
@@ -290,7 +312,7 @@ public final class DetectionNormalizer {
       if (!Character.isLetter(cp)) {
         continue;
       }
-      int s = scriptOf(cp);
+      int s = cp < 0x80 ? UScript.LATIN : scriptOf(cp); // ASCII letters are Latin
       if (s == UScript.INVALID_CODE) {
         continue;
       }
