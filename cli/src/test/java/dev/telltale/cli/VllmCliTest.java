@@ -85,6 +85,38 @@ class VllmCliTest {
   }
 
   @Test
+  void robustnessRunsTheAttackSuiteForAVllmKey() throws Exception {
+    Path out = dir.resolve("robustness");
+    CliRun r =
+        CliRun.run(
+            "robustness",
+            "--keys",
+            keys.toString(),
+            "--lengths",
+            "100",
+            "--texts",
+            "4",
+            "--nulls",
+            "4",
+            "--quick",
+            "--out",
+            out.toString());
+    assertEquals(ExitCode.OK, r.exitCode(), r.err());
+    JsonNode rows = JSON.readTree(out.resolve("robustness.json").toFile()).get("rows");
+    assertTrue(rows.size() > 0, "no rows");
+    boolean unattackedDetected = false;
+    for (JsonNode row : rows) {
+      assertEquals("vllm-gumbel", row.get("scheme").asText(), row.toString());
+      if (row.get("attack").asText().equals("none")
+          && row.get("normal_form").asText().equals("SEARCH")) {
+        // 100 vLLM Gumbel tokens carry overwhelming evidence (median log10 p about -45).
+        unattackedDetected = row.get("tpr").get(2).asDouble() == 1.0;
+      }
+    }
+    assertTrue(unattackedDetected, rows.toString());
+  }
+
+  @Test
   void lefthashSbwImportsAndIsListed() throws Exception {
     Path cfg =
         write(
