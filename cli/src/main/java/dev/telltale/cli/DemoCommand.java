@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description = {
       "The distillation story: a teacher serves watermarked outputs to many accounts; students",
-      "are distilled at rho = 0, 1%, 10%, 100%; the radioactivity test examines each; a corpus",
+      "are distilled at rho = 0, 1%%, 10%%, 100%%; the radioactivity test examines each; a corpus",
       "scan finds the harvested documents in a larger human corpus; attribution names the",
       "accounts they were served to. Writes keys, the scanned corpus, the served outputs, each",
       "student's answers and the scan's suspects (suspects/) to --out."

@@ -15,10 +15,12 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final String product;
+  private final boolean embedded;
 
-  private Database(HikariDataSource pool, String product) {
+  private Database(HikariDataSource pool, String product, boolean embedded) {
     this.pool = pool;
     this.product = product;
+    this.embedded = embedded;
   }
 
   static {
@@ -88,7 +90,7 @@ public final class Database implements AutoCloseable {
       try (Connection c = ds.getConnection()) {
         product = c.getMetaData().getDatabaseProductName();
       }
-      return new Database(ds, product);
+      return new Database(ds, product, config.dbUrl().isEmpty());
     } catch (SQLException | RuntimeException e) {
       ds.close();
       throw new StorageException("cannot migrate database: " + rootMessage(e), e);
@@ -128,8 +130,31 @@ public final class Database implements AutoCloseable {
         : "PostgreSQL" + (config.dbSchema().isEmpty() ? "" : ", schema " + config.dbSchema());
   }
 
+  /**
+   * Closes this process's pool. The embedded database stays open while other users in the process
+   * (or, through H2's auto-server, other processes) still use it: its URL keeps it open between
+   * connections ({@code DB_CLOSE_DELAY=-1}). The service's own stop calls {@link #shutdown}.
+   */
   @Override
   public void close() {
+    pool.close();
+  }
+
+  /**
+   * Closes the pool and, for the embedded database, the database itself: its files and lock are
+   * released before this returns, so the data folder can be moved or deleted at once (without it
+   * the database stayed open until the JVM exited, and H2's watchdog kept re-creating the lock
+   * file). A server database is left running.
+   */
+  public void shutdown() {
+    if (embedded) {
+      try (Connection c = pool.getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("SHUTDOWN");
+      } catch (SQLException e) {
+        // Already closed or unreachable: closing the pool is all that is left to do.
+      }
+    }
     pool.close();
   }
 }

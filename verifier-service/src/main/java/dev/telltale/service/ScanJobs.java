@@ -434,10 +434,13 @@ public final class ScanJobs implements AutoCloseable {
   /** Stops polling; running scans stop at their next batch and leave their lease to expire. */
   @Override
   public void close() {
-    poller.shutdownNow();
+    // Not shutdownNow: interrupting a thread inside an embedded H2 call can close H2's file
+    // channel under the database that is about to be shut down cleanly.
+    poller.shutdown();
     running.values().forEach(r -> r.lost = true);
     runners.shutdown();
     try {
+      poller.awaitTermination(10, TimeUnit.SECONDS);
       runners.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

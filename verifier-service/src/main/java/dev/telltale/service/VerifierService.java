@@ -45,7 +45,7 @@ public final class VerifierService {
               try {
                 return new Resources(db, loadOrCreateKeys(config, LOG::info));
               } catch (RuntimeException e) {
-                db.close();
+                db.shutdown();
                 throw e;
               }
             },
@@ -56,7 +56,7 @@ public final class VerifierService {
               return vertx
                   .deployVerticle(v)
                   .map(id -> new VerifierService(vertx, res.db, v, id))
-                  .onFailure(e -> res.db.close());
+                  .onFailure(e -> res.db.shutdown());
             })
         .onSuccess(
             s ->
@@ -91,7 +91,7 @@ public final class VerifierService {
         .undeploy(deployment)
         .eventually(
             () -> {
-              db.close();
+              db.shutdown();
               return Future.succeededFuture();
             });
   }
