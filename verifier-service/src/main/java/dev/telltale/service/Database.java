@@ -16,11 +16,13 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final String product;
   private final boolean embedded;
+  private final String url;
 
-  private Database(HikariDataSource pool, String product, boolean embedded) {
+  private Database(HikariDataSource pool, String product, boolean embedded, String url) {
     this.pool = pool;
     this.product = product;
     this.embedded = embedded;
+    this.url = url;
   }
 
   static {
@@ -90,7 +92,7 @@ public final class Database implements AutoCloseable {
       try (Connection c = ds.getConnection()) {
         product = c.getMetaData().getDatabaseProductName();
       }
-      return new Database(ds, product, config.dbUrl().isEmpty());
+      return new Database(ds, product, config.dbUrl().isEmpty(), url);
     } catch (SQLException | RuntimeException e) {
       ds.close();
       throw new StorageException("cannot migrate database: " + rootMessage(e), e);
@@ -131,13 +133,27 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Closes this process's pool. The embedded database stays open while other users in the process
-   * (or, through H2's auto-server, other processes) still use it: its URL keeps it open between
-   * connections ({@code DB_CLOSE_DELAY=-1}). The service's own stop calls {@link #shutdown}.
+   * Closes this pool and, for the embedded database when nothing else uses it, the database: its
+   * URL keeps it open between connections ({@code DB_CLOSE_DELAY=-1}), so without this it stayed
+   * open until the JVM exited, and H2's watchdog kept re-creating its lock file. Another pool in
+   * this process (a service beside {@code telltale tokens} in one JVM) or a client of H2's
+   * auto-server keeps it open.
    */
   @Override
   public void close() {
     pool.close();
+    if (!embedded) {
+      return;
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+      if (r.next() && r.getLong(1) == 1) {
+        s.execute("SHUTDOWN");
+      }
+    } catch (SQLException e) {
+      // Closed meanwhile, or in use elsewhere: nothing left to release here.
+    }
   }
 
   /**

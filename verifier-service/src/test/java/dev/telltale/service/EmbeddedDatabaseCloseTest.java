@@ -45,6 +45,23 @@ class EmbeddedDatabaseCloseTest {
     assertFalse(Files.exists(data), "something re-created the data folder's files after close");
   }
 
+  @Test
+  void closingOnePoolKeepsAnotherUsersDatabaseOpenAndTheLastClosesIt() throws Exception {
+    Path data = dir.resolve("data");
+    ServiceConfig config = ServiceConfig.defaultsOnly().with(Map.of("data", data.toString()));
+    Database service = Database.open(config);
+    Database cli = Database.open(config);
+    cli.close();
+    assertEquals(List.of("telltale.lock.db"), lockFiles(data));
+    try (var c = service.dataSource().getConnection();
+        var s = c.createStatement();
+        var r = s.executeQuery("SELECT 1")) {
+      org.junit.jupiter.api.Assertions.assertTrue(r.next(), "the other pool still answers");
+    }
+    service.close();
+    assertEquals(List.of(), lockFiles(data), "the last user's close leaves the database open");
+  }
+
   private static List<String> lockFiles(Path data) throws Exception {
     try (Stream<Path> files = Files.list(data)) {
       return files
