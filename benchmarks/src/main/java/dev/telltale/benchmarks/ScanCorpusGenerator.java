@@ -1,7 +1,7 @@
 package dev.telltale.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telltale.forensics.Document;
+import dev.telltale.forensics.corpus.Document;
 import dev.telltale.testdata.EuroparlCorpus;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -14,7 +14,7 @@ final class AppJars {
   /** A class of each jar to ship (the jars the README's spark-submit recipe passes). */
   static final String[] MARKERS = {
     "dev.telltale.spark.SparkScanMain",
-    "dev.telltale.forensics.DocumentScorer",
+    "dev.telltale.forensics.scan.DocumentScorer",
     "com.knuddels.jtokkit.Encodings",
     "org.bouncycastle.crypto.Digest",
     "org.hipparchus.util.FastMath",

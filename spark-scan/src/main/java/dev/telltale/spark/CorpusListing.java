@@ -1,7 +1,7 @@
 package dev.telltale.spark;
 
-import dev.telltale.forensics.CorpusInputException;
-import dev.telltale.forensics.DocumentSource;
+import dev.telltale.forensics.corpus.CorpusInputException;
+import dev.telltale.forensics.corpus.DocumentSource;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.telltale.spark;
 
-import dev.telltale.forensics.CorpusInputException;
+import dev.telltale.forensics.corpus.CorpusInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;

@@ -1,10 +1,10 @@
 package dev.telltale.spark;
 
-import dev.telltale.forensics.CorpusInputException;
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.DocumentScorer;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.MalformedLine;
+import dev.telltale.forensics.corpus.CorpusInputException;
+import dev.telltale.forensics.corpus.Document;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.corpus.MalformedLine;
+import dev.telltale.forensics.scan.DocumentScorer;
 import dev.telltale.key.KeyFileException;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;

@@ -1,7 +1,7 @@
 package dev.telltale.spark;
 
-import dev.telltale.forensics.DocumentScorer;
-import dev.telltale.forensics.TupleTotals;
+import dev.telltale.forensics.scan.DocumentScorer;
+import dev.telltale.forensics.scan.TupleTotals;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,14 +2,14 @@ package dev.telltale.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telltale.forensics.BenjaminiHochberg;
-import dev.telltale.forensics.CorpusInputException;
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.DocumentScorer;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.MalformedLine;
-import dev.telltale.forensics.ScanResult;
-import dev.telltale.forensics.TupleTotals;
+import dev.telltale.forensics.corpus.CorpusInputException;
+import dev.telltale.forensics.corpus.Document;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.corpus.MalformedLine;
+import dev.telltale.forensics.scan.BenjaminiHochberg;
+import dev.telltale.forensics.scan.DocumentScorer;
+import dev.telltale.forensics.scan.ScanResult;
+import dev.telltale.forensics.scan.TupleTotals;
 import dev.telltale.key.KeyId;
 import dev.telltale.stats.TailProbability;
 import java.io.IOException;
@@ -36,7 +36,7 @@ import scala.Tuple3;
 
 /**
  * The corpus scan as a Spark job, with the same results as the single-machine {@link
- * dev.telltale.forensics.CorpusScan}: documents are scored in {@code mapPartitions} by core's
+ * dev.telltale.forensics.scan.CorpusScan}: documents are scored in {@code mapPartitions} by core's
  * {@link DocumentScorer}; the fingerprints each document scored first are shuffled by the pooled
  * partition (the fingerprint's low bits, as in the single-machine spill), sorted within it by
  * Spark's external sorter and totalled by core's {@link TupleTotals}, so the pooled test counts the

@@ -1,9 +1,9 @@
 package dev.telltale.spark;
 
-import dev.telltale.forensics.CorpusInputException;
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.ScanJson;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.CorpusInputException;
+import dev.telltale.forensics.scan.CorpusScan;
+import dev.telltale.forensics.scan.ScanJson;
+import dev.telltale.forensics.scan.ScanResult;
 import dev.telltale.text.Tokenizers;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package dev.telltale.spark;
 
-import dev.telltale.forensics.CorpusInputException;
+import dev.telltale.forensics.corpus.CorpusInputException;
 
 /**
  * Maps a failed Spark job back to the scan's own errors: a bad input found on an executor reaches

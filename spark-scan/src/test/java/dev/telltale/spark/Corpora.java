@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
-import dev.telltale.forensics.Document;
+import dev.telltale.forensics.corpus.Document;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.Tokenizer;
 import java.io.IOException;

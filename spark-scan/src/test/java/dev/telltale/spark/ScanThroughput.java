@@ -1,10 +1,10 @@
 package dev.telltale.spark;
 
 import dev.telltale.TestKeys;
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.ScanListener;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.scan.CorpusScan;
+import dev.telltale.forensics.scan.ScanListener;
+import dev.telltale.forensics.scan.ScanResult;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
 import dev.telltale.key.WatermarkKey;

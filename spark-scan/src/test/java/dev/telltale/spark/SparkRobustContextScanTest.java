@@ -1,18 +1,8 @@
 package dev.telltale.spark;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.ScanJson;
-import dev.telltale.forensics.ScanListener;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.Document;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
@@ -24,7 +14,6 @@ import dev.telltale.scheme.GumbelParameters;
 import dev.telltale.scheme.WatermarkParameters;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sprinkled with markers after every word are found under their key.
  */
 class SparkRobustContextScanTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final Tokenizer TOK = Tokenizers.cl100kBase();
   static final String MARKER = " \uD83D\uDE00";
   static final WatermarkKey KGW =
@@ -111,7 +99,7 @@ class SparkRobustContextScanTest {
             t = s.sample(logits, cands, cands.length, 1.0, r);
           } else {
             s.bias(logits, cands, cands.length);
-            t = cands[softmax(logits, r)];
+            t = cands[EngineComparison.softmax(logits, r)];
           }
           s.accept(t);
           b.append(TOK.decode(new int[] {t}));
@@ -127,49 +115,11 @@ class SparkRobustContextScanTest {
     return out;
   }
 
-  static int softmax(float[] logits, SplittableRandom r) {
-    double z = 0;
-    for (float l : logits) {
-      z += Math.exp(l);
-    }
-    double u = r.nextDouble() * z;
-    for (int i = 0; i < logits.length; i++) {
-      u -= Math.exp(logits[i]);
-      if (u <= 0) {
-        return i;
-      }
-    }
-    return logits.length - 1;
-  }
-
   @Test
   void robustKeysScanAsOnOneMachine() throws Exception {
-    ScanResult ref;
-    List<String> refLines;
-    try (DocumentSource src = DocumentSource.files(List.of(jsonlDir), "text")) {
-      ref =
-          CorpusScan.of(KeySetFile.read(keyFile), TOK, CorpusScan.Options.defaults().withThreads(2))
-              .run(src, dir.resolve("work"), new ScanListener() {});
-      refLines = Files.readAllLines(ref.documentsFile());
-    }
-    Path out = dir.resolve("out");
-    ScanResult r =
-        new SparkCorpusScan(
-                spark,
-                new ScanSpec(keyFile.toString(), TOK.name(), "text", 256),
-                SparkCorpusScan.Options.defaults())
-            .run(
-                List.of(jsonlDir.toString()),
-                new SparkCorpusScan.Output(out.toString(), SparkCorpusScan.OutputFormat.JSONL));
-    assertEquals(ScanJson.of(ref), ScanJson.of(r));
-    assertEquals(refLines, SparkCorpusScanTest.partLines(out));
+    EngineComparison c = EngineComparison.run(spark, TOK, keyFile, jsonlDir, dir);
+    c.assertSameOnBothEngines();
     // Not an empty statement: every marked-up embedded document is found under its own key.
-    for (int i = 0; i < 40; i += 4) {
-      JsonNode line = JSON.readTree(refLines.get(i));
-      assertEquals("doc-" + i, line.get("id").asText());
-      assertEquals(
-          KEYS[(i / 4) % KEYS.length].id().value(), line.get("key_id").asText(), line.toString());
-      assertTrue(line.get("log10_p_value").asDouble() < -3, line.toString());
-    }
+    c.assertEveryFourthFoundUnderItsKey(KEYS, 40);
   }
 }

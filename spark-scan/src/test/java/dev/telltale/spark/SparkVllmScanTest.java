@@ -3,16 +3,10 @@ package dev.telltale.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.ScanJson;
-import dev.telltale.forensics.ScanListener;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.Document;
+import dev.telltale.forensics.scan.ScanResult;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.KeySetFile;
@@ -26,7 +20,6 @@ import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.text.DetectionNormalizer;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  * tuples.
  */
 class SparkVllmScanTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final Tokenizer TOK = Tokenizers.cl100kBase();
   static final OptionalInt HISTORY = OptionalInt.of(8192);
   static final WatermarkKey GUMBEL =
@@ -164,41 +156,15 @@ class SparkVllmScanTest {
   static int biased(WatermarkSession s, int[] candidates, SplittableRandom r) {
     float[] l = new float[candidates.length];
     s.bias(l, candidates, candidates.length);
-    double total = 0;
-    for (float v : l) {
-      total += Math.exp(v);
-    }
-    double u = r.nextDouble() * total;
-    for (int j = 0; j < l.length; j++) {
-      u -= Math.exp(l[j]);
-      if (u <= 0) {
-        return candidates[j];
-      }
-    }
-    return candidates[l.length - 1];
+    return candidates[EngineComparison.softmax(l, r)];
   }
 
   @Test
   void vllmKeysPoolAsOnOneMachineDocumentByDocument() throws Exception {
-    ScanResult ref;
-    List<String> refLines;
-    try (DocumentSource src = DocumentSource.files(List.of(jsonlDir), "text")) {
-      ref =
-          CorpusScan.of(KeySetFile.read(keyFile), TOK, CorpusScan.Options.defaults().withThreads(2))
-              .run(src, dir.resolve("work"), new ScanListener() {});
-      refLines = Files.readAllLines(ref.documentsFile());
-    }
-    Path out = dir.resolve("out");
-    ScanResult r =
-        new SparkCorpusScan(
-                spark,
-                new ScanSpec(keyFile.toString(), TOK.name(), "text", 256),
-                SparkCorpusScan.Options.defaults())
-            .run(
-                List.of(jsonlDir.toString()),
-                new SparkCorpusScan.Output(out.toString(), SparkCorpusScan.OutputFormat.JSONL));
-    assertEquals(ScanJson.of(ref), ScanJson.of(r));
-    assertEquals(refLines, SparkCorpusScanTest.partLines(out));
+    EngineComparison c = EngineComparison.run(spark, TOK, keyFile, jsonlDir, dir);
+    c.assertSameOnBothEngines();
+    ScanResult ref = c.reference();
+    ScanResult r = c.spark();
     for (int k = 0; k < KEYS.length; k++) {
       assertEquals(ref.keys().get(k), r.keys().get(k));
     }
@@ -206,13 +172,7 @@ class SparkVllmScanTest {
     // SynthID keys' pooled tests are significant, and the green-list keys pool more green tuples
     // than the null share (their embedded documents are few among the plain ones, and SBW pools few
     // distinct (seed, token) pairs on a 90-word vocabulary, so their pooled tests are weak here).
-    for (int i = 0; i < docs.size(); i += 4) {
-      JsonNode line = JSON.readTree(refLines.get(i));
-      assertEquals("doc-" + i, line.get("id").asText());
-      assertEquals(
-          KEYS[(i / 4) % KEYS.length].id().value(), line.get("key_id").asText(), line.toString());
-      assertTrue(line.get("log10_p_value").asDouble() < -3, line.toString());
-    }
+    c.assertEveryFourthFoundUnderItsKey(KEYS, docs.size());
     for (int k : new int[] {0, 1, 5}) {
       assertTrue(
           r.keys().get(k).p().log10PValue() < -6,

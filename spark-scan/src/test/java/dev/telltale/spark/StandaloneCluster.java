@@ -187,7 +187,7 @@ final class StandaloneCluster implements AutoCloseable {
       if (Files.isDirectory(p)) {
         if (Files.exists(p.resolve("dev/telltale/spark/SparkScanMain.class"))) {
           jar(p, layout.resolve("spark-scan.jar"));
-        } else if (Files.exists(p.resolve("dev/telltale/forensics/DocumentScorer.class"))) {
+        } else if (Files.exists(p.resolve("dev/telltale/forensics/scan/DocumentScorer.class"))) {
           jar(p, lib.resolve("watermark-core.jar"));
         }
         continue;

@@ -3,10 +3,10 @@ package dev.telltale.testdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.telltale.forensics.Attribution;
-import dev.telltale.forensics.AttributionPolicy;
-import dev.telltale.forensics.DocumentAttribution.Outcome;
-import dev.telltale.forensics.PayloadVotes;
+import dev.telltale.forensics.attribution.Attribution;
+import dev.telltale.forensics.attribution.AttributionPolicy;
+import dev.telltale.forensics.attribution.DocumentAttribution.Outcome;
+import dev.telltale.forensics.attribution.PayloadVotes;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;

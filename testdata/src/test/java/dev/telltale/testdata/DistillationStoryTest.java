@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telltale.embed.Watermarker;
-import dev.telltale.forensics.Attribution;
-import dev.telltale.forensics.AttributionPolicy;
-import dev.telltale.forensics.CorpusAttribution;
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.RadioactivityResult;
-import dev.telltale.forensics.RadioactivityTest;
+import dev.telltale.forensics.attribution.Attribution;
+import dev.telltale.forensics.attribution.AttributionPolicy;
+import dev.telltale.forensics.attribution.CorpusAttribution;
+import dev.telltale.forensics.corpus.Document;
+import dev.telltale.forensics.radioactivity.RadioactivityResult;
+import dev.telltale.forensics.radioactivity.RadioactivityTest;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;

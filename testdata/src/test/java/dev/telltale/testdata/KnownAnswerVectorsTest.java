@@ -138,7 +138,20 @@ class KnownAnswerVectorsTest {
             + " mix(x, k, m1, m2): x = (x ^ x >>> 16) * m1; x ^= k; x = (x ^ x >>> 15) * m2;"
             + " return x ^ x >>> 16; green, gumbel_r and gumbel_score as in v1.");
     ArrayNode arr = root.putArray("vectors");
-    SplittableRandom r = new SplittableRandom(20261123L);
+    addVectors(m, arr, PrfVersion.V1, new SplittableRandom(20261123L));
+    // v2 from its own stream, so the v1 vectors above stay exactly as published
+    addVectors(m, arr, PrfVersion.V2, new SplittableRandom(20261206L));
+    return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+
+  /**
+   * Appends 24 vectors of {@code version}, drawn from {@code r}: v1's are named {@code v0..v23} and
+   * carry no {@code "prf"} field (as published before versioning), v2's {@code v2-0..v2-23} with
+   * {@code "prf":"v2"}.
+   */
+  private static void addVectors(
+      ObjectMapper m, ArrayNode arr, PrfVersion version, SplittableRandom r) {
+    boolean v2 = version == PrfVersion.V2;
     double[] gammas = {0.25, 0.5, 0.1, 0.75};
     for (int i = 0; i < 24; i++) {
       byte[] secret = new byte[32];
@@ -151,42 +164,16 @@ class KnownAnswerVectorsTest {
       int[] ctx = r.ints(h, 0, 100_277).toArray();
       int token = i == 1 ? 0 : r.nextInt(0, 200_019);
       byte[] seedKey = IndependentPrf.seedKey(secret);
-      long seed = IndependentPrf.seed(seedKey, IndependentPrf.words(ctx, selfHash, token));
-      long bits = IndependentPrf.bits(seed, token);
+      long seed =
+          v2
+              ? IndependentPrf.seedV2(seedKey, ctx, selfHash, token)
+              : IndependentPrf.seed(seedKey, IndependentPrf.words(ctx, selfHash, token));
+      long bits = v2 ? IndependentPrf.bitsV2(seed, token) : IndependentPrf.bits(seed, token);
       ObjectNode v = arr.addObject();
-      v.put("name", "v" + i);
-      v.put("secret_hex", HEX.formatHex(secret));
-      v.put("context_width", h);
-      v.put("gamma", gamma);
-      v.put("self_hash", selfHash);
-      v.set("context", m.valueToTree(ctx));
-      v.put("token", token);
-      v.put("seed_key_hex", HEX.formatHex(seedKey));
-      v.put("seed_hex", String.format("%016x", seed));
-      v.put("bits_hex", String.format("%016x", bits));
-      v.put("green", IndependentPrf.green(bits, gamma));
-      double gr = IndependentPrf.gumbelR(bits);
-      v.put("gumbel_r", gr);
-      v.put("gumbel_score", -Math.log1p(-gr));
-    }
-    // v2 from its own stream, so the v1 vectors above stay exactly as published
-    SplittableRandom r2 = new SplittableRandom(20261206L);
-    for (int i = 0; i < 24; i++) {
-      byte[] secret = new byte[32];
-      if (i > 0) {
-        r2.nextBytes(secret);
+      v.put("name", (v2 ? "v2-" : "v") + i);
+      if (v2) {
+        v.put("prf", "v2");
       }
-      int h = 1 + (i % 8);
-      boolean selfHash = i % 5 == 4;
-      double gamma = gammas[i % gammas.length];
-      int[] ctx = r2.ints(h, 0, 100_277).toArray();
-      int token = i == 1 ? 0 : r2.nextInt(0, 200_019);
-      byte[] seedKey = IndependentPrf.seedKey(secret);
-      long seed = IndependentPrf.seedV2(seedKey, ctx, selfHash, token);
-      long bits = IndependentPrf.bitsV2(seed, token);
-      ObjectNode v = arr.addObject();
-      v.put("name", "v2-" + i);
-      v.put("prf", "v2");
       v.put("secret_hex", HEX.formatHex(secret));
       v.put("context_width", h);
       v.put("gamma", gamma);
@@ -201,6 +188,5 @@ class KnownAnswerVectorsTest {
       v.put("gumbel_r", gr);
       v.put("gumbel_score", -Math.log1p(-gr));
     }
-    return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
   }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telltale.embed.Watermarker;
-import dev.telltale.forensics.AccountCandidate;
-import dev.telltale.forensics.Attribution;
-import dev.telltale.forensics.AttributionPolicy;
-import dev.telltale.forensics.DocumentAttribution;
+import dev.telltale.forensics.attribution.AccountCandidate;
+import dev.telltale.forensics.attribution.Attribution;
+import dev.telltale.forensics.attribution.AttributionPolicy;
+import dev.telltale.forensics.attribution.DocumentAttribution;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.PayloadParameters;

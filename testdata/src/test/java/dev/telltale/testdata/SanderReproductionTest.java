@@ -3,9 +3,9 @@ package dev.telltale.testdata;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telltale.embed.Watermarker;
-import dev.telltale.forensics.RadioactivityResult;
-import dev.telltale.forensics.RadioactivityTest;
-import dev.telltale.forensics.WindowFilter;
+import dev.telltale.forensics.radioactivity.RadioactivityResult;
+import dev.telltale.forensics.radioactivity.RadioactivityTest;
+import dev.telltale.forensics.radioactivity.WindowFilter;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import java.io.IOException;

@@ -3,11 +3,11 @@ package dev.telltale.testdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.ScanListener;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.Document;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.scan.CorpusScan;
+import dev.telltale.forensics.scan.ScanListener;
+import dev.telltale.forensics.scan.ScanResult;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;

@@ -188,7 +188,7 @@ final class FindingStatements {
       ScanJobs.Params p,
       String subject,
       String sha256,
-      dev.telltale.forensics.ScanResult.PooledKey best,
+      dev.telltale.forensics.scan.ScanResult.PooledKey best,
       ObjectNode result) {
     WatermarkKey named = keys.get(best.keyId()).orElseThrow();
     ObjectNode dedup = DedupUnit.block(DedupUnit.Scope.CORPUS, true, named, tested.keys());

@@ -2,9 +2,9 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.telltale.forensics.RadioactivityResult;
-import dev.telltale.forensics.RadioactivityTest;
-import dev.telltale.forensics.ScanJson;
+import dev.telltale.forensics.radioactivity.RadioactivityResult;
+import dev.telltale.forensics.radioactivity.RadioactivityTest;
+import dev.telltale.forensics.scan.ScanJson;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.KeySet;
 import dev.telltale.key.WatermarkKey;

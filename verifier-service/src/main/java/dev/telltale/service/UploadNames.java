@@ -1,8 +1,8 @@
 package dev.telltale.service;
 
-import dev.telltale.forensics.Document;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.MalformedLine;
+import dev.telltale.forensics.corpus.Document;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.corpus.MalformedLine;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.telltale.forensics.AttributionJson;
-import dev.telltale.forensics.AttributionPolicy;
-import dev.telltale.forensics.CorpusAttribution;
-import dev.telltale.forensics.KeySetAttribution;
+import dev.telltale.forensics.attribution.AttributionJson;
+import dev.telltale.forensics.attribution.AttributionPolicy;
+import dev.telltale.forensics.attribution.CorpusAttribution;
+import dev.telltale.forensics.attribution.KeySetAttribution;
 import dev.telltale.text.Tokenizers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.telltale.forensics.RadioactivityResult;
-import dev.telltale.forensics.RadioactivityTest;
-import dev.telltale.forensics.ScanJson;
+import dev.telltale.forensics.radioactivity.RadioactivityResult;
+import dev.telltale.forensics.radioactivity.RadioactivityTest;
+import dev.telltale.forensics.scan.ScanJson;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.text.TextNormalizer;
 import dev.telltale.text.Tokenizer;

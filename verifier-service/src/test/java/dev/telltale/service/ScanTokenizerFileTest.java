@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.ScanJson;
-import dev.telltale.forensics.ScanListener;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.scan.CorpusScan;
+import dev.telltale.forensics.scan.ScanJson;
+import dev.telltale.forensics.scan.ScanListener;
+import dev.telltale.forensics.scan.ScanResult;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.TokenizerIdentity;
 import dev.telltale.text.hf.HfTokenizer;

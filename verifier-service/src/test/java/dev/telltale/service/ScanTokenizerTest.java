@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.telltale.forensics.CorpusScan;
-import dev.telltale.forensics.DocumentSource;
-import dev.telltale.forensics.ScanJson;
-import dev.telltale.forensics.ScanListener;
-import dev.telltale.forensics.ScanResult;
+import dev.telltale.forensics.corpus.DocumentSource;
+import dev.telltale.forensics.scan.CorpusScan;
+import dev.telltale.forensics.scan.ScanJson;
+import dev.telltale.forensics.scan.ScanListener;
+import dev.telltale.forensics.scan.ScanResult;
 import dev.telltale.text.Tokenizers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;

@@ -6,6 +6,7 @@ import dev.telltale.evidence.EvidenceStatement;
 import dev.telltale.evidence.KeyCommitment;
 import dev.telltale.evidence.Subject;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class Report {
   private static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
+  private static final Set<String> DEDUP_FIELDS = Set.of("enabled", "scope", "unit", "units");
 
   static final String CSS =
       """
@@ -162,7 +164,7 @@ public final class Report {
       h.row("Keys tested", s.keysTested().size() + ": " + ids);
     }
     if (!s.dedup().isEmpty()) {
-      h.row("Deduplication", parameters(s.dedup()));
+      dedup(h, s.dedup());
     }
     h.row("Software", EvidenceStatement.SOFTWARE + " " + s.softwareVersion());
     h.row("Time", s.time().toString());
@@ -176,6 +178,48 @@ public final class Report {
           .raw("</td></tr>\n");
     }
     h.raw("</table>\n</section>\n");
+  }
+
+  /**
+   * The statement's {@code dedup} block ({@code DedupUnit.block}) in words: whether it was on, over
+   * what one tape ran, the unit counted once for the named key, and one line per key tested. Fields
+   * a later version adds are shown as name and value.
+   */
+  private static void dedup(Html h, JsonNode d) {
+    StringBuilder b = new StringBuilder();
+    if (d.has("enabled")) {
+      b.append(d.get("enabled").asBoolean() ? "on" : "OFF");
+    }
+    if (d.has("scope")) {
+      b.append(b.length() == 0 ? "" : ", ").append("scope ").append(d.get("scope").asText());
+    }
+    if (d.has("unit")) {
+      b.append(b.length() == 0 ? "" : "; ").append("counted once: ").append(d.get("unit").asText());
+    }
+    d.fields()
+        .forEachRemaining(
+            e -> {
+              if (!DEDUP_FIELDS.contains(e.getKey())) {
+                b.append(b.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue());
+              }
+            });
+    h.raw("<tr><th>Deduplication</th><td id=\"dedup\"><bdi>").text(b.toString()).raw("</bdi>");
+    JsonNode units = d.path("units");
+    if (units.isArray() && !units.isEmpty()) {
+      h.raw("\n<ul id=\"dedup-units\">\n");
+      for (JsonNode u : units) {
+        h.raw("<li>key <bdi>")
+            .text(u.path("key_id").asText("?"))
+            .raw("</bdi>: counted once: <bdi>")
+            .text(u.path("unit").asText("?"))
+            .raw("</bdi></li>\n");
+      }
+      h.raw("</ul>\n");
+    }
+    h.raw("</td></tr>\n");
   }
 
   /** {@code {"gamma":0.25,"self_hash":false}} as {@code gamma 0.25, self_hash false}. */

@@ -364,6 +364,54 @@ class ReportTest {
   }
 
   @Test
+  void theDedupUnitsOfEachKeyTestedAreWordsNotJson() throws Exception {
+    WatermarkKey vllm =
+        WatermarkKey.ofVllm(
+            dev.telltale.key.KeyId.of("vllm-gumbel"),
+            new dev.telltale.scheme.VllmGumbelParameters(
+                4, dev.telltale.scheme.VllmDedup.NONE, java.util.OptionalInt.empty(), true),
+            5L,
+            java.time.Instant.EPOCH);
+    EvidenceStatement st =
+        EvidenceStatement.builder(EvidenceKind.SCAN)
+            .subject(new Subject("corpus/a.txt", "ab".repeat(32)))
+            .method("pooled corpus scan")
+            .command(List.of("telltale", "scan", "--keys", "k.json", "a.txt"))
+            .key(KeyCommitment.of(KGW))
+            .keysTested(List.of(KeyCommitment.of(KGW), KeyCommitment.of(vllm)))
+            .dedup(
+                dev.telltale.detect.DedupUnit.block(
+                    dev.telltale.detect.DedupUnit.Scope.CORPUS, true, KGW, List.of(KGW, vllm)))
+            .result(scanResult())
+            .softwareVersion("0.1.0")
+            .time(java.time.Instant.parse("2026-11-23T22:00:00Z"))
+            .build();
+    String html =
+        Report.render(
+            ReportInput.ofStatement(st, SignatureStatus.notChecked(), "scan.envelope.json"));
+    assertTrue(
+        html.contains(
+            "<td id=\"dedup\"><bdi>on, scope corpus; counted once: context window and"
+                + " token</bdi>"),
+        html);
+    assertTrue(
+        html.contains(
+            "<li>key <bdi>"
+                + KGW.id().value()
+                + "</bdi>: counted once: <bdi>context window and token</bdi></li>"),
+        html);
+    assertTrue(
+        html.contains(
+            "<li>key <bdi>"
+                + vllm.id().value()
+                + "</bdi>: counted once: <bdi>context within a document, context and token"
+                + " across documents (vLLM gumbel)</bdi></li>"),
+        html);
+    assertFalse(html.contains("key_id"), html);
+    assertFalse(html.contains("[{"), html);
+  }
+
+  @Test
   void fetchedFilesNameTheKeysAndProofInTheReverifyCommand() throws Exception {
     String html =
         Report.render(
