@@ -26,17 +26,45 @@ final class VectorGumbelPrefilter implements VllmGumbelArgmax.Prefilter {
   static final float ABS = 1e-3f;
   static final float REL = 4e-6f;
 
+  private final float slack;
   private float[] reach = new float[256];
 
+  VectorGumbelPrefilter() {
+    this(0f);
+  }
+
+  /** With {@code slack} added to every upper bound: tests check a negative one changes a choice. */
+  VectorGumbelPrefilter(float slack) {
+    this.slack = slack;
+  }
+
   @Override
-  public int survivors(float[] logits, int[] words, int n, float invT, float best, int[] out) {
-    int count = 0;
-    int i = 0;
-    if (reach.length < n) {
-      reach = new float[Math.max(n, 2 * reach.length)];
+  public boolean reaches(float[] logits, int from, int to, float invT, float maxNoise, float best) {
+    int i = from;
+    for (; i <= to - LANES; i += LANES) {
+      FloatVector l = FloatVector.fromArray(F, logits, i).mul(invT);
+      if (l.add(maxNoise).compare(VectorOperators.GE, best).anyTrue()) {
+        return true;
+      }
+    }
+    for (; i < to; i++) {
+      if (logits[i] * invT + maxNoise >= best) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public int survivors(
+      float[] logits, int[] words, int from, int to, float invT, float best, int[] out, int count) {
+    if (reach.length < to) {
+      reach = new float[Math.max(to, 2 * reach.length)];
     }
     float[] reach = this.reach;
-    for (; i <= n - LANES; i += LANES) {
+    float c = C + slack;
+    int i = from;
+    for (; i <= to - LANES; i += LANES) {
       FloatVector l = FloatVector.fromArray(F, logits, i).mul(invT);
       IntVector q2 = IntVector.fromArray(I, words, i).not().lanewise(VectorOperators.LSHR, 7).or(1);
       FloatVector chord =
@@ -44,7 +72,7 @@ final class VectorGumbelPrefilter implements VllmGumbelArgmax.Prefilter {
               ((FloatVector) q2.convert(VectorOperators.I2F, 0))
                   .reinterpretAsInts()
                   .convert(VectorOperators.I2F, 0);
-      FloatVector r = l.add(chord.mul(-K).add(C)).add(l.abs().mul(REL).add(ABS));
+      FloatVector r = l.add(chord.mul(-K).add(c)).add(l.abs().mul(REL).add(ABS));
       r.intoArray(reach, i);
       VectorMask<Float> m = r.compare(VectorOperators.GE, best);
       if (m.anyTrue()) {
@@ -55,11 +83,11 @@ final class VectorGumbelPrefilter implements VllmGumbelArgmax.Prefilter {
         }
       }
     }
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       float l = logits[i] * invT;
       int q2 = (~words[i] >>> 7) | 1;
       float chord = Float.floatToRawIntBits((float) q2);
-      float r = l + (chord * -K + C) + (Math.abs(l) * REL + ABS);
+      float r = l + (chord * -K + c) + (Math.abs(l) * REL + ABS);
       if (r >= best) {
         out[count++] = i;
       }

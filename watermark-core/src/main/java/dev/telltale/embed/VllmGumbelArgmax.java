@@ -40,16 +40,44 @@ final class VllmGumbelArgmax {
   private static final double EPS = 1e-5;
   private static final double REL = 1e-6;
 
-  /**
-   * A conservative first cut of the candidates in lanes: every index {@code i < n} whose value
-   * {@code logits[i] * invT + G(words[i])} might reach {@code best}, in increasing order, into
-   * {@code out}; returns their count. May keep more than can win, never fewer.
-   */
+  /** The vector path's cuts in lanes: each may keep more candidates than can win, never fewer. */
   interface Prefilter {
-    int survivors(float[] logits, int[] words, int n, float invT, float best, int[] out);
+    /**
+     * Whether some {@code from <= i < to} has {@code logits[i] * invT + maxNoise >= best} in float
+     * (false only if none of these candidates can win whatever its word).
+     */
+    boolean reaches(float[] logits, int from, int to, float invT, float maxNoise, float best);
+
+    /**
+     * Appends to {@code out} from {@code out[count]} every index {@code from <= i < to} whose value
+     * {@code logits[i] * invT + G(words[i])} might reach {@code best}, in increasing order; returns
+     * the new count.
+     */
+    int survivors(
+        float[] logits,
+        int[] words,
+        int from,
+        int to,
+        float invT,
+        float best,
+        int[] out,
+        int count);
   }
 
-  private static final Prefilter VECTOR_PREFILTER = loadPrefilter();
+  /** Candidates per batch of words on the vector path: a batch out of reach is never computed. */
+  private static final int CHUNK = 64;
+
+  static final Prefilter VECTOR_PREFILTER = loadPrefilter();
+
+  static {
+    System.getLogger(VllmGumbelArgmax.class.getName())
+        .log(
+            System.Logger.Level.INFO,
+            "vLLM Gumbel sampling: "
+                + (PhiloxCandidateWords.path().startsWith("vector") && VECTOR_PREFILTER != null
+                    ? "candidate words and bound prefilter in Vector API lanes"
+                    : "scalar candidate words and bounds"));
+  }
 
   private static Prefilter loadPrefilter() {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
@@ -78,13 +106,16 @@ final class VllmGumbelArgmax {
   private int[] wide = new int[0]; // the full vocabulary's words, by index
 
   VllmGumbelArgmax(PhiloxCandidateWords prf) {
-    this(prf, MAX_NOISE, CHORD_GAP);
+    this(prf, prf.isVector() ? VECTOR_PREFILTER : null, MAX_NOISE, CHORD_GAP);
   }
 
-  /** With other bounds: tests check that tightening either one changes some choice. */
-  VllmGumbelArgmax(PhiloxCandidateWords prf, float maxNoise, double chordGap) {
+  /**
+   * With another prefilter (null: the scalar path) and other bounds: tests check that tightening
+   * any of them changes some choice.
+   */
+  VllmGumbelArgmax(PhiloxCandidateWords prf, Prefilter prefilter, float maxNoise, double chordGap) {
     this.prf = prf;
-    this.prefilter = prf.isVector() ? VECTOR_PREFILTER : null;
+    this.prefilter = prefilter;
     this.maxNoise = maxNoise;
     this.chordGap = chordGap;
   }
@@ -120,11 +151,16 @@ final class VllmGumbelArgmax {
     int m = 0;
     int[] index = this.index;
     if (candidates != null && prefilter != null) {
-      // Lanes: every candidate's word (a pruned candidate's block costs less than finding it),
-      // then a conservative float bound on every value in lanes; the few candidates it keeps
-      // go on below with their words.
-      prf.words(key, state, candidates, 0, n, all);
-      m = prefilter.survivors(logits, all, n, invT, best, index);
+      // Lanes, by batches of CHUNK candidates: the words of a batch in which some candidate's
+      // logit is in reach of the top one's value, then a conservative float bound on each value;
+      // the few candidates it keeps go on below with their words.
+      for (int from = 0; from < n; from += CHUNK) {
+        int to = Math.min(n, from + CHUNK);
+        if (prefilter.reaches(logits, from, to, invT, maxNoise, best)) {
+          prf.words(key, state, candidates, from, to, all);
+          m = prefilter.survivors(logits, all, from, to, invT, best, index, m);
+        }
+      }
       for (int k = 0; k < m; k++) {
         words[k] = all[index[k]];
       }
