@@ -2,18 +2,24 @@ package dev.telltale.benchmarks;
 
 import dev.telltale.embed.WatermarkSession;
 import dev.telltale.embed.Watermarker;
+import dev.telltale.key.KeyId;
+import dev.telltale.key.WatermarkKey;
+import dev.telltale.scheme.VllmDedup;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 
 /**
  * {@link VllmBenchmark}'s Gumbel embedding cases (1,000-token generations over 256 candidates, a
  * fresh session each) timed by the generating thread's CPU time rather than the wall clock: on a
  * machine shared with many busy processes, JMH's figures mostly measure waiting for a core, while
- * CPU time still compares two implementations. Prints ns of CPU per token for vLLM Gumbel beside
- * Telltale's Gumbel, the bytes the thread allocated per token inside {@code sample} and {@code
- * accept} (session creation excluded), and a checksum of every sampled token (equal between
- * versions when the tokens are). Run: {@code java --add-modules jdk.incubator.vector -cp
- * benchmarks/target/benchmarks.jar dev.telltale.benchmarks.VllmEmbedCpuTime [rounds]}.
+ * CPU time still compares two implementations. Prints ns of CPU per token for vLLM Gumbel and
+ * dual-key Gumbel beside Telltale's Gumbel, the bytes the thread allocated per token inside {@code
+ * sample} and {@code accept} (session creation excluded), and a checksum of every sampled token
+ * (equal between versions when the tokens are). Run: {@code java --add-modules jdk.incubator.vector
+ * -cp benchmarks/target/benchmarks.jar dev.telltale.benchmarks.VllmEmbedCpuTime [rounds]}.
  */
 public final class VllmEmbedCpuTime {
   private static final int SEQUENCES = 40;
@@ -31,10 +37,21 @@ public final class VllmEmbedCpuTime {
       cands[s] = BenchData.distinctIds(rnd, k, BenchData.CL100K_VOCAB);
       logits[s] = BenchData.gaussianLogits(rnd, k, 3.0);
     }
+    // the dual-key key is built here (not VllmBenchmark's) so that this class also runs against
+    // older benchmark jars, for before/after figures
+    WatermarkKey dual =
+        WatermarkKey.ofVllm(
+            KeyId.of("bench-vllm-dual"),
+            new VllmDualKeyGumbelParameters(
+                4, VllmDedup.SINGLE_TURN, OptionalInt.of(8192), true, 0.5, 0.5),
+            0x7e11_7a1e_0000_0044L,
+            Instant.EPOCH);
     Watermarker[] ws = {
-      Watermarker.of(VllmBenchmark.vllmGumbelKey()), Watermarker.of(BenchData.gumbelKey())
+      Watermarker.of(VllmBenchmark.vllmGumbelKey()),
+      Watermarker.of(dual),
+      Watermarker.of(BenchData.gumbelKey())
     };
-    String[] names = {"vLLM Gumbel", "Telltale Gumbel"};
+    String[] names = {"vLLM Gumbel", "vLLM dual-key", "Telltale Gumbel"};
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code (float) q2} read as an integer give. Every float step here errs by less than 5e-5 nats
  * plus a few float ulps of {@code l}; the margin {@code 1e-3 + 4e-6 |l|} is some twenty times that,
  * on top of the {@code 1e-5 + 1e-6 |l|} that covers vLLM's own roundings. Loaded by {@link
- * VllmGumbelArgmax} only when {@code jdk.incubator.vector} is in the boot layer.
+ * VllmGumbelArgmax} only when {@code jdk.incubator.vector} is in the boot layer. Immutable, so one
+ * instance serves every session and thread.
  */
 final class VectorGumbelPrefilter implements VllmGumbelArgmax.Prefilter {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -27,7 +28,6 @@ final class VectorGumbelPrefilter implements VllmGumbelArgmax.Prefilter {
   static final float REL = 4e-6f;
 
   private final float slack;
-  private float[] reach = new float[256];
 
   VectorGumbelPrefilter() {
     this(0f);
@@ -57,11 +57,15 @@ final class VectorGumbelPrefilter implements VllmGumbelArgmax.Prefilter {
 
   @Override
   public int survivors(
-      float[] logits, int[] words, int from, int to, float invT, float best, int[] out, int count) {
-    if (reach.length < to) {
-      reach = new float[Math.max(to, 2 * reach.length)];
-    }
-    float[] reach = this.reach;
+      float[] logits,
+      int[] words,
+      int from,
+      int to,
+      float invT,
+      float best,
+      int[] out,
+      int count,
+      float[] reach) {
     float c = C + slack;
     int i = from;
     for (; i <= to - LANES; i += LANES) {

@@ -12,13 +12,18 @@ import dev.telltale.prf.PhiloxCandidateWords;
  *
  * <ol>
  *   <li>the most likely candidate's value is computed first; no float noise exceeds {@link
- *       #MAX_NOISE}, so a candidate whose {@code l + MAX_NOISE} is below it cannot win and its
- *       Philox block is never computed;
+ *       #MAX_NOISE}, so a candidate whose {@code l + MAX_NOISE} is below that value cannot win, and
+ *       its Philox block is never computed (on the vector path, a batch of 64 candidates none of
+ *       which is in reach);
  *   <li>the others' words come in one batch ({@link PhiloxCandidateWords}: Vector API lanes when
  *       the module is present);
- *   <li>each word bounds its noise from above and below without a logarithm; only candidates whose
- *       upper bound reaches the best lower bound pay the two float logarithms.
+ *   <li>on the vector path, {@link VectorGumbelPrefilter} bounds every value from above in float
+ *       lanes and keeps the few candidates that reach the top one's value;
+ *   <li>each remaining word bounds its noise from above and below without a logarithm; only
+ *       candidates whose upper bound reaches the best lower bound pay the two float logarithms.
  * </ol>
+ *
+ * <p>Both paths pick the same index ({@code VllmGumbelPruningTest}).
  *
  * <p>Not thread-safe: one per session; its scratch grows (by doubling) to the largest candidate
  * count seen, so a step allocates nothing.
@@ -51,7 +56,8 @@ final class VllmGumbelArgmax {
     /**
      * Appends to {@code out} from {@code out[count]} every index {@code from <= i < to} whose value
      * {@code logits[i] * invT + G(words[i])} might reach {@code best}, in increasing order; returns
-     * the new count.
+     * the new count. {@code scratch} holds at least {@code to} floats, the caller's: a prefilter
+     * keeps no state, so one serves every session and thread.
      */
     int survivors(
         float[] logits,
@@ -61,7 +67,8 @@ final class VllmGumbelArgmax {
         float invT,
         float best,
         int[] out,
-        int count);
+        int count,
+        float[] scratch);
   }
 
   /** Candidates per batch of words on the vector path: a batch out of reach is never computed. */
@@ -102,6 +109,7 @@ final class VllmGumbelArgmax {
   private int[] words = new int[256]; // their words
   private int[] kept = new int[256]; // positions in index[] whose upper bound reaches the floor
   private int[] all = new int[256]; // every candidate's word, by index (the vector path)
+  private float[] reach; // the prefilter's scratch (the vector path)
   private boolean[] want = new boolean[0]; // the full vocabulary's wanted indices
   private int[] wide = new int[0]; // the full vocabulary's words, by index
 
@@ -116,6 +124,7 @@ final class VllmGumbelArgmax {
   VllmGumbelArgmax(PhiloxCandidateWords prf, Prefilter prefilter, float maxNoise, double chordGap) {
     this.prf = prf;
     this.prefilter = prefilter;
+    this.reach = new float[prefilter == null ? 0 : 256];
     this.maxNoise = maxNoise;
     this.chordGap = chordGap;
   }
@@ -147,6 +156,7 @@ final class VllmGumbelArgmax {
       words = new int[size];
       kept = new int[size];
       all = new int[size];
+      reach = new float[prefilter == null ? 0 : size];
     }
     int m = 0;
     int[] index = this.index;
@@ -158,7 +168,7 @@ final class VllmGumbelArgmax {
         int to = Math.min(n, from + CHUNK);
         if (prefilter.reaches(logits, from, to, invT, maxNoise, best)) {
           prf.words(key, state, candidates, from, to, all);
-          m = prefilter.survivors(logits, all, from, to, invT, best, index, m);
+          m = prefilter.survivors(logits, all, from, to, invT, best, index, m, reach);
         }
       }
       for (int k = 0; k < m; k++) {
