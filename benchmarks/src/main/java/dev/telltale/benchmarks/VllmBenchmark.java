@@ -8,6 +8,7 @@ import dev.telltale.embed.Watermarker;
 import dev.telltale.key.KeyId;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.VllmDedup;
+import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmSbwParameters;
 import java.time.Instant;
@@ -62,6 +63,7 @@ public class VllmBenchmark {
   private float[] scratch;
   private Watermarker telltaleGumbelW;
   private Watermarker vllmGumbelW;
+  private Watermarker vllmDualKeyGumbelW;
   private Watermarker vllmSbwW;
   private RandomGenerator rng;
 
@@ -70,6 +72,15 @@ public class VllmBenchmark {
         KeyId.of("bench-vllm"),
         new VllmGumbelParameters(4, VllmDedup.SINGLE_TURN, OptionalInt.of(8192), true),
         0x7e11_7a1e_0000_0042L,
+        Instant.EPOCH);
+  }
+
+  static WatermarkKey vllmDualKeyGumbelKey() {
+    return WatermarkKey.ofVllm(
+        KeyId.of("bench-vllm-dual"),
+        new VllmDualKeyGumbelParameters(
+            4, VllmDedup.SINGLE_TURN, OptionalInt.of(8192), true, 0.5, 0.5),
+        0x7e11_7a1e_0000_0044L,
         Instant.EPOCH);
   }
 
@@ -98,6 +109,7 @@ public class VllmBenchmark {
     scratch = new float[K];
     telltaleGumbelW = Watermarker.of(BenchData.gumbelKey());
     vllmGumbelW = Watermarker.of(vllmGumbelKey());
+    vllmDualKeyGumbelW = Watermarker.of(vllmDualKeyGumbelKey());
     vllmSbwW = Watermarker.of(vllmSbwKey());
     rng = new SplittableRandom(99);
   }
@@ -185,6 +197,13 @@ public class VllmBenchmark {
   @OperationsPerInvocation(SEQUENCE)
   public int embedVllmGumbel256() {
     return generate(vllmGumbelW, false);
+  }
+
+  /** vLLM dual-key Gumbel (alpha 0.5: half the steps under each key), then accept (per token). */
+  @Benchmark
+  @OperationsPerInvocation(SEQUENCE)
+  public int embedVllmDualKeyGumbel256() {
+    return generate(vllmDualKeyGumbelW, false);
   }
 
   /** vLLM SBW: min-hash seed and green test of 256 candidates, bias, argmax, accept. */

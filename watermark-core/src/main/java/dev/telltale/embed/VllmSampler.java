@@ -1,6 +1,7 @@
 package dev.telltale.embed;
 
 import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.PhiloxCandidateWords;
 import dev.telltale.prf.VllmPrf;
 import dev.telltale.scheme.VllmDedup;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
@@ -34,9 +35,7 @@ final class VllmSampler {
   private final ContextPositions seen;
   private final int[] state = new int[4];
   private final int[] stateB = new int[4];
-  private int[] words = new int[256]; // per-candidate PRF words of the current step
-  private boolean[] want = new boolean[256]; // candidates whose word the step needs
-  private int[] kept = new int[256]; // candidates whose value bound reaches the best lower bound
+  private final VllmGumbelArgmax gumbel; // null unless a Gumbel or dual-key Gumbel key
   private double[] weights = new double[0]; // softmax weights of a skipped step
   private final long[] sbwFactors;
   private int[] tokens; // prompt (ALL mode only) followed by the generated tokens
@@ -86,6 +85,8 @@ final class VllmSampler {
       this.pA = Double.NaN;
     }
     this.sbwFactors = new long[c];
+    this.gumbel =
+        sbw || redGreen || synthId != null ? null : new VllmGumbelArgmax(PhiloxCandidateWords.of());
     this.seen = dedup == VllmDedup.NONE ? null : new ContextPositions(1024);
     if (off < 0 || len < 0 || off + len > prompt.length) {
       throw new IndexOutOfBoundsException("prompt range out of bounds");
@@ -233,104 +234,7 @@ final class VllmSampler {
     long key = useB ? prf.keyB() : prf.keyA();
     int[] st = useB ? stateB : state;
     float invT = (float) (1.0 / temperature);
-    // The most likely candidate goes first, so that the bound below spares the two logarithms of
-    // candidates that cannot win; ties still go to the first index, as vLLM's argmax does.
-    int top = 0;
-    for (int i = 1; i < n; i++) {
-      if (logits[i] > logits[top]) {
-        top = i;
-      }
-    }
-    int bestIndex = top;
-    float best =
-        value(logits[top], invT, word(key, st, candidates == null ? top : candidates[top]));
-    if (words.length < n) {
-      words = new int[Math.max(n, 2 * words.length)];
-      want = new boolean[words.length];
-      kept = new int[words.length];
-    }
-    // First pass: the PRF words of every candidate that the top one's value does not already
-    // exclude (best only grows, so the second pass never needs another), in one loop without a
-    // dependency between candidates.
-    for (int i = 0; i < n; i++) {
-      float l = invT == 1f ? logits[i] : logits[i] * invT;
-      want[i] = i != top && !(l + MAX_NOISE <= best);
-    }
-    Philox4x32.tokenWords(key, st, candidates, n, want, words);
-    // Second pass: a bound on each value from the word alone, without a logarithm. Candidates
-    // whose upper bound reaches the best lower bound so far are kept (in index order); only those
-    // still reaching the final lower bound pay the two float logarithms.
-    double floor = best;
-    int count = 0;
-    for (int i = 0; i < n; i++) {
-      if (!want[i]) {
-        continue;
-      }
-      float l = invT == 1f ? logits[i] : logits[i] * invT;
-      int q2 = (~words[i] >>> 7) | 1;
-      double noise = noiseAbove(q2);
-      double margin = EPS + REL * Math.abs(l);
-      if (!(l + noise + margin >= floor)) {
-        continue; // cannot reach a value some candidate certainly has (or l is NaN or -inf)
-      }
-      if (q2 <= (1 << 24) - 2) { // 1 - u <= 1/2: ln(1 - (1 - u)) >= -2 (1 - u)
-        double low = l + noise - CHORD_GAP - 2.0 / q2 - (q2 + 2) * 0x1p-24 - margin;
-        floor = Math.max(floor, low);
-      }
-      kept[count++] = i;
-    }
-    for (int k = 0; k < count; k++) {
-      int i = kept[k];
-      float l = invT == 1f ? logits[i] : logits[i] * invT;
-      int w = words[i];
-      if (!(l + noiseAbove((~w >>> 7) | 1) + EPS + REL * Math.abs(l) >= floor)) {
-        continue;
-      }
-      float x = value(logits[i], invT, w);
-      if (x > best || (x == best && i < bestIndex)) {
-        best = x;
-        bestIndex = i;
-      }
-    }
-    if (best == Float.NEGATIVE_INFINITY) {
-      throw new IllegalArgumentException("every candidate logit is negative infinity");
-    }
-    return bestIndex;
-  }
-
-  /** Above the largest float32 Gumbel noise any uniform gives (-ln(-ln(1 - 2^-24)) = 16.64). */
-  private static final float MAX_NOISE = 17.5f;
-
-  private static int word(long key, int[] st, int v) {
-    return Philox4x32.tokenWord(key, st, v);
-  }
-
-  /**
-   * An upper bound on the float32 noise {@code G = -ln(-ln u)} of a word, {@code q2 = 2 (2^24 - (w
-   * >>> 8)) - 1}: with {@code q = 2^24 + 1 - m} the uniform's complement {@code 1 - u} is at least
-   * {@code q2 / 2^25} up to float rounding, {@code G <= -ln(1 - u)}, and {@code log2 q2} is at
-   * least the chord through the powers of two around it, read off the bits of {@code (double) q2}
-   * (within {@link #CHORD_GAP} nats). A lower bound is this minus the chord gap, {@code 2 / q2} and
-   * {@code 2 (1 - u)}; both are compared with a margin {@code EPS + REL |l|} above every float
-   * rounding of the value.
-   */
-  private static double noiseAbove(int q2) {
-    return UPPER - NATS_PER_BIT * Double.doubleToRawLongBits(q2);
-  }
-
-  private static final double NATS_PER_BIT = Math.log(2) / 0x1p52;
-  private static final double UPPER = (25 + 1023) * Math.log(2);
-  private static final double CHORD_GAP = 0.0597; // ln 2 - 1 - ln ln 2
-  private static final double EPS = 1e-5;
-  private static final double REL = 1e-6;
-
-  // logit / T + G with G = -ln(-ln u) in float32, u clamped below at the smallest normal float.
-  private static float value(float logit, float invT, int word) {
-    float u = Math.max(Philox4x32.uniform(word), Float.MIN_NORMAL);
-    float l1 = (float) Math.log(u);
-    float l2 = (float) Math.log(-l1);
-    float l = invT == 1f ? logit : logit * invT;
-    return l + (-l2);
+    return gumbel.argmax(logits, candidates, n, invT, key, st);
   }
 
   // A skipped step: softmax sampling; a single candidate is returned without a draw.

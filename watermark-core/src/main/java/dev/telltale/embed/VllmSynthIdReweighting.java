@@ -1,6 +1,7 @@
 package dev.telltale.embed;
 
 import dev.telltale.prf.Philox4x32;
+import dev.telltale.prf.PhiloxCandidateWords;
 import dev.telltale.scheme.VllmSynthIdParameters;
 
 /**
@@ -13,6 +14,7 @@ import dev.telltale.scheme.VllmSynthIdParameters;
 final class VllmSynthIdReweighting {
   private final long key;
   private final int depth;
+  private final PhiloxCandidateWords candidateWords = PhiloxCandidateWords.of();
   private int[] words = new int[256];
   private float[] probs = new float[256];
   private final float[] factor = new float[2];
@@ -38,7 +40,11 @@ final class VllmSynthIdReweighting {
     if (max == Float.NEGATIVE_INFINITY) {
       throw new IllegalArgumentException("every candidate logit is negative infinity");
     }
-    Philox4x32.tokenWords(key, state, candidates, n, null, words);
+    if (candidates != null) {
+      candidateWords.words(key, state, candidates, n, words);
+    } else {
+      Philox4x32.tokenWords(key, state, null, n, null, words); // four tokens per block
+    }
     float sum = 0f;
     for (int i = 0; i < n; i++) {
       float e = (float) Math.exp(logits[i] - max);

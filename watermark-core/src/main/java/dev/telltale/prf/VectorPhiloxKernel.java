@@ -1,5 +1,6 @@
 package dev.telltale.prf;
 
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,6 +15,8 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
   private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
   private static final int LANES = L.length();
   private static final long LO = 0xFFFFFFFFL;
+  // Int lanes of the long lanes' shape: candidate ids in and words out, two per long lane.
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_64.withShape(L.vectorShape());
 
   @Override
   public PhiloxBatch.Kernel create(int capacity) {
@@ -142,6 +145,156 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
         x2.intoArray(c2, j);
         x3.intoArray(c3, j);
       }
+    }
+  }
+
+  /**
+   * A decoding step's candidate words ({@link PhiloxCandidateWords}) in lanes: every candidate's
+   * block shares the context and the key, so rounds 1–2 multiply only the candidate's counter word
+   * and its round-2 partner in lanes (the two context-only products are scalars), the round keys
+   * are broadcast scalars, and the candidate's word is picked out of its block in lanes too.
+   */
+  static final class CandidateWords implements PhiloxCandidateWords.VectorKernels {
+    @Override
+    public PhiloxCandidateWords.Kernel create() {
+      return new CandidateLanes();
+    }
+
+    @Override
+    public String name() {
+      return "vector (" + L + ")";
+    }
+
+    // Below four lanes (128-bit vectors) a lane multiply buys too little against the scalar
+    // chains.
+    @Override
+    public boolean profitable() {
+      return LANES >= 4;
+    }
+  }
+
+  /**
+   * One session's candidate kernel; its only scratch is a padded tail. Ids come in as int lanes
+   * read as long lanes (no shape change, which the JIT would box): the even-indexed ids are the low
+   * halves, the odd ones the high halves, two independent chains; their words go back the same way.
+   */
+  private static final class CandidateLanes implements PhiloxCandidateWords.Kernel {
+    private static final int STEP = 2 * LANES;
+    private final int[] tailIn = new int[STEP];
+    private final int[] tailOut = new int[STEP];
+
+    @Override
+    public void words(long key, int[] state, int[] tokens, int from, int to, int[] out) {
+      int k0 = (int) key ^ state[3];
+      int k1 = (int) (key >>> 32) ^ Philox4x32.TOKEN_DOMAIN;
+      // Round 1 with c1 = state[0], c2 = state[1], c3 = state[2]: p1 reads only the context.
+      long q1 = Philox4x32.M1 * (state[1] & LO);
+      int a = (int) (q1 >>> 32) ^ state[0] ^ k0; // c0 after round 1
+      int b = (int) q1; // c1 after round 1
+      long s2k1 = (state[2] ^ k1) & LO;
+      // Round 2: p0 = M0 * a reads only the context.
+      long q0 = Philox4x32.M0 * (a & LO);
+      long bk0r2 = (b ^ (k0 + Philox4x32.W0)) & LO;
+      long hiQ0k1r2 = ((int) (q0 >>> 32) ^ (k1 + Philox4x32.W1)) & LO;
+      long d = q0 & LO; // c3 after round 2
+      int r0 = k0 + 2 * Philox4x32.W0;
+      int r1 = k1 + 2 * Philox4x32.W1;
+      int j = from;
+      for (; j <= to - STEP; j += STEP) {
+        block(tokens, j, out, j, s2k1, bk0r2, hiQ0k1r2, d, r0, r1);
+      }
+      if (j < to) {
+        int rest = to - j;
+        System.arraycopy(tokens, j, tailIn, 0, rest);
+        block(tailIn, 0, tailOut, 0, s2k1, bk0r2, hiQ0k1r2, d, r0, r1);
+        System.arraycopy(tailOut, 0, out, j, rest);
+      }
+    }
+
+    // The words of tokens[j .. j + STEP) into out[o .. o + STEP): vectors never cross a call (an
+    // argument or a result that is a vector would be boxed).
+    private static void block(
+        int[] tokens,
+        int j,
+        int[] out,
+        int o,
+        long s2k1,
+        long bk0r2,
+        long hiQ0k1r2,
+        long d,
+        int r0,
+        int r1) {
+      LongVector pair = IntVector.fromArray(I, tokens, j).reinterpretAsLongs();
+      LongVector v = pair.and(LO); // even-indexed ids
+      LongVector u = pair.lanewise(VectorOperators.LSHR, 32); // odd-indexed ids
+      // Round 1: the counter word's product.
+      LongVector p0 = v.lanewise(VectorOperators.LSHR, 2).mul(Philox4x32.M0);
+      LongVector g0 = u.lanewise(VectorOperators.LSHR, 2).mul(Philox4x32.M0);
+      LongVector x2 = p0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, s2k1);
+      LongVector y2 = g0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, s2k1);
+      // Round 2: the product of round 1's n2.
+      LongVector p1 = x2.mul(Philox4x32.M1);
+      LongVector g1 = y2.mul(Philox4x32.M1);
+      LongVector c0 = p1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, bk0r2);
+      LongVector e0 = g1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, bk0r2);
+      LongVector c1 = p1.and(LO);
+      LongVector e1 = g1.and(LO);
+      LongVector c2 = p0.and(LO).lanewise(VectorOperators.XOR, hiQ0k1r2);
+      LongVector e2 = g0.and(LO).lanewise(VectorOperators.XOR, hiQ0k1r2);
+      LongVector c3 = LongVector.broadcast(L, d);
+      LongVector e3 = c3;
+      int k0r = r0;
+      int k1r = r1;
+      for (int r = 2; r < 10; r++) {
+        long rk0 = k0r & LO;
+        long rk1 = k1r & LO;
+        LongVector m0 = c0.mul(Philox4x32.M0);
+        LongVector m1 = c2.mul(Philox4x32.M1);
+        LongVector h0 = e0.mul(Philox4x32.M0);
+        LongVector h1 = e2.mul(Philox4x32.M1);
+        LongVector n0 =
+            m1.lanewise(VectorOperators.LSHR, 32)
+                .lanewise(VectorOperators.XOR, c1)
+                .lanewise(VectorOperators.XOR, rk0);
+        LongVector n2 =
+            m0.lanewise(VectorOperators.LSHR, 32)
+                .lanewise(VectorOperators.XOR, c3)
+                .lanewise(VectorOperators.XOR, rk1);
+        LongVector f0 =
+            h1.lanewise(VectorOperators.LSHR, 32)
+                .lanewise(VectorOperators.XOR, e1)
+                .lanewise(VectorOperators.XOR, rk0);
+        LongVector f2 =
+            h0.lanewise(VectorOperators.LSHR, 32)
+                .lanewise(VectorOperators.XOR, e3)
+                .lanewise(VectorOperators.XOR, rk1);
+        c1 = m1.and(LO);
+        c3 = m0.and(LO);
+        c0 = n0;
+        c2 = n2;
+        e1 = h1.and(LO);
+        e3 = h0.and(LO);
+        e0 = f0;
+        e2 = f2;
+        k0r += Philox4x32.W0;
+        k1r += Philox4x32.W1;
+      }
+      // Word (id & 3) of each block, as masks: bit 0 picks c0/c1 (c2/c3), bit 1 the upper pair.
+      LongVector odd = v.and(1L).neg();
+      LongVector upper = v.lanewise(VectorOperators.LSHR, 1).and(1L).neg();
+      LongVector lo =
+          c0.lanewise(VectorOperators.XOR, c0.lanewise(VectorOperators.XOR, c1).and(odd));
+      LongVector hi =
+          c2.lanewise(VectorOperators.XOR, c2.lanewise(VectorOperators.XOR, c3).and(odd));
+      LongVector we =
+          lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(upper));
+      odd = u.and(1L).neg();
+      upper = u.lanewise(VectorOperators.LSHR, 1).and(1L).neg();
+      lo = e0.lanewise(VectorOperators.XOR, e0.lanewise(VectorOperators.XOR, e1).and(odd));
+      hi = e2.lanewise(VectorOperators.XOR, e2.lanewise(VectorOperators.XOR, e3).and(odd));
+      LongVector wo =
+          lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(upper));
+      wo.lanewise(VectorOperators.LSHL, 32).or(we).reinterpretAsInts().intoArray(out, o);
     }
   }
 }
