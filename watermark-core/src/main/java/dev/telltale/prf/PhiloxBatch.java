@@ -211,8 +211,8 @@ public final class PhiloxBatch {
     if (to - from > capacity || from > to) {
       throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
     }
-    // a block's words use the same kernel as its states whenever auto switches between them:
-    // both give the same bits
+    // auto: the lanes once switched; a block absorbed on the scalar chains just before the switch
+    // may take its words from the lanes, which give the same bits
     Kernel k = kernel != null ? kernel : WARMUP.vectorReady() && lanes != null ? lanes : SCALAR;
     k.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
   }
