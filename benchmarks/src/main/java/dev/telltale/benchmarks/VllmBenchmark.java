@@ -33,9 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * scoring 1 M Zipf ids in one pass, and a 10k-token text whose tables fit in the caches (tokens/s:
  * vLLM Gumbel's Philox4x32-10 against Telltale Gumbel's SipHash + SplitMix), and embedding over 256
  * candidates (tokens/s of a whole 1,000-token generation, sample or bias then accept, from a fresh
- * session). The fork adds {@code jdk.incubator.vector}, so {@code -jvmArgsAppend
- * -Dtelltale.philox.kernel=vector} measures vLLM scoring's Philox blocks in Vector API lanes (give
- * it 3 warmup iterations or more: it runs slowly until compiled).
+ * session). Telltale's Gumbel is measured with PRF v1 and v2 keys. The fork adds {@code
+ * jdk.incubator.vector}, so vLLM scoring's Philox blocks run in Vector API lanes once the JVM has
+ * scored a million tokens and a background warm-up has compiled them (well within the first warmup
+ * iteration); {@code -jvmArgsAppend -Dtelltale.philox.kernel=scalar} measures the scalar chains.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -54,6 +55,7 @@ public class VllmBenchmark {
 
   private int[] ids;
   private TupleScorer telltaleGumbel;
+  private TupleScorer telltaleGumbelV2;
   private TupleScorer vllmGumbel;
   private ExactTape tape;
   private ExactTape textTape;
@@ -96,6 +98,7 @@ public class VllmBenchmark {
   public void setup() {
     ids = BenchData.zipfIds(N, BenchData.CL100K_VOCAB, 11);
     telltaleGumbel = TupleScorer.of(BenchData.gumbelKey());
+    telltaleGumbelV2 = TupleScorer.of(BenchData.gumbelKey("v2"));
     vllmGumbel = TupleScorer.of(vllmGumbelKey());
     tape = new ExactTape(N);
     textTape = new ExactTape(TEXT);
@@ -128,6 +131,13 @@ public class VllmBenchmark {
     return score(telltaleGumbel);
   }
 
+  /** Baseline: Telltale's Gumbel, PRF v2, scoring 1 M ids (context width 2). */
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public long scoreTelltaleGumbelV2() {
+    return score(telltaleGumbelV2);
+  }
+
   /** vLLM Gumbel scoring 1 M ids (context width 4, vLLM's context dedup). */
   @Benchmark
   @OperationsPerInvocation(N)
@@ -147,6 +157,13 @@ public class VllmBenchmark {
   @OperationsPerInvocation(TEXT)
   public long scoreTextTelltaleGumbel() {
     return scoreText(telltaleGumbel);
+  }
+
+  /** Baseline: Telltale's Gumbel, PRF v2, scoring a 10k-token text. */
+  @Benchmark
+  @OperationsPerInvocation(TEXT)
+  public long scoreTextTelltaleGumbelV2() {
+    return scoreText(telltaleGumbelV2);
   }
 
   /** vLLM Gumbel scoring a 10k-token text (context width 4, vLLM's context dedup). */

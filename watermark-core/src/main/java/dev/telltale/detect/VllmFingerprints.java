@@ -34,7 +34,7 @@ import dev.telltale.stats.VllmTails;
  */
 public final class VllmFingerprints {
   private static final long LOW24 = 0xFFFFFFL;
-  private static final int BLOCK = 64;
+  static final int BLOCK = 64;
 
   private final VllmPrf prf;
   private final VllmParameters parameters;
@@ -51,10 +51,17 @@ public final class VllmFingerprints {
   private long lastContext;
   private final long[] blockFingerprints = new long[BLOCK];
   private final long[] blockContexts = new long[BLOCK];
+  private final int[] blockKept = new int[BLOCK];
   // the Philox work of a block of tokens (its own lane scratch)
-  private final PhiloxBatch batch = PhiloxBatch.of(BLOCK);
+  private final PhiloxBatch batch;
 
   VllmFingerprints(VllmPrf prf) {
+    this(prf, PhiloxBatch.of(BLOCK));
+  }
+
+  /** With the Philox path {@code batch} (tests compare the paths), of capacity {@link #BLOCK}. */
+  VllmFingerprints(VllmPrf prf, PhiloxBatch batch) {
+    this.batch = batch;
     this.prf = prf;
     this.parameters = prf.parameters();
     this.c = parameters.contextWidth();
@@ -158,6 +165,11 @@ public final class VllmFingerprints {
     return blockContexts;
   }
 
+  /** Scratch of the scorer: the indices, within a block, of the tuples it scores. */
+  int[] blockKept() {
+    return blockKept;
+  }
+
   /** The context digest of the last {@link #fingerprint} (Gumbel schemes; 0 for SBW). */
   long lastContext() {
     return lastContext;
@@ -193,7 +205,7 @@ public final class VllmFingerprints {
   }
 
   private static double mantissaScore(long m) {
-    return VllmPrf.gumbelScore(uniform(m));
+    return VllmPrf.gumbelScoreOfMantissa((int) m);
   }
 
   private static float uniform(long m) {

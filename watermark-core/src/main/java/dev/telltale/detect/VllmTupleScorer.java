@@ -40,14 +40,28 @@ final class VllmTupleScorer {
    * equal vLLM's.
    */
   void score(int[] ids, int off, int len, DedupTape tape, ScoreAccumulator acc, ScoreTrace trace) {
+    score(ids, off, len, tape, acc, trace, acc.vllm(prf));
+  }
+
+  /**
+   * {@link #score} with the fingerprinting {@code f} of this scorer's key (tests pick its path).
+   */
+  void score(
+      int[] ids,
+      int off,
+      int len,
+      DedupTape tape,
+      ScoreAccumulator acc,
+      ScoreTrace trace,
+      VllmFingerprints f) {
     int end = off + len;
-    VllmFingerprints f = acc.vllm(prf);
     LongOpenHashSet contexts = null;
     if (!sbw && prf.parameters().detectionDedup()) {
       contexts = acc.contexts();
     }
     long[] fps = f.blockFingerprints();
     long[] ctxs = f.blockContexts();
+    int[] keep = f.blockKept();
     for (int from = off; from < end; from += fps.length) {
       int to = Math.min(end, from + fps.length);
       // The PRF of a block first, then its set lookups back to back: the two kinds of work
@@ -64,6 +78,10 @@ final class VllmTupleScorer {
         }
       }
       sink ^= touched;
+      // The dedup decisions of the block, then the scores of its new tuples in a loop of their
+      // own: a Gumbel score is a long chain of dependent operations, which overlap from one token
+      // to the next only without the set lookups' unpredictable branches between them.
+      int kept = 0;
       for (int i = from; i < to; i++) {
         long fp = fps[i - from];
         acc.positions++;
@@ -71,16 +89,27 @@ final class VllmTupleScorer {
           acc.duplicates++;
           continue;
         }
-        double value = f.score(fp);
-        if (f.greenList()) {
+        keep[kept++] = i - from;
+      }
+      acc.scored += kept;
+      if (f.greenList()) {
+        for (int k = 0; k < kept; k++) {
+          double value = f.score(fps[keep[k]]);
           acc.green += (long) value;
-        } else {
-          acc.sum += value;
+          if (trace != null) {
+            trace.add(from + keep[k] - off, value);
+          }
         }
-        acc.scored++;
-        if (trace != null) {
-          trace.add(i - off, value);
+      } else {
+        double sum = acc.sum;
+        for (int k = 0; k < kept; k++) {
+          double value = f.score(fps[keep[k]]);
+          sum += value;
+          if (trace != null) {
+            trace.add(from + keep[k] - off, value);
+          }
         }
+        acc.sum = sum;
       }
     }
   }

@@ -5,12 +5,20 @@ import java.util.Optional;
 /**
  * Scoring's Philox work for a block of tokens, each after its own context: {@link #absorbEach} then
  * {@link #tokenWordEach}, the same words as {@link Philox4x32#absorb} and {@link
- * Philox4x32#tokenWord} token by token. By default two interleaved scalar chains; with {@code
- * -Dtelltale.philox.kernel=vector} and {@code --add-modules jdk.incubator.vector}, Vector API lanes
- * ({@link VectorPhiloxKernel}, loaded only when that module is present). The vector path is opt-in:
- * it is faster once compiled (with 512-bit vectors), but until the JIT has compiled it, a second or
- * two of CPU, it runs some 30 times slower than the scalar one, which a short run (one detection)
- * never earns back. Not thread-safe: one per scorer, its scratch sized once.
+ * Philox4x32#tokenWord} token by token, as two interleaved scalar chains or, with {@code
+ * --add-modules jdk.incubator.vector}, in Vector API lanes ({@link VectorPhiloxKernel}, loaded only
+ * when that module is present). Both paths give the same bits.
+ *
+ * <p>The Vector API path is some 2 times faster once compiled, but until the JIT has compiled it (a
+ * few thousand blocks, some 0.2-1 s of CPU) it runs some 30 times slower than the scalar chains,
+ * which a short run never earns back and which a service would feel as one slow request. So by
+ * default ({@code -Dtelltale.philox.kernel=auto}) scoring runs the scalar chains until the JVM has
+ * scored {@link PhiloxWarmup#AFTER_TOKENS} tokens; then a background daemon thread runs the vector
+ * kernel on synthetic blocks until it is compiled and measured faster than the scalar chains, and
+ * only then do the scoring threads switch to it (never, if it does not win). {@code
+ * -Dtelltale.philox.kernel=scalar|vector} forces one path from the start. The choice is logged once
+ * at INFO ({@code System.Logger} "dev.telltale.prf.PhiloxBatch"). Not thread-safe: one per scorer,
+ * its scratch sized once.
  */
 public final class PhiloxBatch {
   /** One path: the lanes of a block in, the states or words out. */
@@ -79,19 +87,31 @@ public final class PhiloxBatch {
       };
 
   private static final VectorKernels VECTOR = loadVector().orElse(null);
-  private static final boolean USE_VECTOR = select();
+  private static final String CHOICE = System.getProperty("telltale.philox.kernel", "auto");
+  private static final PhiloxWarmup WARMUP =
+      VECTOR != null && !CHOICE.equals("scalar") && !CHOICE.equals("vector")
+          ? new PhiloxWarmup(VECTOR, SCALAR)
+          : null;
+
+  static {
+    System.getLogger(PhiloxBatch.class.getName())
+        .log(System.Logger.Level.INFO, "vLLM scoring Philox: " + describe());
+  }
 
   private final int capacity;
+  // the fixed path (scalar, forced vector), or null: auto, asks WARMUP block by block
   private final Kernel kernel;
+  // auto: the vector lanes, made when first used
+  private Kernel lanes;
   private final int[] s0;
   private final int[] s1;
   private final int[] s2;
   private final int[] s3;
   private final int[] words;
 
-  private PhiloxBatch(int capacity, boolean vector) {
+  private PhiloxBatch(int capacity, Kernel kernel) {
     this.capacity = capacity;
-    this.kernel = vector ? VECTOR.create(capacity) : SCALAR;
+    this.kernel = kernel;
     this.s0 = new int[capacity];
     this.s1 = new int[capacity];
     this.s2 = new int[capacity];
@@ -101,22 +121,70 @@ public final class PhiloxBatch {
 
   /** A batch of up to {@code capacity} tokens on this JVM's path. */
   public static PhiloxBatch of(int capacity) {
-    return new PhiloxBatch(capacity, USE_VECTOR);
+    if (WARMUP != null) {
+      return new PhiloxBatch(capacity, null);
+    }
+    boolean vector = VECTOR != null && CHOICE.equals("vector");
+    return new PhiloxBatch(capacity, vector ? VECTOR.create(capacity) : SCALAR);
   }
 
   /** The scalar path whatever the JVM has (the reference the vector path must equal). */
   public static PhiloxBatch scalar(int capacity) {
-    return new PhiloxBatch(capacity, false);
+    return new PhiloxBatch(capacity, SCALAR);
   }
 
   /** The Vector API path, if the module is in this JVM, whether or not it is chosen. */
   public static Optional<PhiloxBatch> vector(int capacity) {
-    return VECTOR == null ? Optional.empty() : Optional.of(new PhiloxBatch(capacity, true));
+    return VECTOR == null
+        ? Optional.empty()
+        : Optional.of(new PhiloxBatch(capacity, VECTOR.create(capacity)));
   }
 
-  /** "vector (...)" or "scalar": the path {@link #of} takes in this JVM. */
+  /**
+   * "vector (...)" or "scalar": the path {@link #of} takes in this JVM now (by default the scalar
+   * chains until the vector kernel has been warmed up and won).
+   */
   public static String path() {
-    return USE_VECTOR ? VECTOR.name() : "scalar";
+    if (WARMUP != null) {
+      return WARMUP.vectorReady() ? VECTOR.name() : "scalar";
+    }
+    return VECTOR != null && CHOICE.equals("vector") ? VECTOR.name() : "scalar";
+  }
+
+  /** What this JVM's scoring runs, and why (the line logged once at INFO). */
+  static String describe() {
+    if (VECTOR == null) {
+      return "scalar chains (jdk.incubator.vector is not in this JVM; the vector kernel needs"
+          + " --add-modules jdk.incubator.vector)";
+    }
+    if (CHOICE.equals("scalar")) {
+      return "scalar chains (-Dtelltale.philox.kernel=scalar)";
+    }
+    if (CHOICE.equals("vector")) {
+      return VECTOR.name() + " kernel from the start (-Dtelltale.philox.kernel=vector)";
+    }
+    return "scalar chains, then the "
+        + VECTOR.name()
+        + " kernel once the JVM has scored "
+        + PhiloxWarmup.AFTER_TOKENS
+        + " tokens and a background warm-up has compiled it and measured it faster"
+        + " (-Dtelltale.philox.kernel=scalar|vector forces one path)";
+  }
+
+  // The path of a block of n tokens: the fixed one, or auto's current choice.
+  private Kernel kernel(int n) {
+    if (kernel != null) {
+      return kernel;
+    }
+    if (!WARMUP.vectorReady()) {
+      WARMUP.scored(n);
+      return SCALAR;
+    }
+    Kernel k = lanes;
+    if (k == null) {
+      k = lanes = VECTOR.create(capacity);
+    }
+    return k;
   }
 
   /**
@@ -127,7 +195,7 @@ public final class PhiloxBatch {
     if (to - from > capacity || from > to) {
       throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
     }
-    kernel.absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
+    kernel(to - from).absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
   }
 
   /** {@link VllmPrf#contextFingerprint} of state {@code j}. */
@@ -143,17 +211,15 @@ public final class PhiloxBatch {
     if (to - from > capacity || from > to) {
       throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
     }
-    kernel.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
+    // auto: the lanes once switched; a block absorbed on the scalar chains just before the switch
+    // may take its words from the lanes, which give the same bits
+    Kernel k = kernel != null ? kernel : WARMUP.vectorReady() && lanes != null ? lanes : SCALAR;
+    k.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
   }
 
   /** Word {@code j} of the last {@link #tokenWordEach}. */
   public int word(int j) {
     return words[j];
-  }
-
-  private static boolean select() {
-    return VECTOR != null
-        && System.getProperty("telltale.philox.kernel", "scalar").equals("vector");
   }
 
   private static Optional<VectorKernels> loadVector() {

@@ -194,9 +194,27 @@ public final class VllmPrf {
   /**
    * Gumbel score {@code -ln(1 - u)} of a float uniform widened to double: {@code
    * -StrictMath.log1p(-u)} (what vLLM's {@code log1p} gives, and {@code Math.log1p} on Java 17) bit
-   * for bit, without its native call.
+   * for bit, without its native call, and without data-dependent branches ({@link
+   * Fdlibm#log1pSelect}).
    */
   public static double gumbelScore(float u) {
-    return -Fdlibm.log1p(-(double) u);
+    if (!(u >= 0x1p-29f && u < 1f)) {
+      return -StrictMath.log1p(-(double) u); // not a PRF uniform
+    }
+    return -Fdlibm.log1pInRange(-(double) u);
+  }
+
+  /**
+   * {@link #gumbelScore} of the PRF uniform of a 24-bit mantissa, {@code (float) ((m + 1) / (2^24 +
+   * 1))} (as {@link Philox4x32#uniform}), bit for bit; the uniform's conversions to and from float
+   * are integer operations on its bits (see {@link Fdlibm#exact}).
+   */
+  public static double gumbelScoreOfMantissa(int m) {
+    double q = Fdlibm.exact((m & 0xFFFFFFL) + 1) / 16777217.0;
+    // rounded to float's 24 significant bits, to nearest even: q lies in [2^-24, 1), normal floats
+    long bits = Double.doubleToRawLongBits(q);
+    bits += 0x0FFFFFFFL + ((bits >>> 29) & 1);
+    double u = Double.longBitsToDouble(bits & ~0x1FFFFFFFL);
+    return -Fdlibm.log1pInRange(-u);
   }
 }
