@@ -89,8 +89,10 @@ public final class Detector {
   public Detection detectForms(java.util.List<FormTokens> forms) {
     Detection best = null;
     NormalForm bestForm = null;
+    FormScoring shared = forms.size() > 1 && scorer.scoresFingerprints() ? new FormScoring() : null;
     for (FormTokens f : forms) {
-      Detection d = detectTokens(f.ids(), 0, f.ids().length);
+      Detection d =
+          shared == null ? detectTokens(f.ids(), 0, f.ids().length) : shared.detect(f, forms);
       if (best == null || d.decisive().log10PValue() < best.decisive().log10PValue()) {
         best = d;
         bestForm = f.form();
@@ -111,6 +113,63 @@ public final class Detector {
         FormTokens.encode(tokenizer, text, FormTokens.DEFAULT_FAMILY, deadline);
     deadline.check();
     return detectForms(forms);
+  }
+
+  /**
+   * Scores the forms of one text with one tape, cleared between forms, and the fingerprints of each
+   * form kept: a form's position whose whole tuple lies in a run of ids copied from an earlier form
+   * ({@link FormTokens.Shared}) takes that form's fingerprint instead of hashing it again. The
+   * fingerprint of a position is a function of its tuple's ids alone and the tape sees the same
+   * fingerprints in the same order, so each detection is {@link #detectTokens}'s.
+   */
+  private final class FormScoring {
+    private final int h = scorer.parameters().contextWidth();
+    private final long[] scratch = new long[256];
+    private final java.util.IdentityHashMap<int[], long[]> known =
+        new java.util.IdentityHashMap<>();
+    private ExactTape tape;
+
+    Detection detect(FormTokens f, List<FormTokens> forms) {
+      int[] ids = f.ids();
+      int n = ids.length;
+      long[] u = new long[Math.max(0, n - h)];
+      long[] source = known.get(f.shared().source());
+      int[] runs = f.shared().runs();
+      int next = h; // the first position not yet fingerprinted
+      if (source != null) {
+        for (int r = 0; r < runs.length; r += 3) {
+          // Positions whose tuple ids[i - h .. i] lies in the run [start, start + len).
+          int start = runs[r];
+          int from = Math.max(start + h, h);
+          int to = start + runs[r + 2];
+          if (from >= to) {
+            continue;
+          }
+          if (from > next) {
+            scorer.fingerprints(ids, next, from, u, next - h, scratch);
+          }
+          System.arraycopy(source, runs[r + 1] + (from - start) - h, u, from - h, to - from);
+          next = Math.max(next, to);
+        }
+      }
+      if (next < n) {
+        scorer.fingerprints(ids, next, n, u, next - h, scratch);
+      }
+      known.put(ids, u);
+      if (tape == null) {
+        int most = 0;
+        for (FormTokens g : forms) {
+          most = Math.max(most, g.ids().length);
+        }
+        tape = new ExactTape(Math.max(16, most));
+      } else {
+        tape.clear();
+      }
+      ScoreAccumulator acc = new ScoreAccumulator();
+      ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
+      scorer.scoreFingerprints(u, n, tape, acc, trace);
+      return fromTotals(n, acc, trace);
+    }
   }
 
   /** Tests {@code ids[off .. off+len)}. */

@@ -111,27 +111,75 @@ public final class TupleScorer {
     for (int start = off + h; start < end; start += block.length) {
       int stop = Math.min(end, start + block.length);
       prf.tupleBits(ids, start, stop, block);
-      for (int i = start; i < stop; i++) {
-        // u is a keyed 64-bit fingerprint of the (window, token) tuple.
-        long u = block[i - start];
-        acc.positions++;
-        if (!tape.firstSeen(u)) {
-          acc.duplicates++;
-          continue;
-        }
-        acc.scored++;
-        double value;
-        if (greenList) {
-          long green = WatermarkPrf.greenBit(u, threshold);
-          acc.green += green;
-          value = green;
-        } else {
-          value = WatermarkPrf.gumbelScore(u);
-          acc.sum += value;
-        }
-        if (trace != null) {
-          trace.add(at == null ? i - off : at[i - off], value);
-        }
+      scoreBlock(block, start, start, stop, off, at, threshold, tape, acc, trace);
+    }
+  }
+
+  /**
+   * Whether {@link #fingerprints} and {@link #scoreFingerprints} score as {@link #score} does: not
+   * for vLLM keys nor robust-context keys, whose loops are their own.
+   */
+  boolean scoresFingerprints() {
+    return vllm == null && skip == null;
+  }
+
+  /**
+   * The tuple fingerprints of positions {@code [from, to)} of {@code ids} into {@code out[at ..]}:
+   * what {@link #score} looks up for them ({@code from >= h}). The fingerprint of position i is a
+   * function of {@code ids[i - h .. i]} alone.
+   */
+  void fingerprints(int[] ids, int from, int to, long[] out, int at, long[] scratch) {
+    for (int start = from; start < to; start += scratch.length) {
+      int stop = Math.min(to, start + scratch.length);
+      prf.tupleBits(ids, start, stop, scratch);
+      System.arraycopy(scratch, 0, out, at + start - from, stop - start);
+    }
+  }
+
+  /**
+   * {@link #score} of a whole sequence of {@code len} ids whose fingerprints are known: {@code u[i
+   * - h]} for position i (from {@link #fingerprints}). Same tape lookups in the same order, hence
+   * the same totals and trace.
+   */
+  void scoreFingerprints(
+      long[] u, int len, DedupTape tape, ScoreAccumulator acc, ScoreTrace trace) {
+    if (len > h) {
+      scoreBlock(u, h, h, len, 0, null, prf.greenThreshold(), tape, acc, trace);
+    }
+  }
+
+  // Positions [start, stop) with fingerprints block[i - base]; trace positions relative to off.
+  private void scoreBlock(
+      long[] block,
+      int base,
+      int start,
+      int stop,
+      int off,
+      int[] at,
+      long threshold,
+      DedupTape tape,
+      ScoreAccumulator acc,
+      ScoreTrace trace) {
+    for (int i = start; i < stop; i++) {
+      // u is a keyed 64-bit fingerprint of the (window, token) tuple.
+      long u = block[i - base];
+      acc.positions++;
+      if (!tape.firstSeen(u)) {
+        acc.duplicates++;
+        continue;
+      }
+      acc.scored++;
+      double value;
+      if (greenList) {
+        long green = WatermarkPrf.greenBit(u, threshold);
+        acc.green += green;
+        value = green;
+      } else {
+        value = WatermarkPrf.gumbelScore(u);
+        acc.sum += value;
+      }
+      if (trace != null) {
+        trace.add(at == null ? i - off : at[i - off], value);
       }
     }
   }

@@ -31,6 +31,18 @@ public final class DetectionNormalizer {
   /** ASCII letters by their skeleton (several letters share one: "I" and "l" both give "l"). */
   private static final Map<String, String> ASCII_BY_SKELETON = asciiBySkeleton();
 
+  /** ASCII white space (TAB..CR and SPACE), and ASCII letters, by char. */
+  private static final boolean[] ASCII_WHITE_SPACE = new boolean[0x80];
+
+  private static final int[] ASCII_LETTER = new int[0x80];
+
+  static {
+    for (char c = 0; c < 0x80; c++) {
+      ASCII_WHITE_SPACE[c] = isWhiteSpace(c);
+      ASCII_LETTER[c] = Character.isLetter(c) ? 1 : 0;
+    }
+  }
+
   private DetectionNormalizer() {}
 
   private static Map<String, String> asciiBySkeleton() {
@@ -98,10 +110,113 @@ public final class DetectionNormalizer {
     return s.strip();
   }
 
+  /**
+   * {@link NormalForm#HARDENED} and {@link NormalForm#HARDENED_LINES} (in this order) of a text
+   * whose {@link NormalForm#BASIC} form is {@code basic}, sharing the work: the same as {@link
+   * #normalize} and {@link #normalizeKeepingLines} of that text. An element is {@code basic} itself
+   * when the form leaves it unchanged.
+   *
+   * <p>Ignorables are removed and confusables folded once, before the white space is collapsed
+   * either way: folding commutes with collapsing, since white space is never part of a word, a fold
+   * never yields white space, and collapsing keeps at least one space between two words and leaves
+   * every letter (hence the text's main script) as it is.
+   */
+  public static String[] hardenedForms(String basic) {
+    if (isPlainAscii(basic)) {
+      return new String[] {basic, basic};
+    }
+    String s = basic;
+    boolean ascii = isAscii(s, 0, s.length());
+    if (!ascii) {
+      s = foldConfusables(removeIgnorables(s));
+    }
+    String[] out = collapseBothWays(s);
+    for (int k = 0; k < 2; k++) {
+      String f = out[k];
+      // ASCII text is in NFC, and stays ASCII through the collapse.
+      if (!ascii && !Normalizer.isNormalized(f, Normalizer.Form.NFC)) {
+        f = Normalizer.normalize(f, Normalizer.Form.NFC);
+      }
+      f = f.strip();
+      out[k] = f.equals(basic) ? basic : f;
+    }
+    return out;
+  }
+
+  /**
+   * {@link #collapseWhitespace} and {@link #collapseWhitespaceKeepingLines} of {@code text} in one
+   * pass; an element is {@code text} itself when it is unchanged.
+   */
+  static String[] collapseBothWays(String text) {
+    char[] c = text.toCharArray();
+    int n = c.length;
+    char[] spaces = new char[n];
+    char[] lines = new char[n];
+    int ns = 0;
+    int nl = 0;
+    boolean spacesChanged = false;
+    boolean linesChanged = false;
+    int i = 0;
+    while (i < n) {
+      int from = i;
+      // What both forms keep as it is: non-white-space and single spaces between such characters
+      // (c[from] is never white space, so a space reached here follows a character that is not).
+      while (i < n) {
+        char ch = c[i];
+        if (ch < 0x80 ? !ASCII_WHITE_SPACE[ch] : !isWhiteSpaceAt(c, i, n)) {
+          i++; // a surrogate is never white space
+        } else if (ch == ' ' && (i + 1 == n || !isWhiteSpaceAt(c, i + 1, n))) {
+          i++;
+        } else {
+          break;
+        }
+      }
+      System.arraycopy(c, from, spaces, ns, i - from);
+      System.arraycopy(c, from, lines, nl, i - from);
+      ns += i - from;
+      nl += i - from;
+      if (i == n) {
+        break;
+      }
+      // White space is in the BMP: one char per code point.
+      int end = i;
+      boolean lineBreak = false;
+      while (end < n && isWhiteSpaceAt(c, end, n)) {
+        char e = c[end];
+        lineBreak |= e < 0x80 ? e == '\n' || e == 0x0B || e == 0x0C : NormalForm.isLineBreak(e);
+        end++;
+      }
+      boolean single = end == i + 1 && c[i] == ' ';
+      spaces[ns++] = ' ';
+      spacesChanged |= !single;
+      if (lineBreak) {
+        System.arraycopy(c, i, lines, nl, end - i);
+        nl += end - i;
+      } else {
+        lines[nl++] = ' ';
+        linesChanged |= !single;
+      }
+      i = end;
+    }
+    return new String[] {
+      spacesChanged ? new String(spaces, 0, ns) : text,
+      linesChanged ? new String(lines, 0, nl) : text
+    };
+  }
+
+  private static boolean isWhiteSpaceAt(char[] c, int i, int n) {
+    char ch = c[i];
+    if (ch < 0x80) {
+      return ASCII_WHITE_SPACE[ch];
+    }
+    return !Character.isSurrogate(ch) && UCharacter.isUWhiteSpace(ch);
+  }
+
   // ASCII text without control characters, tabs or doubled spaces is already in normal form.
   private static boolean isPlainAscii(String s) {
     char prev = 'x';
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x7F || c < 0x20 || (c == ' ' && prev == ' ')) {
         return false;
@@ -123,68 +238,83 @@ public final class DetectionNormalizer {
     return cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D) : UCharacter.isUWhiteSpace(cp);
   }
 
-  /** {@code text} without default-ignorable code points. */
+  /** {@code text} without default-ignorable code points; {@code text} itself if it has none. */
   public static String removeIgnorables(String text) {
-    StringBuilder sb = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      if (!isIgnorable(cp)) {
-        sb.appendCodePoint(cp);
+    char[] c = text.toCharArray();
+    int n = c.length;
+    int w = 0;
+    int i = 0;
+    while (i < n) {
+      while (i < n && c[i] < 0x80) {
+        c[w++] = c[i++];
       }
-      i += Character.charCount(cp);
+      if (i == n) {
+        break;
+      }
+      int cp = Character.codePointAt(c, i, n);
+      int len = Character.charCount(cp);
+      if (!isIgnorable(cp)) {
+        for (int k = 0; k < len; k++) {
+          c[w++] = c[i + k];
+        }
+      }
+      i += len;
     }
-    return sb.toString();
+    return w == n ? text : new String(c, 0, w);
   }
 
-  /** Every run of white space (line breaks, tabs, no-break spaces) becomes a single space. */
+  /**
+   * Every run of white space (line breaks, tabs, no-break spaces) becomes a single space; {@code
+   * text} itself if it has no run but single spaces.
+   */
   public static String collapseWhitespace(String text) {
-    StringBuilder sb = new StringBuilder(text.length());
-    boolean inSpace = false;
-    for (int i = 0; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      if (isWhiteSpace(cp)) {
-        if (!inSpace) {
-          sb.append(' ');
-        }
-        inSpace = true;
-      } else {
-        sb.appendCodePoint(cp);
-        inSpace = false;
-      }
-      i += Character.charCount(cp);
-    }
-    return sb.toString();
+    return collapse(text, false);
   }
 
   /**
    * Every run of white space without a line break becomes a single space; a run with one is kept
-   * verbatim, so the line tokens a generator chose survive.
+   * verbatim, so the line tokens a generator chose survive. {@code text} itself when nothing
+   * changes.
    */
   public static String collapseWhitespaceKeepingLines(String text) {
-    StringBuilder sb = new StringBuilder(text.length());
+    return collapse(text, true);
+  }
+
+  private static String collapse(String text, boolean keepLines) {
     int n = text.length();
+    StringBuilder sb = null;
+    int copied = 0;
     int i = 0;
     while (i < n) {
-      int cp = text.codePointAt(i);
+      char c = text.charAt(i);
+      int cp = c < 0x80 ? c : text.codePointAt(i);
       if (!isWhiteSpace(cp)) {
-        sb.appendCodePoint(cp);
         i += Character.charCount(cp);
         continue;
       }
       int end = i;
       boolean lineBreak = false;
-      while (end < n && isWhiteSpace(text.codePointAt(end))) {
-        lineBreak |= NormalForm.isLineBreak(text.codePointAt(end));
-        end += Character.charCount(text.codePointAt(end));
+      while (end < n) {
+        char e = text.charAt(end);
+        int ecp = e < 0x80 ? e : text.codePointAt(end);
+        if (!isWhiteSpace(ecp)) {
+          break;
+        }
+        lineBreak |=
+            ecp < 0x80 ? ecp == '\n' || ecp == 0x0B || ecp == 0x0C : NormalForm.isLineBreak(ecp);
+        end += Character.charCount(ecp);
       }
-      if (lineBreak) {
-        sb.append(text, i, end);
-      } else {
-        sb.append(' ');
+      boolean unchanged = (keepLines && lineBreak) || (end == i + 1 && c == ' ');
+      if (!unchanged) {
+        if (sb == null) {
+          sb = new StringBuilder(n);
+        }
+        sb.append(text, copied, i).append(' ');
+        copied = end;
       }
       i = end;
     }
-    return sb.toString();
+    return sb == null ? text : sb.append(text, copied, n).toString();
   }
 
   /**
@@ -195,33 +325,71 @@ public final class DetectionNormalizer {
    * word in English text) is folded too. ASCII is never changed.
    */
   public static String foldConfusables(String text) {
-    int main = mainScript(text, 0, text.length());
-    StringBuilder sb = new StringBuilder(text.length());
+    char[] c = text.toCharArray();
+    int n = c.length;
+    int main = mainScript(c, 0, n);
+    StringBuilder sb = null;
+    StringBuilder word = null;
+    int copied = 0;
     int i = 0;
-    int n = text.length();
+    // Only a word holding a non-ASCII code point can change: find each such word from that code
+    // point and leave the text between them as it is.
     while (i < n) {
-      int cp = text.codePointAt(i);
+      while (i < n && c[i] < 0x80) {
+        i++;
+      }
+      if (i == n) {
+        break;
+      }
+      int cp = Character.codePointAt(c, i, n);
       if (!isWordCodePoint(cp)) {
-        sb.appendCodePoint(cp);
         i += Character.charCount(cp);
         continue;
       }
-      int end = i;
-      while (end < n && isWordCodePoint(text.codePointAt(end))) {
-        end += Character.charCount(text.codePointAt(end));
+      int start = i;
+      while (start > 0 && isWordCodePoint(Character.codePointBefore(c, start))) {
+        start -= Character.charCount(Character.codePointBefore(c, start));
       }
-      foldWord(text, i, end, main, sb);
+      int end = i;
+      while (end < n && isWordCodePoint(Character.codePointAt(c, end, n))) {
+        end += Character.charCount(Character.codePointAt(c, end, n));
+      }
+      if (word == null) {
+        word = new StringBuilder();
+      }
+      word.setLength(0);
+      foldWord(text, c, start, end, main, word);
+      if (!sameChars(word, text, start, end)) {
+        if (sb == null) {
+          sb = new StringBuilder(n + 16);
+        }
+        sb.append(c, copied, start - copied).append(word);
+        copied = end;
+      }
       i = end;
     }
-    return sb.toString();
+    return sb == null ? text : sb.append(c, copied, n - copied).toString();
   }
 
-  private static void foldWord(String text, int start, int end, int main, StringBuilder sb) {
+  private static boolean sameChars(CharSequence a, String text, int start, int end) {
+    if (a.length() != end - start) {
+      return false;
+    }
+    for (int k = 0; k < a.length(); k++) {
+      if (a.charAt(k) != text.charAt(start + k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void foldWord(
+      String text, char[] chars, int start, int end, int main, StringBuilder sb) {
     if (isAscii(text, start, end)) {
       sb.append(text, start, end); // ASCII is never changed, whatever the word's target script
       return;
     }
-    int own = mainScript(text, start, end);
+    int own = mainScript(chars, start, end);
     int target = own == UScript.INVALID_CODE ? main : own;
     if (own != main && main != UScript.INVALID_CODE && foldsWholly(text, start, end, main)) {
       target = main;
@@ -298,7 +466,7 @@ public final class DetectionNormalizer {
   }
 
   /** The script most letters of {@code text[start, end)} belong to, or INVALID_CODE if none. */
-  private static int mainScript(String text, int start, int end) {
+  private static int mainScript(char[] text, int start, int end) {
     int best = UScript.INVALID_CODE;
     int bestCount = 0;
     int latin = 0;
@@ -307,12 +475,21 @@ public final class DetectionNormalizer {
     // Two counters suffice in practice (Latin and the most recent other script); a word or a text
     // mixing three scripts falls back to whichever of these two dominates.
     for (int i = start; i < end; ) {
-      int cp = text.codePointAt(i);
+      // ASCII letters are Latin; they only add to the Latin count, whatever the order.
+      char c;
+      while (i < end && (c = text[i]) < 0x80) {
+        latin += ASCII_LETTER[c];
+        i++;
+      }
+      if (i == end) {
+        break;
+      }
+      int cp = Character.codePointAt(text, i, end);
       i += Character.charCount(cp);
       if (!Character.isLetter(cp)) {
         continue;
       }
-      int s = cp < 0x80 ? UScript.LATIN : scriptOf(cp); // ASCII letters are Latin
+      int s = scriptOf(cp);
       if (s == UScript.INVALID_CODE) {
         continue;
       }

@@ -26,6 +26,18 @@ public interface Tokenizer {
     return ids;
   }
 
+  /**
+   * Whether cutting {@code text} before index {@code p} leaves its ids unchanged: {@code
+   * encode(text)} is {@code encode(text[0, p))} followed by {@code encode(text[p, end))}, whatever
+   * the text holds outside the two characters around the cut. The answer may depend only on {@code
+   * text.charAt(p - 1)} and {@code text.charAt(p)}, so that a cut safe in one text is safe in any
+   * text with the same two characters there. False (the default) where the tokenizer knows no such
+   * rule; detection then tokenises every normal form of a text in full.
+   */
+  default boolean isSafeCut(CharSequence text, int p) {
+    return false;
+  }
+
   /** Text of {@code ids[off .. off+len)}; invalid UTF-8 at the edges becomes U+FFFD. */
   String decode(int[] ids, int off, int len);
 

@@ -114,6 +114,11 @@ public final class Tokenizers {
       return encoding.encodeOrdinary(text).toArray();
     }
 
+    @Override
+    public boolean isSafeCut(CharSequence text, int p) {
+      return SafeSplits.isSafeCut(text, p);
+    }
+
     /** In chunks cut where the encoding's pieces are sure to end ({@link SafeSplits}). */
     @Override
     public int[] encode(String text, Deadline deadline) {

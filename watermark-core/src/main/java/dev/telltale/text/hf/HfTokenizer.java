@@ -1,6 +1,7 @@
 package dev.telltale.text.hf;
 
 import dev.telltale.text.Deadline;
+import dev.telltale.text.SafeSplits;
 import dev.telltale.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ public final class HfTokenizer implements Tokenizer {
   private final BpeModel model;
   private final UnaryOperator<List<String>> decoder;
   private final int vocabSize;
+  // Whether SafeSplits' cut rule holds: no normalizer, no added token matched in text, and the
+  // cl100k pattern (Llama 3's, or Qwen's with single digits) as the only pre-tokenizer step.
+  private final boolean tiktokenCuts;
 
   HfTokenizer(
       String name,
@@ -53,6 +57,11 @@ public final class HfTokenizer implements Tokenizer {
     this.model = model;
     this.decoder = decoder;
     this.vocabSize = Math.max(model.size(), addedContent.length);
+    this.tiktokenCuts =
+        normalizer == Normalizers.NONE
+            && added.isEmpty()
+            && preTokenizer.size() == 1
+            && preTokenizer.get(0) instanceof Llama3Splitter;
     for (int id = 0; id < vocabSize; id++) {
       if (model.token(id) == null && (id >= addedContent.length || addedContent[id] == null)) {
         throw new UnsupportedTokenizerException("token id " + id + " has no token");
@@ -103,6 +112,16 @@ public final class HfTokenizer implements Tokenizer {
   @Override
   public int[] encode(String text) {
     return encode(text, Deadline.NONE);
+  }
+
+  /**
+   * {@link SafeSplits}' rule where this tokenizer splits as cl100k_base does before BPE (Llama 3,
+   * and Qwen without a normalizer): BPE then sees the same pieces on either side of the cut. False
+   * for every other tokenizer.json.
+   */
+  @Override
+  public boolean isSafeCut(CharSequence text, int p) {
+    return tiktokenCuts && SafeSplits.isSafeCut(text, p);
   }
 
   /**

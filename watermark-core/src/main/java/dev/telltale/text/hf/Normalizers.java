@@ -8,11 +8,14 @@ import java.util.function.UnaryOperator;
 
 /** The {@code normalizer} section of a {@code tokenizer.json}, as a string-to-string function. */
 final class Normalizers {
+  /** The normalizer of a file without one (identity), by which a tokenizer knows it has none. */
+  static final UnaryOperator<String> NONE = UnaryOperator.identity();
+
   private Normalizers() {}
 
   static UnaryOperator<String> parse(JsonNode node) {
     if (node == null || node.isNull()) {
-      return UnaryOperator.identity();
+      return NONE;
     }
     String type = Json.text(node, "type", "normalizer");
     switch (type) {
