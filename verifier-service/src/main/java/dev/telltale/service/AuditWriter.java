@@ -100,12 +100,13 @@ final class AuditWriter implements AutoCloseable {
         if (lingerNanos > 0 && arrived - lastCommit < busyNanos) {
           gather(batch, arrived + lingerNanos);
         }
-        write(batch);
-        lastCommit = System.nanoTime();
         synchronized (this) {
+          // Counted before the futures complete, so a caller that saw its row committed sees it.
           batches++;
           rows += batch.size();
         }
+        write(batch);
+        lastCommit = System.nanoTime();
         if (Thread.currentThread().isInterrupted()) {
           return;
         }
@@ -141,7 +142,7 @@ final class AuditWriter implements AutoCloseable {
     }
   }
 
-  /** Rows committed per transaction since start (0 before the first). */
+  /** Rows per transaction since start (0 before the first). */
   synchronized double rowsPerBatch() {
     return batches == 0 ? 0 : (double) rows / batches;
   }
