@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-20}
 conns=${2:-64}
-jar=cli/target/telltale.jar
+jar=${JAR:-cli/target/telltale.jar}
 work=$(mktemp -d); echo "work folder: $work"
 port=${PORT:-18080}
 floor=""
@@ -41,21 +41,46 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 
-# Warm-up (JIT, pools, auth cache), then the measured run.
-wrk -t2 -c"$conns" -d5s -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect" >/dev/null
+# Warm-up (JIT, pools, auth cache; WARMUP seconds, 5 by default: longer on a loaded machine,
+# where the JIT compilers are still busy after 5 s), then the measured run.
+wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect" >/dev/null
 # Server CPU per request (user + system ticks of the server process over the measured run): the
 # figure that stays comparable when other work shares the machine and latency does not.
 ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+# Per-thread CPU ticks (name with digits folded, so the four event loops are one line).
+threads() {
+  for t in /proc/"$server"/task/*; do
+    s=$(cat "$t/stat" 2>/dev/null) || continue
+    name=$(tr -d '0-9' <"$t/comm" 2>/dev/null | sed 's/[ #-]*$//')
+    rest=${s##*) }
+    set -- $rest
+    echo "$name	$((${12} + ${13}))"
+  done
+}
+threads >"$work/threads.before"
 before=$(ticks)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/detect.lua" "http://127.0.0.1:$port/v1/detect" \
   | tee "$work/wrk.out"
 after=$(ticks)
+threads >"$work/threads.after"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=$(grep -oE '[0-9]+ requests in' "$work/wrk.out" | cut -d' ' -f1)
 hz=$(getconf CLK_TCK)
 awk -v t=$((after - before)) -v n="$n" -v hz="$hz" \
   'BEGIN { printf "server CPU per request: %.3f ms\n", t * 1000 / hz / n }'
+# Where the server's CPU went, by thread (ms per request), e.g. scoring, event loop, audit, GC, JIT.
+awk -F'\t' -v n="$n" -v hz="$hz" '
+  FNR == NR { b[$1] += $2; next }
+  { a[$1] += $2 }
+  END { for (k in a) if (a[k] - b[k] > 0) printf "  %7.3f ms  %s\n", (a[k] - b[k]) * 1000 / hz / n, k }
+' "$work/threads.before" "$work/threads.after" | sort -rn | head -12
+# The same without the JIT compiler threads, still at work after a short warm-up on a busy machine.
+awk -F'\t' -v n="$n" -v hz="$hz" '
+  FNR == NR { b[$1] += $2; next }
+  $1 !~ /CompilerThre/ { a[$1] += $2 }
+  END { for (k in a) t += a[k] - b[k]; printf "server CPU per request without JIT threads: %.3f ms\n", t * 1000 / hz / n }
+' "$work/threads.before" "$work/threads.after"
 curl -fs "http://127.0.0.1:$port/metrics" \
   | grep -E '^telltale_http_requests_total\{route="/v1/detect"'
 

@@ -28,6 +28,16 @@ final class ConnectionGuard {
   private final AtomicInteger total = new AtomicInteger();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Long> headerTimers = new ConcurrentHashMap<>();
+
+  /**
+   * The body timer of each connection's current request, cancelled once that request is answered
+   * with its body read: left to run, every request's timer (and the request it holds) would stay on
+   * the event loop's queue for the whole body timeout, tens of thousands of them under load.
+   */
+  private final Map<HttpConnection, BodyTimer> bodyTimers = new ConcurrentHashMap<>();
+
+  private record BodyTimer(HttpServerRequest request, long id) {}
+
   private final AtomicInteger refused = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong accepted =
       new java.util.concurrent.atomic.AtomicLong();
@@ -77,6 +87,10 @@ final class ConnectionGuard {
             perAddress.remove(address, mine);
           }
           cancelHeaderTimer(conn);
+          BodyTimer b = bodyTimers.remove(conn);
+          if (b != null) {
+            vertx.cancelTimer(b.id());
+          }
         });
     if (all > limits.maxConnections() || here > limits.maxConnectionsPerAddress()) {
       if (refused.getAndIncrement() % 1000 == 0) {
@@ -102,27 +116,50 @@ final class ConnectionGuard {
       HttpConnection conn = req.connection();
       cancelHeaderTimer(conn);
       if (!req.isEnded() && !isUpload(req)) {
-        vertx.setTimer(
-            limits.bodyTimeoutMs(),
-            t -> {
-              if (!req.isEnded()) {
-                LOG.fine("closing a connection whose request body took too long");
-                conn.close();
-              }
-            });
+        long id =
+            vertx.setTimer(
+                limits.bodyTimeoutMs(),
+                t -> {
+                  bodyTimers.remove(conn, new BodyTimer(req, t));
+                  if (!req.isEnded()) {
+                    LOG.fine("closing a connection whose request body took too long");
+                    conn.close();
+                  }
+                });
+        // HTTP/1.1: a connection's next request starts after the previous body ended, so a timer
+        // still kept for that body has nothing left to watch.
+        BodyTimer old = bodyTimers.put(conn, new BodyTimer(req, id));
+        if (old != null) {
+          vertx.cancelTimer(old.id());
+        }
       }
       next.handle(req);
     };
   }
 
   /**
-   * The answer to a request on {@code conn} ended (called from the router's end handler: the
-   * response's own end handler belongs to the router): its next request's headers are due.
+   * The answer to {@code req} ended (called from the router's end handler: the response's own end
+   * handler belongs to the router): its next request's headers are due.
    */
-  void answered(HttpConnection conn) {
-    if (conn != null && total.get() > 0) {
+  void answered(HttpServerRequest req) {
+    HttpConnection conn = req.connection();
+    if (conn == null) {
+      return;
+    }
+    // A body read to its end needs its timer no more; one still arriving (a refusal answered
+    // before it, being discarded) keeps it.
+    BodyTimer b = bodyTimers.get(conn);
+    if (b != null && b.request().isEnded() && bodyTimers.remove(conn, b)) {
+      vertx.cancelTimer(b.id());
+    }
+    if (total.get() > 0) {
       startHeaderTimer(conn);
     }
+  }
+
+  /** Body timers running now (one at most per connection). */
+  int bodyTimers() {
+    return bodyTimers.size();
   }
 
   private static boolean isUpload(HttpServerRequest req) {

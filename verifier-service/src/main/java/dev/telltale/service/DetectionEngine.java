@@ -40,6 +40,8 @@ public final class DetectionEngine {
   private final int maxTokens;
   private final ConcurrentHashMap<DetectorKey, KeySetDetector> detectors =
       new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<DetectorKey, Detector> spreadDetectors =
+      new ConcurrentHashMap<>();
 
   private final ServiceTokenizers tokenizers;
   private final Optional<Path> spreadFile;
@@ -215,7 +217,7 @@ public final class DetectionEngine {
     DetectionJson.addSpreadCheck(
         json,
         result,
-        Detector.of(set.get(result.best().keyId()).orElseThrow(), tok, policy),
+        spreadDetector(set.get(result.best().keyId()).orElseThrow(), tok, r, policy),
         ids,
         prompt,
         spreadReference(tok),
@@ -246,7 +248,27 @@ public final class DetectionEngine {
         k -> KeySetDetector.of(set, tok, policy));
   }
 
+  /** Spread-check detectors kept (for tests). */
+  int spreadDetectorsKept() {
+    return spreadDetectors.size();
+  }
+
   private record DetectorKey(String tokenizer, Optional<String> keyId, boolean window) {}
+
+  /**
+   * The reported key's detector for the spread check, kept like {@link #detector} (creating one
+   * derives the key's subkeys, which showed in profiles of the service under load); bounded by
+   * tokenizers x keys x window on/off.
+   */
+  private Detector spreadDetector(
+      WatermarkKey key, Tokenizer tok, Request r, DetectionPolicy policy) {
+    if (r.alpha() != DetectionPolicy.DEFAULT_ALPHA) {
+      return Detector.of(key, tok, policy);
+    }
+    return spreadDetectors.computeIfAbsent(
+        new DetectorKey(tok.name(), Optional.of(key.id().value()), r.window()),
+        k -> Detector.of(key, tok, policy));
+  }
 
   /**
    * The file {@code telltale detect --ids} re-reads for token ids sent to {@code /v1/detect}

@@ -48,17 +48,30 @@ final class FairScoring {
         after.run();
         return;
       }
-      executor
-          .executeBlocking(() -> runWithin(budget), false)
-          .onComplete(
-              ar -> {
+      // The task completes its promise on its own thread, and starts the next queued task from
+      // there: no trip back to the event loop between scoring and what follows it (the caller
+      // queues the audit row from this thread and returns to its context once, to answer).
+      // No handler on executeBlocking's own future, so that it schedules nothing either.
+      try {
+        executor.executeBlocking(
+            () -> {
+              T out;
+              try {
+                out = runWithin(budget);
+              } catch (Throwable e) {
                 after.run();
-                if (ar.succeeded()) {
-                  done.tryComplete(ar.result());
-                } else {
-                  done.tryFail(ar.cause());
-                }
-              });
+                done.tryFail(e);
+                return null;
+              }
+              after.run();
+              done.tryComplete(out);
+              return null;
+            },
+            false);
+      } catch (RuntimeException e) {
+        after.run();
+        done.tryFail(e);
+      }
     }
 
     /** On the worker thread, whose CPU time the deadline counts. */
@@ -86,7 +99,11 @@ final class FairScoring {
     this.budget = budget;
   }
 
-  /** Queues {@code work} for {@code token}; fails with 429 when the token's share is full. */
+  /**
+   * Queues {@code work} for {@code token}; fails with 429 when the token's share is full. The
+   * future completes on the scoring thread that ran the work (or on the caller's, when refused):
+   * return to a Vert.x context before touching a request.
+   */
   <T> Future<T> submit(String token, Work<T> work, BooleanSupplier abandoned) {
     Promise<T> done = Promise.promise();
     synchronized (this) {

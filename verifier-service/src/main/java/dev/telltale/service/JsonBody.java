@@ -1,7 +1,9 @@
 package dev.telltale.service;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +21,16 @@ final class JsonBody {
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /**
+   * Writes answers straight to UTF-8 bytes, exactly as {@code JsonNode.toString()} reads: a
+   * supplementary character as its four bytes, not as an escaped surrogate pair.
+   */
+  private static final ObjectMapper WRITER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+              .build());
+
   private JsonBody() {}
 
   /** Strict UTF-8, then JSON; both failures are one-line 400s that quote none of the input. */
@@ -26,17 +38,21 @@ final class JsonBody {
     if (raw == null || raw.length() == 0) {
       throw ProblemException.badRequest("malformed-json", "the request body is empty");
     }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(raw.getBytes()))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw ProblemException.badRequest("malformed-utf8", "the request body is not valid UTF-8");
+    byte[] bytes = raw.getBytes();
+    // The JDK's decoder replaces each malformed sequence with U+FFFD: without one in the result
+    // the bytes were well-formed UTF-8, and only a body with one is decoded again strictly (a
+    // U+FFFD may also be sent as such). One pass, no second copy, for the usual body.
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') >= 0) {
+      try {
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes));
+      } catch (CharacterCodingException e) {
+        throw ProblemException.badRequest("malformed-utf8", "the request body is not valid UTF-8");
+      }
     }
     try {
       JsonNode n = MAPPER.readTree(text);
@@ -57,6 +73,11 @@ final class JsonBody {
   }
 
   static void write(RoutingContext ctx, int status, JsonNode body) {
+    write(ctx, status, bytes(body));
+  }
+
+  /** Answers {@code json}, a JSON text's UTF-8 bytes. */
+  static void write(RoutingContext ctx, int status, byte[] json) {
     if (ctx.response().ended() || ctx.response().headWritten()) {
       return; // the timeout handler answered already
     }
@@ -64,6 +85,15 @@ final class JsonBody {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
-        .end(body.toString());
+        .end(Buffer.buffer(json));
+  }
+
+  /** {@code body} as UTF-8 JSON, the text {@code body.toString()} gives, written without it. */
+  static byte[] bytes(JsonNode body) {
+    try {
+      return WRITER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree that cannot be written", e);
+    }
   }
 }

@@ -52,6 +52,10 @@ final class TextChecks {
   }
 
   private static void check(String s, int maxRun) {
+    if (maxRun == Integer.MAX_VALUE) {
+      noLoneSurrogate(s);
+      return;
+    }
     int run = 0;
     int kind = -1;
     for (int i = 0; i < s.length(); i++) {
@@ -76,6 +80,22 @@ final class TextChecks {
             "the text has more than "
                 + maxRun
                 + " characters in a row without a space or punctuation (limits.run_chars)");
+      }
+    }
+  }
+
+  /** The surrogate check alone, without classifying every character for the run check. */
+  private static void noLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          throw loneSurrogate();
+        }
       }
     }
   }

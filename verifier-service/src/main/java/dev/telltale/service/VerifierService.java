@@ -81,6 +81,11 @@ public final class VerifierService {
     return verticle.connections().accepted();
   }
 
+  /** Body timers the connection guard holds now (for tests). */
+  int bodyTimers() {
+    return verticle.connections().bodyTimers();
+  }
+
   public Database database() {
     return db;
   }

@@ -343,7 +343,7 @@ public final class VerifierVerticle extends VerticleBase {
   private void observe(RoutingContext ctx) {
     long start = System.nanoTime();
     ctx.response().putHeader("X-Content-Type-Options", "nosniff");
-    ctx.addEndHandler(v -> connections.answered(ctx.request().connection()));
+    ctx.addEndHandler(v -> connections.answered(ctx.request()));
     ctx.addEndHandler(
         v ->
             metrics.request(

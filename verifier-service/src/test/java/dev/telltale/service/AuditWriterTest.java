@@ -85,6 +85,29 @@ class AuditWriterTest {
   }
 
   @Test
+  void aBusyWriterGathersRowsIntoOneCommitAndALoneRowIsNotHeld() throws Exception {
+    long linger = TimeUnit.MILLISECONDS.toNanos(1500);
+    try (AuditWriter w =
+        new AuditWriter(db.dataSource(), 100, 64, linger, TimeUnit.SECONDS.toNanos(30))) {
+      // Nothing was committed before: the first row is written at once, not after the linger.
+      long start = System.nanoTime();
+      w.append(row(0)).get(30, TimeUnit.SECONDS);
+      long lone = System.nanoTime() - start;
+      assertTrue(lone < linger, "a lone row waited " + lone / 1_000_000 + " ms");
+      // Right after a commit the writer is busy: rows arriving 100 ms apart share one commit
+      // (one at a time, without the gathering, each would have its own).
+      CompletableFuture<Void> a = w.append(row(1));
+      Thread.sleep(100);
+      CompletableFuture<Void> b = w.append(row(2));
+      Thread.sleep(100);
+      CompletableFuture<Void> c = w.append(row(3));
+      CompletableFuture.allOf(a, b, c).get(30, TimeUnit.SECONDS);
+      assertEquals(2.0, w.rowsPerBatch(), "rows 1-3 in one batch after row 0's");
+    }
+    assertEquals(4, new AuditLog(db.dataSource()).list(10, Optional.empty()).size());
+  }
+
+  @Test
   void aFailedCommitFailsItsRowsAndAFullQueueRefusesAtOnce() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     DataSource stalled = new Stalling(db.dataSource(), release);

@@ -64,6 +64,21 @@ abstract class VerifierApiTests extends AttributionApiTests {
   }
 
   @Test
+  void answeredRequestsLeaveNoBodyTimerRunning() throws Exception {
+    String token = newToken(Role.INVESTIGATOR);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, post("/v1/detect", token, Map.of("text", "a b c " + i)).statusCode());
+    }
+    // The timer is cancelled in the answer's end handler, which may run just after the client
+    // has the answer; left running, each request's timer would be held for body_timeout_ms.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (service.bodyTimers() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, service.bodyTimers());
+  }
+
+  @Test
   void detectionOfTokenIdsWithOptionsEqualsCore() throws Exception {
     int[] ids = CL100K.encode(Fixtures.watermarkedText());
     HttpResponse<Buffer> r =
