@@ -33,6 +33,11 @@ final class BenchData {
     return key(GumbelParameters.defaults());
   }
 
+  /** The default Gumbel key of PRF {@code prf} ("v1" or "v2"), same secret. */
+  static WatermarkKey gumbelKey(String prf) {
+    return key(GumbelParameters.defaults(), dev.telltale.scheme.PrfVersion.of(prf).orElseThrow());
+  }
+
   private static WatermarkKey key(WatermarkParameters params) {
     return key(params, dev.telltale.scheme.PrfVersion.V1);
   }

@@ -19,9 +19,48 @@ import dev.telltale.scheme.PrfVersion;
  * whose upper bound reaches the best lower bound so far are listed; after the pass, only those
  * still reaching the final bound pay the two logarithms (one or two per step in practice). Bounds
  * carry a margin {@code EPS (1 + |a|)} above every rounding error of the bounds and of {@code V}
- * itself. Not thread-safe; one per session; allocates nothing after construction.
+ * itself. This is the loop path (v1 keys, or no {@code jdk.incubator.vector}).
+ *
+ * <p>The screened path (PRF v2 with the Vector API by default; {@code -Dtelltale.gumbel.kernel})
+ * bounds every candidate in floats from the top 32 of its 64 PRF bits alone (which v2 computes in
+ * 32-bit lanes): a {@link Kernel} pass writes each upper bound and returns the best lower bound, a
+ * second pass lists the candidates whose upper bound reaches it. One listed candidate (most steps)
+ * is the winner without a logarithm; otherwise the listed ones are valued exactly. Float bounds
+ * carry {@code 1e-3} nats plus {@code 2^-18 |a|}, far above their rounding. {@code
+ * GumbelScreenTest} checks both paths and both kernels against the plain loop. Not thread-safe; one
+ * per session; allocates nothing per step (the upper-bound scratch grows to the largest n once).
  */
 final class GumbelArgmax {
+  /**
+   * The screening pass of the fast path: upper and lower bounds on every candidate's V from the top
+   * 32 bits of its PRF bits, in floats. A scalar loop and (PRF v2, with {@code
+   * jdk.incubator.vector}) a Vector API one; both give valid bounds, and the choice made from them
+   * is the exact argmax whichever runs.
+   */
+  interface Kernel {
+    /** The largest of {@code logits[0..n)}, NaN ignored, -inf if there is none. */
+    float max(float[] logits, int n);
+
+    /**
+     * Writes an upper bound on {@code V_i} to {@code high[i]} for every {@code i < n} (NaN where
+     * the logit is NaN) and returns the largest lower bound (-inf if none is known): the computed V
+     * of some candidate is at least that.
+     */
+    float screen(
+        float[] logits, int[] candidates, int n, float lmax, float invT, long seed, float[] high);
+
+    /**
+     * Writes the indices {@code i < n} with {@code high[i] >= floor} to {@code out} in increasing
+     * order and returns their count, or -1 if there are more than {@code out.length}.
+     */
+    int collect(float[] high, int n, float floor, int[] out);
+
+    String name();
+
+    /** Whether this kernel is expected to beat the loop path on this CPU. */
+    boolean profitable();
+  }
+
   private static final double LN2 = Math.log(2);
 
   /** {@code ln 2 / 2^52}: scales the raw bits of a double to nats. */
@@ -38,18 +77,94 @@ final class GumbelArgmax {
 
   private static final int LIST = 32;
 
+  // The fast path's float bounds. With H = (~hi32(u)) >>> 1 (the top 31 bits of 1 - r's
+  // numerator), y = 1 - r lies in [H / 2^31, (H + 1) / 2^31); -ln y <= 31 ln 2 - ln H, and for
+  // y <= 1/2, G >= -ln y - 2y >= 31 ln 2 - ln(H + 1) - (H + 1) / 2^30. The logarithms are chords:
+  // ln x >= F_NATS_PER_BIT * bits((float) x) - 127 ln 2 >= ln x - CHORD_GAP.
+
+  /** {@code ln 2 / 2^23}: scales the raw bits of a float to nats. */
+  static final float F_NATS_PER_BIT = (float) (LN2 / 0x1p23);
+
+  /** {@code (31 + 127) ln 2}: 31 bits of H plus the float exponent bias. */
+  static final float F_UPPER = (float) (158 * LN2);
+
+  /**
+   * Absolute margin of the float bounds: their own rounding is below 1e-4 (values up to 110 nats,
+   * float epsilon 6e-8, a few operations); V's rounding is below 1e-13 (1 + |a|).
+   */
+  static final float F_MARGIN = 1e-3f;
+
+  /** {@code 1 -/+ 2^-18}: relative margin on {@code a}, above float a's error (3 * 2^-24). */
+  static final float HIGH_SCALE = 1 - 0x1p-18f;
+
+  static final float LOW_SCALE = 1 + 0x1p-18f;
+
+  /** The upper bound's constant: {@code F_UPPER + F_MARGIN}. */
+  static final float HIGH_ADD = F_UPPER + F_MARGIN;
+
+  /** The lower bound's constant: {@code F_UPPER - CHORD_GAP - F_MARGIN}. */
+  static final float LOW_ADD = F_UPPER - (float) CHORD_GAP - F_MARGIN;
+
+  /** The fast path runs for {@code invT} in [2^-100, 2^100], where float a is accurate. */
+  private static final double INV_T_MIN = 0x1p-100;
+
+  private static final double INV_T_MAX = 0x1p100;
+
+  private static final Kernel SCALAR_V1 = new ScalarKernel(PrfVersion.V1);
+  private static final Kernel SCALAR_V2 = new ScalarKernel(PrfVersion.V2);
+  private static final Kernel VECTOR_V2 = loadVector("dev.telltale.embed.VectorGumbelKernelV2");
+
   private final PrfVersion version;
+  private final Kernel kernel;
   private final int[] listed = new int[LIST];
   private final double[] upper = new double[LIST];
+  private float[] high = new float[0];
 
   /** An argmax over the token bits of PRF {@code version} (the session's key's). */
   GumbelArgmax(PrfVersion version) {
+    this(version, defaultKernel(version));
+  }
+
+  /** With {@code kernel} for the screening pass, or null for the bounds of the double loop. */
+  GumbelArgmax(PrfVersion version, Kernel kernel) {
     this.version = version;
+    this.kernel = kernel;
+  }
+
+  /**
+   * PRF v2 with the Vector API on 256-bit vectors or wider: the vector screen; otherwise the double
+   * loop ({@code -Dtelltale.gumbel.kernel=scalar|vector|loop} forces one; vector falls back to the
+   * scalar screen when the module is absent).
+   */
+  static Kernel defaultKernel(PrfVersion version) {
+    String choice = System.getProperty("telltale.gumbel.kernel", "auto");
+    Kernel vector = version == PrfVersion.V2 ? VECTOR_V2 : null;
+    return switch (choice) {
+      case "loop" -> null;
+      case "scalar" -> scalarKernel(version);
+      case "vector" -> vector != null ? vector : scalarKernel(version);
+      default -> vector != null && vector.profitable() ? vector : null;
+    };
+  }
+
+  /** The scalar screening kernel of PRF {@code version} (it reads the top 32 of the 64 bits). */
+  static Kernel scalarKernel(PrfVersion version) {
+    return version == PrfVersion.V2 ? SCALAR_V2 : SCALAR_V1;
+  }
+
+  /** PRF v2's Vector API screening kernel, if {@code jdk.incubator.vector} is present. */
+  static java.util.Optional<Kernel> vectorKernel() {
+    return java.util.Optional.ofNullable(VECTOR_V2);
+  }
+
+  /** "vector (...)", "scalar" or "loop": what {@link #argmax} screens with. */
+  String path() {
+    return kernel == null ? "loop" : kernel.name();
   }
 
   /** The argmax over {@code logits[0..n)}; token ids from {@code candidates} (or the index). */
   int argmax(float[] logits, int[] candidates, int n, double invT, long seed) {
-    float lmax = max(logits, n);
+    float lmax = kernel == null ? max(logits, n) : kernel.max(logits, n);
     if (lmax == Float.NEGATIVE_INFINITY) {
       throw new IllegalArgumentException("every candidate logit is negative infinity");
     }
@@ -57,6 +172,72 @@ final class GumbelArgmax {
       // every other value is NaN or -inf: the first largest logit wins
       return firstIndexOf(logits, n, lmax);
     }
+    if (kernel != null && invT >= INV_T_MIN && invT <= INV_T_MAX) {
+      return screened(logits, candidates, n, lmax, invT, seed);
+    }
+    return loop(logits, candidates, n, lmax, invT, seed);
+  }
+
+  /**
+   * The fast path. The kernel bounds every candidate's V from 32 PRF bits in floats and returns the
+   * best lower bound {@code floor}; every candidate that can reach it ({@code high >= floor}) is
+   * listed. The winner is listed (its V is at least the V of the floor's candidate, which is at
+   * least floor), so a single listed candidate is the winner with no logarithm; otherwise the
+   * listed ones are valued exactly, in the reference's order (the first largest logit, then
+   * increasing index, strictly greater replaces).
+   */
+  private int screened(
+      float[] logits, int[] candidates, int n, float lmax, double invT, long seed) {
+    float[] h = high(n);
+    float floor = kernel.screen(logits, candidates, n, lmax, (float) invT, seed, h);
+    int count = kernel.collect(h, n, floor, listed);
+    if (count == 1) {
+      return listed[0];
+    }
+    int top = firstIndexOf(logits, n, lmax);
+    int bestIndex = -1;
+    double best = Double.NEGATIVE_INFINITY;
+    if (h[top] >= floor) {
+      bestIndex = top;
+      best = value(logits, candidates, top, lmax, invT, seed);
+    }
+    if (count < 0) { // more than LIST: every candidate in reach
+      for (int j = 0; j < n; j++) {
+        if (h[j] >= floor && j != top) {
+          double v = value(logits, candidates, j, lmax, invT, seed);
+          if (v > best) {
+            best = v;
+            bestIndex = j;
+          }
+        }
+      }
+    } else {
+      for (int k = 0; k < count; k++) {
+        int j = listed[k];
+        if (j != top) {
+          double v = value(logits, candidates, j, lmax, invT, seed);
+          if (v > best) {
+            best = v;
+            bestIndex = j;
+          }
+        }
+      }
+    }
+    if (bestIndex < 0) {
+      throw new AssertionError("the screen dropped every candidate");
+    }
+    return bestIndex;
+  }
+
+  private float[] high(int n) {
+    if (high.length < n) {
+      high = new float[Math.max(n, 2 * high.length)];
+    }
+    return high;
+  }
+
+  /** The argmax over the 54-bit double bounds, one candidate at a time (v1, or no Vector API). */
+  int loop(float[] logits, int[] candidates, int n, float lmax, double invT, long seed) {
     final double lowScale = 1 + EPS; // a <= 0: a (1 + EPS) = a - EPS |a|
     final double highScale = 1 - EPS;
     // The first largest logit goes first with its exact value, so that the bound prunes from the
@@ -168,5 +349,102 @@ final class GumbelArgmax {
     m0 = m1 > m0 ? m1 : m0;
     m2 = m3 > m2 ? m3 : m2;
     return m2 > m0 ? m2 : m0;
+  }
+
+  /**
+   * The bounds of candidates {@code from .. to)} into {@code high}; returns the largest of {@code
+   * floor} and their lower bounds (NaN ignored). The same float operations as the vector kernel
+   * (which runs this on its tail).
+   */
+  static float screenRange(
+      float[] logits,
+      int[] candidates,
+      int from,
+      int to,
+      float lmax,
+      float invT,
+      long seed,
+      PrfVersion version,
+      float[] high,
+      float floor) {
+    for (int i = from; i < to; i++) {
+      int v = candidates == null ? i : candidates[i];
+      int hi =
+          version == PrfVersion.V2
+              ? WatermarkPrf.hi32(seed, v)
+              : (int) (WatermarkPrf.bits(seed, v) >>> 32);
+      float a = (logits[i] - lmax) * invT;
+      float hf = (hi >>> 1) ^ 0x7fffffff; // H = (~hi) >>> 1
+      float hp = hf + 1f;
+      float up = HIGH_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hf);
+      high[i] = a * HIGH_SCALE + up;
+      if (hp <= 0x1p30f) { // y <= 1/2
+        float low = (LOW_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hp)) - hp * 0x1p-30f;
+        float lower = a * LOW_SCALE + low;
+        floor = lower > floor ? lower : floor;
+      }
+    }
+    return floor;
+  }
+
+  /**
+   * Indices {@code from .. to)} with {@code high[i] >= floor} into {@code out} from {@code count}.
+   */
+  static int collectRange(float[] high, int from, int to, float floor, int[] out, int count) {
+    for (int i = from; i < to; i++) {
+      if (high[i] >= floor) {
+        if (count < 0 || count == out.length) {
+          return -1;
+        }
+        out[count++] = i;
+      }
+    }
+    return count;
+  }
+
+  private static final class ScalarKernel implements Kernel {
+    private final PrfVersion version;
+
+    ScalarKernel(PrfVersion version) {
+      this.version = version;
+    }
+
+    @Override
+    public float max(float[] logits, int n) {
+      return GumbelArgmax.max(logits, n);
+    }
+
+    @Override
+    public float screen(
+        float[] logits, int[] candidates, int n, float lmax, float invT, long seed, float[] high) {
+      return screenRange(
+          logits, candidates, 0, n, lmax, invT, seed, version, high, Float.NEGATIVE_INFINITY);
+    }
+
+    @Override
+    public int collect(float[] high, int n, float floor, int[] out) {
+      return collectRange(high, 0, n, floor, out, 0);
+    }
+
+    @Override
+    public String name() {
+      return "scalar";
+    }
+
+    @Override
+    public boolean profitable() {
+      return false; // the loop path's 54-bit bounds cost about as much per candidate
+    }
+  }
+
+  private static Kernel loadVector(String className) {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (Kernel) Class.forName(className).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return null;
+    }
   }
 }
