@@ -28,7 +28,8 @@ import dev.telltale.scheme.PrfVersion;
  * is the winner without a logarithm; otherwise the listed ones are valued exactly. Float bounds
  * carry {@code 1e-3} nats plus {@code 2^-18 |a|}, far above their rounding. {@code
  * GumbelScreenTest} checks both paths and both kernels against the plain loop. Not thread-safe; one
- * per session; allocates nothing per step (the upper-bound scratch grows to the largest n once).
+ * per session; allocates nothing per step (the upper-bound scratch, at most 2,048 floats, is made
+ * on the first step).
  */
 final class GumbelArgmax {
   /**
@@ -42,18 +43,26 @@ final class GumbelArgmax {
     float max(float[] logits, int n);
 
     /**
-     * Writes an upper bound on {@code V_i} to {@code high[i]} for every {@code i < n} (NaN where
-     * the logit is NaN) and returns the largest lower bound (-inf if none is known): the computed V
-     * of some candidate is at least that.
+     * Writes an upper bound on {@code V_i} to {@code high[i - from]} for every {@code from <= i <
+     * to} (NaN where the logit is NaN) and returns the largest of their lower bounds (-inf if none
+     * is known): the computed V of some candidate is at least that.
      */
     float screen(
-        float[] logits, int[] candidates, int n, float lmax, float invT, long seed, float[] high);
+        float[] logits,
+        int[] candidates,
+        int from,
+        int to,
+        float lmax,
+        float invT,
+        long seed,
+        float[] high);
 
     /**
-     * Writes the indices {@code i < n} with {@code high[i] >= floor} to {@code out} in increasing
-     * order and returns their count, or -1 if there are more than {@code out.length}.
+     * Appends to the list every {@code i} in {@code from .. to)} with {@code high[i - from] >=
+     * floor}, in increasing order, by {@link #collectRange}; returns the new count, or -1 if the
+     * list overflows.
      */
-    int collect(float[] high, int n, float floor, int[] out);
+    int collect(float[] high, int from, int to, float floor, Listed list, int count);
 
     String name();
 
@@ -76,6 +85,9 @@ final class GumbelArgmax {
   private static final double EPS = 1e-9;
 
   private static final int LIST = 32;
+
+  /** Candidates screened per block on the fast path (the upper-bound scratch's size). */
+  private static final int BLOCK = 2048;
 
   // The fast path's float bounds. With H = (~hi32(u)) >>> 1 (the top 31 bits of 1 - r's
   // numerator), y = 1 - r lies in [H / 2^31, (H + 1) / 2^31); -ln y <= 31 ln 2 - ln H, and for
@@ -118,7 +130,19 @@ final class GumbelArgmax {
   private final Kernel kernel;
   private final int[] listed = new int[LIST];
   private final double[] upper = new double[LIST];
+  private final Listed list = new Listed(LIST);
   private float[] high = new float[0];
+
+  /** The fast path's list: candidate indices and their upper bounds. */
+  static final class Listed {
+    final int[] index;
+    final float[] high;
+
+    Listed(int capacity) {
+      index = new int[capacity];
+      high = new float[capacity];
+    }
+  }
 
   /** An argmax over the token bits of PRF {@code version} (the session's key's). */
   GumbelArgmax(PrfVersion version) {
@@ -179,47 +203,50 @@ final class GumbelArgmax {
   }
 
   /**
-   * The fast path. The kernel bounds every candidate's V from 32 PRF bits in floats and returns the
-   * best lower bound {@code floor}; every candidate that can reach it ({@code high >= floor}) is
-   * listed. The winner is listed (its V is at least the V of the floor's candidate, which is at
-   * least floor), so a single listed candidate is the winner with no logarithm; otherwise the
-   * listed ones are valued exactly, in the reference's order (the first largest logit, then
-   * increasing index, strictly greater replaces).
+   * The fast path. The kernel bounds every candidate's V from 32 PRF bits in floats, block by
+   * block, and returns the best lower bound {@code floor}; every candidate whose upper bound
+   * reaches the floor so far is listed, and at the end those still reaching the final floor are
+   * kept. The winner is kept (its V is at least the V of the floor's candidate, which is at least
+   * floor), so a single kept candidate is the winner with no logarithm; otherwise the kept ones are
+   * valued exactly, in the reference's order (the first largest logit, then increasing index,
+   * strictly greater replaces). A list that overflows (dozens of candidates in reach) hands the
+   * step to the loop path.
    */
   private int screened(
       float[] logits, int[] candidates, int n, float lmax, double invT, long seed) {
-    float[] h = high(n);
-    float floor = kernel.screen(logits, candidates, n, lmax, (float) invT, seed, h);
-    int count = kernel.collect(h, n, floor, listed);
+    float[] h = high(Math.min(n, BLOCK));
+    float t = (float) invT;
+    float floor = Float.NEGATIVE_INFINITY;
+    int count = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      int to = Math.min(n, from + BLOCK);
+      float f = kernel.screen(logits, candidates, from, to, lmax, t, seed, h);
+      floor = f > floor ? f : floor;
+      count = kernel.collect(h, from, to, floor, list, count);
+      if (count < 0) {
+        return loop(logits, candidates, n, lmax, invT, seed);
+      }
+    }
+    count = compact(list, count, floor);
     if (count == 1) {
-      return listed[0];
+      return list.index[0];
     }
     int top = firstIndexOf(logits, n, lmax);
     int bestIndex = -1;
     double best = Double.NEGATIVE_INFINITY;
-    if (h[top] >= floor) {
-      bestIndex = top;
-      best = value(logits, candidates, top, lmax, invT, seed);
-    }
-    if (count < 0) { // more than LIST: every candidate in reach
-      for (int j = 0; j < n; j++) {
-        if (h[j] >= floor && j != top) {
-          double v = value(logits, candidates, j, lmax, invT, seed);
-          if (v > best) {
-            best = v;
-            bestIndex = j;
-          }
-        }
+    for (int k = 0; k < count; k++) {
+      if (list.index[k] == top) {
+        bestIndex = top;
+        best = value(logits, candidates, top, lmax, invT, seed);
       }
-    } else {
-      for (int k = 0; k < count; k++) {
-        int j = listed[k];
-        if (j != top) {
-          double v = value(logits, candidates, j, lmax, invT, seed);
-          if (v > best) {
-            best = v;
-            bestIndex = j;
-          }
+    }
+    for (int k = 0; k < count; k++) {
+      int j = list.index[k];
+      if (j != top) {
+        double v = value(logits, candidates, j, lmax, invT, seed);
+        if (v > best) {
+          best = v;
+          bestIndex = j;
         }
       }
     }
@@ -231,7 +258,7 @@ final class GumbelArgmax {
 
   private float[] high(int n) {
     if (high.length < n) {
-      high = new float[Math.max(n, 2 * high.length)];
+      high = new float[n];
     }
     return high;
   }
@@ -352,13 +379,14 @@ final class GumbelArgmax {
   }
 
   /**
-   * The bounds of candidates {@code from .. to)} into {@code high}; returns the largest of {@code
-   * floor} and their lower bounds (NaN ignored). The same float operations as the vector kernel
-   * (which runs this on its tail).
+   * The bounds of candidates {@code from .. to)} into {@code high[i - base]}; returns the largest
+   * of {@code floor} and their lower bounds (NaN ignored). The same float operations as the vector
+   * kernel (which runs this on its tail).
    */
   static float screenRange(
       float[] logits,
       int[] candidates,
+      int base,
       int from,
       int to,
       float lmax,
@@ -377,7 +405,7 @@ final class GumbelArgmax {
       float hf = (hi >>> 1) ^ 0x7fffffff; // H = (~hi) >>> 1
       float hp = hf + 1f;
       float up = HIGH_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hf);
-      high[i] = a * HIGH_SCALE + up;
+      high[i - base] = a * HIGH_SCALE + up;
       if (hp <= 0x1p30f) { // y <= 1/2
         float low = (LOW_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hp)) - hp * 0x1p-30f;
         float lower = a * LOW_SCALE + low;
@@ -388,18 +416,40 @@ final class GumbelArgmax {
   }
 
   /**
-   * Indices {@code from .. to)} with {@code high[i] >= floor} into {@code out} from {@code count}.
+   * Appends {@code i} in {@code from .. to)} with {@code high[i - base] >= floor} to {@code list}
+   * after its first {@code count} entries; when the list is full, first drops the entries below
+   * {@code floor}. Returns the new count, or -1 if the list is still full.
    */
-  static int collectRange(float[] high, int from, int to, float floor, int[] out, int count) {
+  static int collectRange(
+      float[] high, int base, int from, int to, float floor, Listed list, int count) {
     for (int i = from; i < to; i++) {
-      if (high[i] >= floor) {
-        if (count < 0 || count == out.length) {
-          return -1;
+      float x = high[i - base];
+      if (x >= floor) {
+        if (count == list.index.length) {
+          count = compact(list, count, floor);
+          if (count == list.index.length) {
+            return -1;
+          }
         }
-        out[count++] = i;
+        list.index[count] = i;
+        list.high[count] = x;
+        count++;
       }
     }
     return count;
+  }
+
+  /** Keeps the listed entries whose upper bound reaches {@code floor}, in order. */
+  private static int compact(Listed list, int count, float floor) {
+    int kept = 0;
+    for (int k = 0; k < count; k++) {
+      if (list.high[k] >= floor) {
+        list.index[kept] = list.index[k];
+        list.high[kept] = list.high[k];
+        kept++;
+      }
+    }
+    return kept;
   }
 
   private static final class ScalarKernel implements Kernel {
@@ -416,14 +466,31 @@ final class GumbelArgmax {
 
     @Override
     public float screen(
-        float[] logits, int[] candidates, int n, float lmax, float invT, long seed, float[] high) {
+        float[] logits,
+        int[] candidates,
+        int from,
+        int to,
+        float lmax,
+        float invT,
+        long seed,
+        float[] high) {
       return screenRange(
-          logits, candidates, 0, n, lmax, invT, seed, version, high, Float.NEGATIVE_INFINITY);
+          logits,
+          candidates,
+          from,
+          from,
+          to,
+          lmax,
+          invT,
+          seed,
+          version,
+          high,
+          Float.NEGATIVE_INFINITY);
     }
 
     @Override
-    public int collect(float[] high, int n, float floor, int[] out) {
-      return collectRange(high, 0, n, floor, out, 0);
+    public int collect(float[] high, int from, int to, float floor, Listed list, int count) {
+      return collectRange(high, from, from, to, floor, list, count);
     }
 
     @Override

@@ -45,14 +45,21 @@ final class VectorGumbelKernelV2 implements GumbelArgmax.Kernel {
 
   @Override
   public float screen(
-      float[] logits, int[] candidates, int n, float lmax, float invT, long seed, float[] high) {
+      float[] logits,
+      int[] candidates,
+      int from,
+      int to,
+      float lmax,
+      float invT,
+      long seed,
+      float[] high) {
     final int sLo = (int) seed;
     final int sHi = (int) (seed >>> 32);
-    int upper = n - (n % LANES);
+    int upper = to - ((to - from) % LANES);
     float floor = Float.NEGATIVE_INFINITY;
-    if (upper > 0) {
+    if (upper > from) {
       FloatVector lowest = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-      for (int i = 0; i < upper; i += LANES) {
+      for (int i = from; i < upper; i += LANES) {
         IntVector x = candidates == null ? IOTA.add(i) : IntVector.fromArray(I, candidates, i);
         x = x.lanewise(VectorOperators.XOR, sLo);
         x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
@@ -72,7 +79,7 @@ final class VectorGumbelKernelV2 implements GumbelArgmax.Kernel {
                 .add(GumbelArgmax.LOW_ADD)
                 .sub(hp.mul(0x1p-30f));
         FloatVector a = FloatVector.fromArray(F, logits, i).sub(lmax).mul(invT);
-        a.mul(GumbelArgmax.HIGH_SCALE).add(up).intoArray(high, i);
+        a.mul(GumbelArgmax.HIGH_SCALE).add(up).intoArray(high, i - from);
         FloatVector lower = a.mul(GumbelArgmax.LOW_SCALE).add(low);
         // y <= 1/2 and greater than the best so far (a NaN lower bound never is)
         VectorMask<Float> better =
@@ -82,22 +89,24 @@ final class VectorGumbelKernelV2 implements GumbelArgmax.Kernel {
       floor = lowest.reduceLanes(VectorOperators.MAX);
     }
     return GumbelArgmax.screenRange(
-        logits, candidates, upper, n, lmax, invT, seed, PrfVersion.V2, high, floor);
+        logits, candidates, from, upper, to, lmax, invT, seed, PrfVersion.V2, high, floor);
   }
 
   @Override
-  public int collect(float[] high, int n, float floor, int[] out) {
+  public int collect(
+      float[] high, int from, int to, float floor, GumbelArgmax.Listed list, int count) {
+    int n = to - from;
     int upper = n - (n % LANES);
-    int count = 0;
-    for (int i = 0; i < upper; i += LANES) {
-      if (FloatVector.fromArray(F, high, i).compare(VectorOperators.GE, floor).anyTrue()) {
-        count = GumbelArgmax.collectRange(high, i, i + LANES, floor, out, count);
+    for (int j = 0; j < upper; j += LANES) {
+      if (FloatVector.fromArray(F, high, j).compare(VectorOperators.GE, floor).anyTrue()) {
+        count =
+            GumbelArgmax.collectRange(high, from, from + j, from + j + LANES, floor, list, count);
         if (count < 0) {
           return -1;
         }
       }
     }
-    return GumbelArgmax.collectRange(high, upper, n, floor, out, count);
+    return GumbelArgmax.collectRange(high, from, from + upper, to, floor, list, count);
   }
 
   @Override

@@ -69,6 +69,19 @@ class GumbelScreenTest {
             });
   }
 
+  @Test
+  void everyPathEqualsTheReferenceOverSeveralBlocks() {
+    // more candidates than one screening block (2,048): the floor carries over, the list compacts
+    qt().withFixedSeed(0x5C4EE9L)
+        .withExamples(150)
+        .forAll(longs().all(), integers().between(2000, 9000), integers().between(0, 1000))
+        .checkAssert(
+            (s, n, shape) -> {
+              allPathsAgree(GumbelArgmaxTest.step(s, n, shape), PrfVersion.V2);
+              allPathsAgree(nearTie(s, n, PrfVersion.V2), PrfVersion.V2);
+            });
+  }
+
   /**
    * Logits chosen so that {@code V_i = c + delta_i} up to float rounding: {@code l_i = (c - G_i +
    * delta_i) T} with {@code G_i} the exact noise of candidate i, {@code delta_i} up to 3e-2, 1e-3,
@@ -202,7 +215,7 @@ class GumbelScreenTest {
             double g = -Math.log(WatermarkPrf.negLnUniform(WatermarkPrf.bitsV2(seed, v)));
             for (GumbelArgmax.Kernel kernel : List.of(scalar, vector)) {
               float lmax = kernel.max(logits, n);
-              float floor = kernel.screen(logits, candidates, n, lmax, (float) invT, seed, high);
+              float floor = kernel.screen(logits, candidates, 0, n, lmax, (float) invT, seed, high);
               double best = Double.NEGATIVE_INFINITY;
               for (int i = 0; i < n; i++) {
                 double value = (logits[i] - lmax) * invT + g;
