@@ -380,8 +380,9 @@ final class GumbelArgmax {
 
   /**
    * The bounds of candidates {@code from .. to)} into {@code high[i - base]}; returns the largest
-   * of {@code floor} and their lower bounds (NaN ignored). The same float operations as the vector
-   * kernel (which runs this on its tail).
+   * of {@code floor} and their lower bounds (NaN ignored). The same bounds as the vector kernel
+   * (which runs this on its tail), in the same float operations except that a lower bound for y >
+   * 1/2 is pushed below -1e32 by arithmetic where the vector kernel masks it.
    */
   static float screenRange(
       float[] logits,
@@ -406,11 +407,11 @@ final class GumbelArgmax {
       float hp = hf + 1f;
       float up = HIGH_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hf);
       high[i - base] = a * HIGH_SCALE + up;
-      if (hp <= 0x1p30f) { // y <= 1/2
-        float low = (LOW_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hp)) - hp * 0x1p-30f;
-        float lower = a * LOW_SCALE + low;
-        floor = lower > floor ? lower : floor;
-      }
+      float low = (LOW_ADD - F_NATS_PER_BIT * Float.floatToRawIntBits(hp)) - hp * 0x1p-30f;
+      // only for y <= 1/2; above, below -1e32 (G >= -3.7 always, so still a lower bound), without
+      // a branch: half the candidates at random have y > 1/2
+      float lower = a * LOW_SCALE + low + Math.min(0f, 0x1p30f - hp) * 0x1p100f;
+      floor = lower > floor ? lower : floor;
     }
     return floor;
   }
