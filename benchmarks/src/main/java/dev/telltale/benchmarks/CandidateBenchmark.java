@@ -34,13 +34,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * sets under one seed, so the branch predictor partly learns the green/prune pattern: they are
  * optimistic. {@link #kgwBiasAndAccept} and {@link #gumbelGenerateSequence} move the context every
  * token and are the per-token figures to quote. {@link #gumbelGenerateSequence} includes the
- * session's construction (its 1024-entry seen-context set) spread over 1000 tokens.
+ * session's construction (its 1024-entry seen-context set) spread over 1000 tokens. The fork adds
+ * {@code jdk.incubator.vector}, so a v2 Gumbel key screens with the Vector API kernel.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
 public class CandidateBenchmark {
   static final int K = 256;
@@ -51,6 +54,10 @@ public class CandidateBenchmark {
 
   @Param({"random", "sortedDesc"})
   String order;
+
+  /** The Gumbel key's PRF (v2: what new keys get; v1: older key files). KGW stays v1. */
+  @Param({"v2", "v1"})
+  String prf;
 
   private int[][] ids;
   private float[][] logits;
@@ -88,18 +95,19 @@ public class CandidateBenchmark {
     }
     int[] prompt = {1000, 2000};
     kgw = Watermarker.of(BenchData.kgwKey()).newSession(prompt, 0, 2);
-    gumbelWatermarker = Watermarker.of(BenchData.gumbelKey());
+    gumbelWatermarker = Watermarker.of(BenchData.gumbelKey(prf));
     gumbel = gumbelWatermarker.newSession(prompt, 0, 2);
     gumbelRepeated = gumbelWatermarker.newSession(prompt, 0, 2);
     gumbelRepeated.accept(1000);
     gumbelRepeated.accept(2000);
-    WatermarkKey g = BenchData.gumbelKey();
+    WatermarkKey g = BenchData.gumbelKey(prf);
     WatermarkKey robust =
         WatermarkKey.of(
             g.id(),
             ((GumbelParameters) g.parameters()).withRobustContext(true),
             g.secret(),
-            g.created());
+            g.created(),
+            g.prf());
     gumbelRobust = Watermarker.of(robust, Tokenizers.cl100kBase()).newSession(prompt, 0, 2);
     if (!gumbel.watermarking() || gumbelRepeated.watermarking() || !gumbelRobust.watermarking()) {
       throw new AssertionError("unexpected session state");

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -20,14 +21,18 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Where a Gumbel token over 256 candidates spends its time: the whole sample + accept of a
  * 1000-token generation against its parts measured alone in the same run (the max pass over the
- * logits, the SplitMix64 bits of every candidate, the Gumbel value {@code -ln(-ln r)} of every
- * candidate, and accept alone, i.e. the SipHash context seed plus the seen-context set).
+ * logits, the PRF bits of every candidate (v1: SplitMix64, v2: two 32-bit mixes), the Gumbel value
+ * {@code -ln(-ln r)} of every candidate, and accept alone, i.e. the SipHash context seed plus the
+ * seen-context set), for the key's PRF ({@code prf}). The fork adds {@code jdk.incubator.vector},
+ * so a v2 key screens with the Vector API kernel.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
 public class GumbelCostBenchmark {
   static final int K = 256;
@@ -37,6 +42,11 @@ public class GumbelCostBenchmark {
   private int[][] ids;
   private float[][] logits;
   private int step;
+
+  /** The Gumbel key's PRF: v2 (new keys) or v1 (older key files). */
+  @Param({"v2", "v1"})
+  String prf;
+
   private Watermarker watermarker;
   private final SplittableRandom rng = new SplittableRandom(99);
 
@@ -49,7 +59,7 @@ public class GumbelCostBenchmark {
       ids[s] = BenchData.distinctIds(rnd, K, BenchData.CL100K_VOCAB);
       logits[s] = BenchData.gaussianLogits(rnd, K, 3.0);
     }
-    watermarker = Watermarker.of(BenchData.gumbelKey());
+    watermarker = Watermarker.of(BenchData.gumbelKey(prf));
   }
 
   /** The whole thing: sample then accept, 1000-token sequences from fresh sessions. */
@@ -67,7 +77,26 @@ public class GumbelCostBenchmark {
     return token;
   }
 
-  /** Accept alone (SipHash-2-4 of the context, seen-context set), same sequences. */
+  /**
+   * Sample alone with a new context every step: one session per 1000-token sequence as above, but
+   * the contexts are accepted from a fixed id walk, so every step watermarks unless the walk
+   * repeats a context (it does not within a sequence); includes accept.
+   */
+  @Benchmark
+  @OperationsPerInvocation(SEQUENCE)
+  public int sampleFreshContexts() {
+    int s = step++;
+    WatermarkSession session = watermarker.newSession(new int[] {s, s + 1}, 0, 2);
+    int token = 0;
+    for (int i = 0; i < SEQUENCE; i++) {
+      int k = (s + i) & (SETS - 1);
+      token += session.sample(logits[k], ids[k], K, 1.0, rng);
+      session.accept(s * SEQUENCE + i);
+    }
+    return token;
+  }
+
+  /** Accept alone (SipHash of the context, seen-context set), same sequences. */
   @Benchmark
   @OperationsPerInvocation(SEQUENCE)
   public int acceptOnly() {
@@ -93,13 +122,19 @@ public class GumbelCostBenchmark {
     return m;
   }
 
-  /** SplitMix64 bits of all 256 candidates (what the sampler pays if no candidate is pruned). */
+  /** The key's PRF bits of all 256 candidates, 64 each (the loop path pays all of them). */
   @Benchmark
   public long bitsPass() {
     int k = step++;
     int[] id = ids[k & (SETS - 1)];
     long seed = k * WatermarkPrf.GOLDEN;
     long acc = 0;
+    if (prf.equals("v2")) {
+      for (int i = 0; i < K; i++) {
+        acc ^= WatermarkPrf.bitsV2(seed, id[i]);
+      }
+      return acc;
+    }
     for (int i = 0; i < K; i++) {
       acc ^= WatermarkPrf.bits(seed, id[i]);
     }
