@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.detect.FormTokens;
 import dev.telltale.embed.Watermarker;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.testdata.SamplingParams;
 import dev.telltale.testdata.TeacherGenerator;
 import dev.telltale.testdata.attack.Spoofing;
+import dev.telltale.text.NormalForm;
+import dev.telltale.text.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,7 +148,18 @@ class DetectSpreadCheckCliTest {
     JsonNode j = detect(p);
     // Line breaks put into a generation are an edit: the hardened form undoes them.
     assertEquals("hardened", j.get("normal_form").asText());
-    assertEquals(2, j.get("forms_tried").asInt());
+    // The forms give 2 distinct sequences here (as given = hardened keeping lines), or 3 when the
+    // generation itself holds a white-space run the hardened forms fold: count them by encoding
+    // each form in full.
+    List<int[]> distinct = new ArrayList<>();
+    for (NormalForm f : FormTokens.DEFAULT_FAMILY) {
+      int[] ids = Tokenizers.cl100kBase().encode(f.apply(text));
+      if (distinct.stream().noneMatch(d -> Arrays.equals(d, ids))) {
+        distinct.add(ids);
+      }
+    }
+    assertTrue(distinct.size() >= 2, "line breaks make a second sequence");
+    assertEquals(distinct.size(), j.get("forms_tried").asInt());
     assertTrue(j.get("log10_family_wise_p_value").asDouble() > j.get("log10_p_value").asDouble());
   }
 }
