@@ -98,16 +98,7 @@ public final class DetectionNormalizer {
   }
 
   private static String normalize(String text, boolean keepLines) {
-    String s = TextNormalizer.normalize(text);
-    if (isPlainAscii(s)) {
-      return s;
-    }
-    s = removeIgnorables(s);
-    s = foldConfusables(keepLines ? collapseWhitespaceKeepingLines(s) : collapseWhitespace(s));
-    if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
-      s = Normalizer.normalize(s, Normalizer.Form.NFC);
-    }
-    return s.strip();
+    return hardenedForms(TextNormalizer.normalize(text))[keepLines ? 1 : 0];
   }
 
   /**
@@ -144,8 +135,10 @@ public final class DetectionNormalizer {
   }
 
   /**
-   * {@link #collapseWhitespace} and {@link #collapseWhitespaceKeepingLines} of {@code text} in one
-   * pass; an element is {@code text} itself when it is unchanged.
+   * {@code text} with white space collapsed both ways, in one pass: every run of white space (line
+   * breaks, tabs, no-break spaces) as a single space; and every run without a line break as a
+   * single space, a run with one kept verbatim (so the line tokens a generator chose survive). An
+   * element is {@code text} itself when it is unchanged.
    */
   static String[] collapseBothWays(String text) {
     char[] c = text.toCharArray();
@@ -261,60 +254,6 @@ public final class DetectionNormalizer {
       i += len;
     }
     return w == n ? text : new String(c, 0, w);
-  }
-
-  /**
-   * Every run of white space (line breaks, tabs, no-break spaces) becomes a single space; {@code
-   * text} itself if it has no run but single spaces.
-   */
-  public static String collapseWhitespace(String text) {
-    return collapse(text, false);
-  }
-
-  /**
-   * Every run of white space without a line break becomes a single space; a run with one is kept
-   * verbatim, so the line tokens a generator chose survive. {@code text} itself when nothing
-   * changes.
-   */
-  public static String collapseWhitespaceKeepingLines(String text) {
-    return collapse(text, true);
-  }
-
-  private static String collapse(String text, boolean keepLines) {
-    int n = text.length();
-    StringBuilder sb = null;
-    int copied = 0;
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      int cp = c < 0x80 ? c : text.codePointAt(i);
-      if (!isWhiteSpace(cp)) {
-        i += Character.charCount(cp);
-        continue;
-      }
-      int end = i;
-      boolean lineBreak = false;
-      while (end < n) {
-        char e = text.charAt(end);
-        int ecp = e < 0x80 ? e : text.codePointAt(end);
-        if (!isWhiteSpace(ecp)) {
-          break;
-        }
-        lineBreak |=
-            ecp < 0x80 ? ecp == '\n' || ecp == 0x0B || ecp == 0x0C : NormalForm.isLineBreak(ecp);
-        end += Character.charCount(ecp);
-      }
-      boolean unchanged = (keepLines && lineBreak) || (end == i + 1 && c == ' ');
-      if (!unchanged) {
-        if (sb == null) {
-          sb = new StringBuilder(n);
-        }
-        sb.append(text, copied, i).append(' ');
-        copied = end;
-      }
-      i = end;
-    }
-    return sb == null ? text : sb.append(text, copied, n).toString();
   }
 
   /**
