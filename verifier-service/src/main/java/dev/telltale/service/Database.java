@@ -142,18 +142,7 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
-    if (!embedded) {
-      return;
-    }
-    try (Connection c = java.sql.DriverManager.getConnection(url);
-        java.sql.Statement s = c.createStatement();
-        java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
-      if (r.next() && r.getLong(1) == 1) {
-        s.execute("SHUTDOWN");
-      }
-    } catch (SQLException e) {
-      // Closed meanwhile, or in use elsewhere: nothing left to release here.
-    }
+    shutDownEmbedded(true);
   }
 
   /**
@@ -163,14 +152,29 @@ public final class Database implements AutoCloseable {
    * file). A server database is left running.
    */
   public void shutdown() {
-    if (embedded) {
-      try (Connection c = pool.getConnection();
-          java.sql.Statement s = c.createStatement()) {
-        s.execute("SHUTDOWN");
-      } catch (SQLException e) {
-        // Already closed or unreachable: closing the pool is all that is left to do.
-      }
-    }
     pool.close();
+    shutDownEmbedded(false);
+  }
+
+  // After the pool is closed: SHUTDOWN the embedded database over a connection of its own, when
+  // onlyIfLast only if that connection is its last session.
+  private void shutDownEmbedded(boolean onlyIfLast) {
+    if (!embedded) {
+      return;
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement s = c.createStatement()) {
+      if (onlyIfLast) {
+        try (java.sql.ResultSet r =
+            s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+          if (!r.next() || r.getLong(1) != 1) {
+            return;
+          }
+        }
+      }
+      s.execute("SHUTDOWN");
+    } catch (SQLException e) {
+      // Closed meanwhile, or unreachable: closing the pool was all that was left to do.
+    }
   }
 }
