@@ -60,9 +60,13 @@ public final class Tokenizers {
             switch (n) {
               // n_vocab of the encodings: mergeable ranks plus special tokens.
               case CL100K_BASE ->
-                  new Tiktoken(n, REGISTRY.getEncoding(EncodingType.CL100K_BASE), 100_277);
+                  new Tiktoken(
+                      n,
+                      REGISTRY.getEncoding(EncodingType.CL100K_BASE),
+                      100_277,
+                      TiktokenBpe.cl100kBase());
               case O200K_BASE ->
-                  new Tiktoken(n, REGISTRY.getEncoding(EncodingType.O200K_BASE), 200_019);
+                  new Tiktoken(n, REGISTRY.getEncoding(EncodingType.O200K_BASE), 200_019, null);
               default ->
                   throw new IllegalArgumentException(
                       "unknown tokenizer '"
@@ -108,10 +112,16 @@ public final class Tokenizers {
     return loaded.withName(name);
   }
 
-  private record Tiktoken(String name, Encoding encoding, int vocabSize) implements Tokenizer {
+  /**
+   * A tiktoken encoding: jtokkit's, or where {@code fast} is given (cl100k_base) Telltale's own
+   * encoder of the same ranks, which gives jtokkit's ids about twice as fast; jtokkit still
+   * decodes.
+   */
+  private record Tiktoken(String name, Encoding encoding, int vocabSize, TiktokenBpe fast)
+      implements Tokenizer {
     @Override
     public int[] encode(String text) {
-      return encoding.encodeOrdinary(text).toArray();
+      return fast != null ? fast.encode(text) : encoding.encodeOrdinary(text).toArray();
     }
 
     @Override
