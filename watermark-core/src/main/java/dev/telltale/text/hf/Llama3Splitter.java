@@ -20,6 +20,26 @@ public final class Llama3Splitter implements PreTokenizers.Step {
       "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}|"
           + " ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
+  private static final byte OTHER = 0;
+  private static final byte LETTER = 1;
+  private static final byte DIGIT = 2;
+  private static final byte SPACE = 3;
+  private static final byte NEWLINE = 4;
+
+  /** The pattern's class of each ASCII character, from the general predicates. */
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      CLASS[c] =
+          c == '\r' || c == '\n'
+              ? NEWLINE
+              : Llama3Splitter.isLetter(c)
+                  ? LETTER
+                  : Llama3Splitter.isNumber(c) ? DIGIT : Llama3Splitter.isSpace(c) ? SPACE : OTHER;
+    }
+  }
+
   private final int maxDigits;
 
   private Llama3Splitter(int maxDigits) {
@@ -58,6 +78,141 @@ public final class Llama3Splitter implements PreTokenizers.Step {
    * match).
    */
   public int matchAt(String s, int i, int n) {
+    int end = asciiMatchAt(s, i, n);
+    return end > i ? end : generalMatchAt(s, i, n);
+  }
+
+  /**
+   * {@link #matchAt} for a match that reads only ASCII characters, with the character classes in a
+   * table and no code point decoding; -1 as soon as it would read a character outside ASCII, where
+   * the general matcher decides. It follows the general matcher's steps one by one.
+   */
+  int asciiMatchAt(String s, int i, int n) {
+    char c = s.charAt(i);
+    if (c >= 0x80) {
+      return -1;
+    }
+    int next = i + 1;
+    // 1. contractions
+    if (c == '\'' && next < n) {
+      char d = s.charAt(next);
+      if (d >= 0x80) {
+        return -1;
+      }
+      char lower = (char) (CLASS[d] == LETTER ? d | 0x20 : d);
+      if (lower == 's' || lower == 't' || lower == 'm' || lower == 'd') {
+        return next + 1;
+      }
+      if (next + 1 < n && (lower == 'r' || lower == 'v' || lower == 'l')) {
+        char e = s.charAt(next + 1);
+        if (e >= 0x80) {
+          return -1;
+        }
+        char second = (char) (CLASS[e] == LETTER ? e | 0x20 : e);
+        if ((lower == 'r' && second == 'e')
+            || (lower == 'v' && second == 'e')
+            || (lower == 'l' && second == 'l')) {
+          return next + 2;
+        }
+      }
+    }
+    byte k = CLASS[c];
+    // 2. an optional non-letter, non-digit, non-newline, then letters
+    if (k == LETTER) {
+      return asciiLetters(s, next, n);
+    }
+    if (k != NEWLINE && k != DIGIT && next < n) {
+      char d = s.charAt(next);
+      if (d >= 0x80) {
+        return -1;
+      }
+      if (CLASS[d] == LETTER) {
+        return asciiLetters(s, next, n);
+      }
+    }
+    // 3. digits, up to maxDigits
+    if (k == DIGIT) {
+      int end = next;
+      for (int m = 1; m < maxDigits && end < n; m++, end++) {
+        char d = s.charAt(end);
+        if (d >= 0x80) {
+          return -1;
+        }
+        if (CLASS[d] != DIGIT) {
+          break;
+        }
+      }
+      return end;
+    }
+    // 4. an optional space, then punctuation and symbols, then newlines
+    int start = i;
+    if (c == ' ' && next < n) {
+      char d = s.charAt(next);
+      if (d >= 0x80) {
+        return -1;
+      }
+      if (CLASS[d] == OTHER) {
+        start = next;
+      }
+    }
+    if (CLASS[s.charAt(start)] == OTHER) {
+      int end = start + 1;
+      for (; end < n; end++) {
+        char d = s.charAt(end);
+        if (d >= 0x80) {
+          return -1;
+        }
+        if (CLASS[d] != OTHER) {
+          break;
+        }
+      }
+      while (end < n && (s.charAt(end) == '\r' || s.charAt(end) == '\n')) {
+        end++;
+      }
+      return end;
+    }
+    // c is white space: find the run
+    int runEnd = next;
+    int lastNewline = k == NEWLINE ? i : -1;
+    for (; runEnd < n; runEnd++) {
+      char d = s.charAt(runEnd);
+      if (d >= 0x80) {
+        return -1;
+      }
+      byte dk = CLASS[d];
+      if (dk == NEWLINE) {
+        lastNewline = runEnd;
+      } else if (dk != SPACE) {
+        break;
+      }
+    }
+    // 5. white space up to the last newline of the run
+    if (lastNewline >= 0) {
+      return lastNewline + 1;
+    }
+    // 6. white space not followed by a non-space: all of it at the end, else all but the last
+    if (runEnd == n) {
+      return runEnd;
+    }
+    return runEnd - 1 > i ? runEnd - 1 : runEnd;
+  }
+
+  private static int asciiLetters(String s, int from, int n) {
+    int end = from;
+    for (; end < n; end++) {
+      char d = s.charAt(end);
+      if (d >= 0x80) {
+        return -1;
+      }
+      if (CLASS[d] != LETTER) {
+        break;
+      }
+    }
+    return end;
+  }
+
+  /** {@link #matchAt} on code points, any text. */
+  int generalMatchAt(String s, int i, int n) {
     int cp = s.codePointAt(i);
     int next = i + Character.charCount(cp);
     // 1. contractions

@@ -1,6 +1,7 @@
 package dev.telltale.text.hf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -57,6 +58,44 @@ class Llama3SplitterTest {
       out.add(text.substring(prev));
     }
     return out;
+  }
+
+  /**
+   * The ASCII fast path ends every match where the code-point matcher does, or leaves it to it;
+   * ASCII-only texts make it decide most positions.
+   */
+  @Test
+  void asciiFastPathAgreesWithTheGeneralMatcherWhereverItDecides() {
+    Gen<String> ascii =
+        lists()
+            .of(integers().between(0, 0x7F))
+            .ofSizeBetween(0, 40)
+            .map(
+                picks -> {
+                  StringBuilder sb = new StringBuilder();
+                  for (int p : picks) {
+                    sb.append(p < 0x60 ? ALPHABET.charAt(p % 26) : (char) p);
+                  }
+                  return sb.toString();
+                });
+    for (String regex : List.of(Llama3Splitter.LLAMA3, Llama3Splitter.QWEN)) {
+      Llama3Splitter splitter = Llama3Splitter.forRegex(regex);
+      int[] decided = new int[1];
+      qt().withFixedSeed(78)
+          .withExamples(5000)
+          .forAll(text().mix(ascii, 50))
+          .checkAssert(
+              t -> {
+                for (int i = 0; i < t.length(); i++) {
+                  int fast = splitter.asciiMatchAt(t, i, t.length());
+                  if (fast >= 0) {
+                    decided[0]++;
+                    assertEquals(splitter.generalMatchAt(t, i, t.length()), fast, t);
+                  }
+                }
+              });
+      assertTrue(decided[0] > 40_000, "positions the fast path decided: " + decided[0]);
+    }
   }
 
   @Test
