@@ -105,8 +105,21 @@ final class TextChecks {
   private static final int SPACE = 2;
   private static final int OTHER = 3;
 
+  /** {@link #kindOf} of every ASCII character: text is mostly ASCII, checked on every request. */
+  private static final byte[] ASCII_KIND = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      ASCII_KIND[c] = (byte) kindOf(c);
+    }
+  }
+
   /** The pre-tokenizer's classes: a run of one class (digits aside) is one piece to BPE. */
   private static int kind(int cp) {
+    return cp < 128 ? ASCII_KIND[cp] : kindOf(cp);
+  }
+
+  private static int kindOf(int cp) {
     if (Character.isLetter(cp)) {
       return LETTER;
     }
