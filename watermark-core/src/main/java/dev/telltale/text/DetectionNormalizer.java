@@ -121,11 +121,15 @@ public final class DetectionNormalizer {
     if (!ascii) {
       s = foldConfusables(removeIgnorables(s));
     }
+    // basic is in NFC, and so are its collapsed forms while nothing was removed or folded: the
+    // collapse keeps every other character, replaces a white-space run (starters, which block
+    // composition, and none of which composes canonically) by a space or keeps it, and strip()
+    // cuts only the ends. ASCII text is in NFC, and stays ASCII through the collapse.
+    boolean nfc = ascii || s == basic;
     String[] out = collapseBothWays(s);
     for (int k = 0; k < 2; k++) {
       String f = out[k];
-      // ASCII text is in NFC, and stays ASCII through the collapse.
-      if (!ascii && !Normalizer.isNormalized(f, Normalizer.Form.NFC)) {
+      if (!nfc && !Normalizer.isNormalized(f, Normalizer.Form.NFC)) {
         f = Normalizer.normalize(f, Normalizer.Form.NFC);
       }
       f = f.strip();
@@ -156,7 +160,9 @@ public final class DetectionNormalizer {
       // (c[from] is never white space, so a space reached here follows a character that is not).
       while (i < n) {
         char ch = c[i];
-        if (ch < 0x80 ? !ASCII_WHITE_SPACE[ch] : !isWhiteSpaceAt(c, i, n)) {
+        if (ch > ' ' && ch < 0x80) {
+          i++; // printable ASCII: never white space, the common case
+        } else if (ch < 0x80 ? !ASCII_WHITE_SPACE[ch] : !isWhiteSpaceAt(c, i, n)) {
           i++; // a surrogate is never white space
         } else if (ch == ' ' && (i + 1 == n || !isWhiteSpaceAt(c, i + 1, n))) {
           i++;
@@ -233,10 +239,22 @@ public final class DetectionNormalizer {
 
   /** {@code text} without default-ignorable code points; {@code text} itself if it has none. */
   public static String removeIgnorables(String text) {
+    int first = 0;
+    int length = text.length();
+    while (first < length) {
+      char ch = text.charAt(first);
+      if (ch >= 0x80 && isIgnorable(text.codePointAt(first))) {
+        break;
+      }
+      first++; // a low surrogate alone is never ignorable: stepping by char is safe
+    }
+    if (first == length) {
+      return text;
+    }
     char[] c = text.toCharArray();
     int n = c.length;
-    int w = 0;
-    int i = 0;
+    int w = first; // c[0, first) stays as it is
+    int i = first;
     while (i < n) {
       while (i < n && c[i] < 0x80) {
         c[w++] = c[i++];
