@@ -179,8 +179,14 @@ final class TiktokenBpe {
     int n = text.length();
     Scratch s = new Scratch(n);
     for (int i = 0; i < n; ) {
-      int end = splitter.matchAt(text, i, n);
-      int len = s.utf8(text, i, end);
+      int end = splitter.asciiMatchAt(text, i, n);
+      int len;
+      if (end > i) { // an ASCII piece: its chars are its bytes
+        len = s.ascii(text, i, end);
+      } else {
+        end = splitter.generalMatchAt(text, i, n);
+        len = s.utf8(text, i, end);
+      }
       if (len == 1) {
         s.add(byteRanks[s.bytes[0] & 0xFF]);
       } else {
@@ -254,6 +260,9 @@ final class TiktokenBpe {
 
   /** Up to 7 bytes little-endian with the length in the top byte: never 0 for a non-empty key. */
   private static long shortKey(byte[] b, int off, int len) {
+    if (off + 8 <= b.length) { // one load, the bytes past the key masked off
+      return ((long) LONGS.get(b, off) & (-1L >>> (64 - 8 * len))) | ((long) len << 56);
+    }
     long k = 0;
     for (int j = len - 1; j >= 0; j--) {
       k = (k << 8) | (b[off + j] & 0xFFL);
@@ -431,7 +440,7 @@ final class TiktokenBpe {
   private static final class Scratch {
     int[] out;
     int size;
-    byte[] bytes = new byte[64];
+    byte[] bytes = new byte[72];
     private int[] starts = new int[SCAN_LIMIT + 1];
     private int[] ranks = new int[SCAN_LIMIT + 1];
     private long[] heap;
@@ -453,9 +462,7 @@ final class TiktokenBpe {
      * like jtokkit, a lone surrogate is written as its own three-byte sequence.
      */
     int utf8(String text, int from, int to) {
-      if (bytes.length < 3 * (to - from)) {
-        bytes = new byte[Math.max(2 * bytes.length, 3 * (to - from))];
-      }
+      room(3 * (to - from));
       byte[] b = bytes;
       int k = 0;
       for (int i = from; i < to; ) {
@@ -482,6 +489,21 @@ final class TiktokenBpe {
         }
       }
       return k;
+    }
+
+    /** Writes {@code text[from, to)}, all ASCII, to {@link #bytes}; returns its length. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) keeps the low bytes
+    int ascii(String text, int from, int to) {
+      room(to - from);
+      text.getBytes(from, to, bytes, 0);
+      return to - from;
+    }
+
+    /** Room for {@code n} bytes and 8 more, so that a key is read in one 8-byte load. */
+    private void room(int n) {
+      if (bytes.length < n + 8) {
+        bytes = new byte[Math.max(2 * bytes.length, n + 8)];
+      }
     }
 
     int[] starts(int n) {

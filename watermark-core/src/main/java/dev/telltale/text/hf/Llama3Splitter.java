@@ -87,7 +87,7 @@ public final class Llama3Splitter implements PreTokenizers.Step {
    * table and no code point decoding; -1 as soon as it would read a character outside ASCII, where
    * the general matcher decides. It follows the general matcher's steps one by one.
    */
-  int asciiMatchAt(String s, int i, int n) {
+  public int asciiMatchAt(String s, int i, int n) {
     char c = s.charAt(i);
     if (c >= 0x80) {
       return -1;
@@ -212,7 +212,7 @@ public final class Llama3Splitter implements PreTokenizers.Step {
   }
 
   /** {@link #matchAt} on code points, any text. */
-  int generalMatchAt(String s, int i, int n) {
+  public int generalMatchAt(String s, int i, int n) {
     int cp = s.codePointAt(i);
     int next = i + Character.charCount(cp);
     // 1. contractions
