@@ -7,9 +7,19 @@ import java.util.Arrays;
  * or 0 for green-list keys, {@code -ln(1 - r)} for Gumbel). Feeds best-window search and reports.
  */
 public final class ScoreTrace {
-  private int[] positions = new int[256];
-  private double[] values = new double[256];
+  private int[] positions;
+  private double[] values;
   private int size;
+
+  public ScoreTrace() {
+    this(256);
+  }
+
+  /** A trace with room for {@code expected} tuples (a pass over n tokens scores at most n). */
+  public ScoreTrace(int expected) {
+    positions = new int[Math.max(16, expected)];
+    values = new double[Math.max(16, expected)];
+  }
 
   void add(int position, double value) {
     if (size == positions.length) {

@@ -83,7 +83,7 @@ public final class SpreadCheck {
   private Result check(int[] ids, int off, int len, Boolean detected) {
     int h = detector.scorer().parameters().contextWidth();
     ScoreAccumulator acc = new ScoreAccumulator();
-    ScoreTrace trace = new ScoreTrace();
+    ScoreTrace trace = new ScoreTrace(len);
     detector.scorer().score(ids, off, len, new ExactTape(Math.max(16, len)), acc, trace);
     long fn = 0;
     long rn = 0;

@@ -5,6 +5,7 @@ import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.lang.UScript;
 import com.ibm.icu.text.SpoofChecker;
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -147,12 +148,12 @@ public final class DetectionNormalizer {
   static String[] collapseBothWays(String text) {
     char[] c = text.toCharArray();
     int n = c.length;
-    char[] spaces = new char[n];
-    char[] lines = new char[n];
+    // A form's array is made at its first change; until then the form is the text so far, and its
+    // length is the position in the text.
+    char[] spaces = null;
+    char[] lines = null;
     int ns = 0;
     int nl = 0;
-    boolean spacesChanged = false;
-    boolean linesChanged = false;
     int i = 0;
     while (i < n) {
       int from = i;
@@ -170,8 +171,12 @@ public final class DetectionNormalizer {
           break;
         }
       }
-      System.arraycopy(c, from, spaces, ns, i - from);
-      System.arraycopy(c, from, lines, nl, i - from);
+      if (spaces != null) {
+        System.arraycopy(c, from, spaces, ns, i - from);
+      }
+      if (lines != null) {
+        System.arraycopy(c, from, lines, nl, i - from);
+      }
       ns += i - from;
       nl += i - from;
       if (i == n) {
@@ -186,20 +191,32 @@ public final class DetectionNormalizer {
         end++;
       }
       boolean single = end == i + 1 && c[i] == ' ';
-      spaces[ns++] = ' ';
-      spacesChanged |= !single;
+      if (!single && spaces == null) {
+        spaces = Arrays.copyOf(c, n); // the text so far, and room for the rest
+      }
+      if (spaces != null) {
+        spaces[ns] = ' ';
+      }
+      ns++;
       if (lineBreak) {
-        System.arraycopy(c, i, lines, nl, end - i);
+        if (lines != null) {
+          System.arraycopy(c, i, lines, nl, end - i);
+        }
         nl += end - i;
       } else {
-        lines[nl++] = ' ';
-        linesChanged |= !single;
+        if (!single && lines == null) {
+          lines = Arrays.copyOf(c, n);
+        }
+        if (lines != null) {
+          lines[nl] = ' ';
+        }
+        nl++;
       }
       i = end;
     }
     return new String[] {
-      spacesChanged ? new String(spaces, 0, ns) : text,
-      linesChanged ? new String(lines, 0, nl) : text
+      spaces != null ? new String(spaces, 0, ns) : text,
+      lines != null ? new String(lines, 0, nl) : text
     };
   }
 

@@ -31,13 +31,15 @@ import java.util.List;
  * costs no more than its length warrants. {@code TiktokenBpeTest} holds every path to jtokkit's ids
  * on real and random text.
  *
- * <p>Instances are immutable and thread-safe; each call allocates only its own output and scratch.
+ * <p>Instances are immutable and thread-safe; each thread keeps its work arrays between calls, so a
+ * call allocates only the ids it returns.
  */
 final class TiktokenBpe {
   /** Longest piece, in bytes, merged by scanning all pairs; longer ones use the heap. */
   static final int SCAN_LIMIT = 64;
 
   private static final int SHORT = 7;
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   private static final int NONE = -1;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -177,7 +179,8 @@ final class TiktokenBpe {
   /** The ids of {@code text}, special tokens treated as ordinary text. */
   int[] encode(String text) {
     int n = text.length();
-    Scratch s = new Scratch(n);
+    Scratch s = SCRATCH.get();
+    s.size = 0;
     for (int i = 0; i < n; ) {
       int end = splitter.asciiMatchAt(text, i, n);
       int len;
@@ -201,7 +204,9 @@ final class TiktokenBpe {
       }
       i = end;
     }
-    return Arrays.copyOf(s.out, s.size);
+    int[] ids = Arrays.copyOf(s.out, s.size);
+    s.release();
+    return ids;
   }
 
   /** Rank of {@code b[off, off+len)} as one token, or {@value #NONE}. */
@@ -437,8 +442,14 @@ final class TiktokenBpe {
   }
 
   /** One call's output and work arrays. */
+  /**
+   * One thread's output and work arrays, kept between calls (a call allocates only the ids it
+   * returns); arrays grown past {@value #KEPT} elements by a huge text are let go after the call.
+   */
   private static final class Scratch {
-    int[] out;
+    static final int KEPT = 1 << 16;
+
+    int[] out = new int[1024];
     int size;
     byte[] bytes = new byte[72];
     private int[] starts = new int[SCAN_LIMIT + 1];
@@ -446,8 +457,21 @@ final class TiktokenBpe {
     private long[] heap;
     private boolean[] gone;
 
-    Scratch(int chars) {
-      out = new int[Math.max(16, chars / 3)];
+    void release() {
+      if (out.length > KEPT) {
+        out = new int[1024];
+      }
+      if (bytes.length > KEPT) {
+        bytes = new byte[72];
+      }
+      if (starts.length > KEPT) {
+        starts = new int[SCAN_LIMIT + 1];
+        ranks = new int[SCAN_LIMIT + 1];
+      }
+      if (heap != null && heap.length > KEPT) {
+        heap = null;
+        gone = null;
+      }
     }
 
     void add(int id) {
