@@ -65,14 +65,20 @@ public final class FormSpans {
       out.add(new Encoded(tokenizer.encode(first, deadline), NO_RUNS));
       return out;
     }
-    char[] a = first.toCharArray();
+    // The forms' characters go to this thread's buffers, not to a new array per form.
+    Buffers buffers = BUFFERS.get();
+    char[] a = buffers.chars(0, first.length());
+    first.getChars(0, first.length(), a, 0);
     int[][] shared = new int[forms.size()][];
     int[] cuts = new int[16];
     int ncuts = 0;
     cuts[ncuts++] = 0;
-    cuts[ncuts++] = a.length;
+    cuts[ncuts++] = first.length();
     for (int k = 1; k < forms.size(); k++) {
-      shared[k] = sharedStretches(tokenizer, first, a, forms.get(k));
+      String form = forms.get(k);
+      char[] b = buffers.chars(1, form.length());
+      form.getChars(0, form.length(), b, 0);
+      shared[k] = sharedStretches(tokenizer, first, a, form, b);
       if (ncuts + shared[k].length > cuts.length) {
         cuts = Arrays.copyOf(cuts, Math.max(2 * cuts.length, ncuts + shared[k].length));
       }
@@ -89,8 +95,9 @@ public final class FormSpans {
       }
     }
     cuts = Arrays.copyOf(cuts, distinct);
+    buffers.release();
     // The first form, piece by piece; idAt[c] is where the ids of the piece from cuts[c] begin.
-    Ids ids = new Ids(a.length / 3 + 16);
+    Ids ids = new Ids(first.length() / 3 + 16);
     int[] idAt = new int[cuts.length];
     for (int c = 0; c + 1 < cuts.length; c++) {
       idAt[c] = ids.size;
@@ -133,15 +140,25 @@ public final class FormSpans {
    * #ANCHOR} equal characters is taken (a guess that only decides what is reused).
    */
   static int[] sharedStretches(Tokenizer tokenizer, String first, char[] a, String second) {
-    char[] b = second.toCharArray();
+    return sharedStretches(tokenizer, first, a, second, second.toCharArray());
+  }
+
+  /**
+   * {@link #sharedStretches(Tokenizer, String, char[], String)} with the forms' characters at the
+   * start of {@code a} and {@code b} (buffers at least as long as the forms).
+   */
+  private static int[] sharedStretches(
+      Tokenizer tokenizer, String first, char[] a, String second, char[] b) {
+    int aLength = first.length();
+    int bLength = second.length();
     int[] out = new int[24];
     int n = 0;
     int i = 0;
     int j = 0;
-    while (i < a.length && j < b.length) {
-      int run = Arrays.mismatch(a, i, a.length, b, j, b.length);
+    while (i < aLength && j < bLength) {
+      int run = Arrays.mismatch(a, i, aLength, b, j, bLength);
       if (run < 0) {
-        run = Math.min(a.length - i, b.length - j);
+        run = Math.min(aLength - i, bLength - j);
       }
       if (run >= MIN_SHARED) {
         int p0 = firstCut(tokenizer, first, second, i, i + run, j);
@@ -157,7 +174,7 @@ public final class FormSpans {
       }
       i += run;
       j += run;
-      if (i >= a.length || j >= b.length) {
+      if (i >= aLength || j >= bLength) {
         break;
       }
       boolean inStep = false;
@@ -166,8 +183,8 @@ public final class FormSpans {
         for (int da = 0; da <= d; da++) {
           int ia = i + da;
           int jb = j + d - da;
-          if (ia + ANCHOR <= a.length
-              && jb + ANCHOR <= b.length
+          if (ia + ANCHOR <= aLength
+              && jb + ANCHOR <= bLength
               && Arrays.equals(a, ia, ia + ANCHOR, b, jb, jb + ANCHOR)) {
             i = ia;
             j = jb;
@@ -213,6 +230,29 @@ public final class FormSpans {
       }
     }
     return -1;
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /** Two character buffers a thread reuses; one a huge text grew is let go after the call. */
+  private static final class Buffers {
+    private static final int KEPT = 1 << 16;
+    private final char[][] chars = {new char[1024], new char[1024]};
+
+    char[] chars(int k, int length) {
+      if (chars[k].length < length) {
+        chars[k] = new char[Math.max(length, 2 * chars[k].length)];
+      }
+      return chars[k];
+    }
+
+    void release() {
+      for (int k = 0; k < 2; k++) {
+        if (chars[k].length > KEPT) {
+          chars[k] = new char[1024];
+        }
+      }
+    }
   }
 
   /** A growing array of ids. */
