@@ -5,7 +5,6 @@ import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.lang.UScript;
 import com.ibm.icu.text.SpoofChecker;
 import java.text.Normalizer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,10 +145,17 @@ public final class DetectionNormalizer {
    * element is {@code text} itself when it is unchanged.
    */
   static String[] collapseBothWays(String text) {
-    char[] c = text.toCharArray();
-    int n = c.length;
-    // A form's array is made at its first change; until then the form is the text so far, and its
-    // length is the position in the text.
+    int n = text.length();
+    // The text and the forms are built in this thread's buffers; a form's buffer is filled from its
+    // first change on, until then the form is the text so far, and its length the position in it.
+    char[][] buffers = COLLAPSE_BUFFERS.get();
+    for (int k = 0; k < 3; k++) {
+      if (buffers[k].length < n) {
+        buffers[k] = new char[Math.max(n, 2 * buffers[k].length)];
+      }
+    }
+    char[] c = buffers[0];
+    text.getChars(0, n, c, 0);
     char[] spaces = null;
     char[] lines = null;
     int ns = 0;
@@ -192,7 +198,8 @@ public final class DetectionNormalizer {
       }
       boolean single = end == i + 1 && c[i] == ' ';
       if (!single && spaces == null) {
-        spaces = Arrays.copyOf(c, n); // the text so far, and room for the rest
+        spaces = buffers[1];
+        System.arraycopy(c, 0, spaces, 0, ns); // the text so far
       }
       if (spaces != null) {
         spaces[ns] = ' ';
@@ -205,7 +212,8 @@ public final class DetectionNormalizer {
         nl += end - i;
       } else {
         if (!single && lines == null) {
-          lines = Arrays.copyOf(c, n);
+          lines = buffers[2];
+          System.arraycopy(c, 0, lines, 0, nl);
         }
         if (lines != null) {
           lines[nl] = ' ';
@@ -214,11 +222,21 @@ public final class DetectionNormalizer {
       }
       i = end;
     }
-    return new String[] {
+    String[] out = {
       spaces != null ? new String(spaces, 0, ns) : text,
       lines != null ? new String(lines, 0, nl) : text
     };
+    for (int k = 0; k < 3; k++) {
+      if (buffers[k].length > KEPT_BUFFER) {
+        buffers[k] = new char[1024]; // let go of what a huge text grew
+      }
+    }
+    return out;
   }
+
+  private static final int KEPT_BUFFER = 1 << 16;
+  private static final ThreadLocal<char[][]> COLLAPSE_BUFFERS =
+      ThreadLocal.withInitial(() -> new char[][] {new char[1024], new char[1024], new char[1024]});
 
   private static boolean isWhiteSpaceAt(char[] c, int i, int n) {
     char ch = c[i];
