@@ -52,6 +52,7 @@ public final class VllmFingerprints {
   private final long[] blockFingerprints = new long[BLOCK];
   private final long[] blockContexts = new long[BLOCK];
   private final int[] blockKept = new int[BLOCK];
+  private final double[] blockScores = new double[BLOCK];
   // the Philox work of a block of tokens (its own lane scratch)
   private final PhiloxBatch batch;
 
@@ -163,6 +164,26 @@ public final class VllmFingerprints {
 
   long[] blockContexts() {
     return blockContexts;
+  }
+
+  /** Scratch of {@link #scores} for one block of tokens. */
+  double[] blockScores() {
+    return blockScores;
+  }
+
+  /**
+   * {@link #score} of each of {@code fps[0 .. n)} into {@code out[0 .. n)}, the same bits; the
+   * Gumbel scores of a block on the path of this instance's Philox work (lanes once it runs them).
+   */
+  void scores(long[] fps, int n, double[] out) {
+    assert n <= BLOCK;
+    if (!sbw && !redGreen && synthId == null && !dual) {
+      batch.gumbelScores(fps, n, out);
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      out[j] = score(fps[j]);
+    }
   }
 
   /** Scratch of the scorer: the indices, within a block, of the tuples it scores. */

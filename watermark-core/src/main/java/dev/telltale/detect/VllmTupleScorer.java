@@ -62,14 +62,16 @@ final class VllmTupleScorer {
     long[] fps = f.blockFingerprints();
     long[] ctxs = f.blockContexts();
     int[] keep = f.blockKept();
+    double[] scores = f.blockScores();
     for (int from = off; from < end; from += fps.length) {
       int to = Math.min(end, from + fps.length);
+      int n = to - from;
       // The PRF of a block first, then its set lookups back to back: the two kinds of work
       // overlap better than when interleaved token by token. The order of the lookups is kept.
       f.fingerprints(ids, off, from, to, fps, ctxs);
       long touched = 0;
       ExactTape exact = tape instanceof ExactTape e ? e : null;
-      for (int i = 0, m = to - from; i < m; i++) {
+      for (int i = 0; i < n; i++) {
         if (contexts != null) {
           touched ^= contexts.touch(ctxs[i]);
         }
@@ -78,23 +80,23 @@ final class VllmTupleScorer {
         }
       }
       sink ^= touched;
-      // The dedup decisions of the block, then the scores of its new tuples in a loop of their
-      // own: a Gumbel score is a long chain of dependent operations, which overlap from one token
-      // to the next only without the set lookups' unpredictable branches between them.
+      // The scores of the whole block (in lanes once the Philox work runs there) while the reads
+      // above are on their way: a Gumbel score is a long chain of dependent operations, which
+      // must not wait behind the set lookups' unpredictable branches.
+      f.scores(fps, n, scores);
       int kept = 0;
-      for (int i = from; i < to; i++) {
-        long fp = fps[i - from];
+      for (int i = 0; i < n; i++) {
         acc.positions++;
-        if ((contexts != null && !contexts.add(ctxs[i - from])) || !tape.firstSeen(fp)) {
+        if ((contexts != null && !contexts.add(ctxs[i])) || !tape.firstSeen(fps[i])) {
           acc.duplicates++;
           continue;
         }
-        keep[kept++] = i - from;
+        keep[kept++] = i;
       }
       acc.scored += kept;
       if (f.greenList()) {
         for (int k = 0; k < kept; k++) {
-          double value = f.score(fps[keep[k]]);
+          double value = scores[keep[k]];
           acc.green += (long) value;
           if (trace != null) {
             trace.add(from + keep[k] - off, value);
@@ -103,7 +105,7 @@ final class VllmTupleScorer {
       } else {
         double sum = acc.sum;
         for (int k = 0; k < kept; k++) {
-          double value = f.score(fps[keep[k]]);
+          double value = scores[keep[k]];
           sum += value;
           if (trace != null) {
             trace.add(from + keep[k] - off, value);

@@ -45,6 +45,12 @@ public final class PhiloxBatch {
         int[] s2,
         int[] s3,
         int[] out);
+
+    /**
+     * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of {@code fps[0 .. n)} into {@code
+     * out}.
+     */
+    void gumbelScores(long[] fps, int n, double[] out);
   }
 
   /** A vector kernel's factory, from the class loaded only when the module is present. */
@@ -83,6 +89,13 @@ public final class PhiloxBatch {
             int[] s3,
             int[] out) {
           Philox4x32.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, out);
+        }
+
+        @Override
+        public void gumbelScores(long[] fps, int n, double[] out) {
+          for (int j = 0; j < n; j++) {
+            out[j] = VllmPrf.gumbelScoreOfMantissa((int) fps[j]);
+          }
         }
       };
 
@@ -215,6 +228,19 @@ public final class PhiloxBatch {
     // may take its words from the lanes, which give the same bits
     Kernel k = kernel != null ? kernel : WARMUP.vectorReady() && lanes != null ? lanes : SCALAR;
     k.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
+  }
+
+  /**
+   * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of each of {@code fps[0 .. n)} into
+   * {@code out[0 .. n)}, bit for bit on either path: a Gumbel score is a long chain of dependent
+   * operations (a logarithm and three divisions), which lanes run side by side.
+   */
+  public void gumbelScores(long[] fps, int n, double[] out) {
+    if (n > capacity || n < 0) {
+      throw new IndexOutOfBoundsException(n + " scores exceed " + capacity);
+    }
+    Kernel k = kernel != null ? kernel : WARMUP.vectorReady() && lanes != null ? lanes : SCALAR;
+    k.gumbelScores(fps, n, out);
   }
 
   /** Word {@code j} of the last {@link #tokenWordEach}. */

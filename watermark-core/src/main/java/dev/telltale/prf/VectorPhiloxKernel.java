@@ -1,7 +1,9 @@
 package dev.telltale.prf;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +19,8 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
   private static final long LO = 0xFFFFFFFFL;
   // Int lanes of the long lanes' shape: candidate ids in and words out, two per long lane.
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_64.withShape(L.vectorShape());
+  // Double lanes of the long lanes' shape: a Gumbel score's arithmetic on its bits' lanes.
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_64.withShape(L.vectorShape());
 
   @Override
   public PhiloxBatch.Kernel create(int capacity) {
@@ -35,6 +39,8 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
     private final long[] c2;
     private final long[] c3;
     private final long[] k0;
+    private final long[] tailFps = new long[LANES];
+    private final double[] tailScores = new double[LANES];
 
     Lanes(int capacity) {
       int padded = (capacity + LANES - 1) / LANES * LANES;
@@ -113,6 +119,19 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
       }
     }
 
+    @Override
+    public void gumbelScores(long[] fps, int n, double[] out) {
+      int j = 0;
+      for (; j <= n - LANES; j += LANES) {
+        gumbelScoreLanes(fps, j, out, j);
+      }
+      if (j < n) {
+        System.arraycopy(fps, j, tailFps, 0, n - j);
+        gumbelScoreLanes(tailFps, 0, tailScores, 0);
+        System.arraycopy(tailScores, 0, out, j, n - j);
+      }
+    }
+
     // Ten rounds of the blocks [0, n) in place; block j's key is (k0[j] ^ k0Xor, k1).
     private void rounds(int n, int k0Xor, int k1) {
       for (int j = 0; j < n; j += LANES) {
@@ -144,6 +163,79 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
         x1.intoArray(c1, j);
         x2.intoArray(c2, j);
         x3.intoArray(c3, j);
+      }
+    }
+  }
+
+  /**
+   * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of {@code fps[j .. j + LANES)} into
+   * {@code out[o ..]}: the same operations in the same order, lane by lane ({@link
+   * Fdlibm#log1pInRange} with its selects as lane selects; the lanes' IEEE arithmetic is Java's,
+   * never fused), so the same bits. A lane in fdlibm's rare {@code |f| < 2^-20} case is recomputed
+   * by the scalar method.
+   */
+  static void gumbelScoreLanes(long[] fps, int j, double[] out, int o) {
+    // q = exact(m + 1) / (2^24 + 1), rounded to float's 24 bits, to nearest even
+    LongVector m = LongVector.fromArray(L, fps, j).and(0xFFFFFFL);
+    DoubleVector q =
+        m.add(0x4338000000000001L).reinterpretAsDoubles().sub(0x1.8p52).div(16777217.0);
+    LongVector ub = q.reinterpretAsLongs();
+    ub = ub.add(ub.lanewise(VectorOperators.LSHR, 29).and(1L).add(0x0FFFFFFFL)).and(~0x1FFFFFFFL);
+    // log1p(x), x = -u: fdlibm's second reduction for every lane
+    DoubleVector x = ub.reinterpretAsDoubles().neg();
+    LongVector ax = ub.lanewise(VectorOperators.LSHR, 32).and(0x7fffffffL);
+    DoubleVector u = x.add(1.0);
+    LongVector bits = u.reinterpretAsLongs();
+    LongVector hu2 = bits.lanewise(VectorOperators.LSHR, 32);
+    LongVector k2 = hu2.lanewise(VectorOperators.LSHR, 20).sub(1023L);
+    DoubleVector c2 = x.sub(u.sub(1.0)).div(u);
+    hu2 = hu2.and(0x000fffffL);
+    LongVector up =
+        LongVector.broadcast(L, 0x6a09e - 1).sub(hu2).lanewise(VectorOperators.ASHR, 63);
+    LongVector high = hu2.or(up.and(-0x00100000L).add(0x3ff00000L));
+    DoubleVector u2 =
+        high.lanewise(VectorOperators.LSHL, 32).or(bits.and(0xFFFFFFFFL)).reinterpretAsDoubles();
+    k2 = k2.sub(up);
+    LongVector halved =
+        LongVector.broadcast(L, 0x00100000L).sub(hu2).lanewise(VectorOperators.ASHR, 2);
+    hu2 = hu2.lanewise(VectorOperators.XOR, hu2.lanewise(VectorOperators.XOR, halved).and(up));
+    DoubleVector f2 = u2.sub(1.0);
+    LongVector second =
+        LongVector.broadcast(L, 0x3fd2bec3L).sub(ax).lanewise(VectorOperators.ASHR, 63);
+    LongVector notSecond = second.not();
+    LongVector k = k2.and(second);
+    LongVector hu = hu2.and(second).or(notSecond.and(1L));
+    DoubleVector f =
+        f2.reinterpretAsLongs()
+            .and(second)
+            .or(x.reinterpretAsLongs().and(notSecond))
+            .reinterpretAsDoubles();
+    DoubleVector c = c2.reinterpretAsLongs().and(second).reinterpretAsDoubles();
+    // fdlibm's polynomial
+    DoubleVector hfsq = f.mul(0.5).mul(f);
+    DoubleVector s = f.div(f.add(2.0));
+    DoubleVector z = s.mul(s);
+    DoubleVector r = z.mul(Fdlibm.LP7).add(Fdlibm.LP6);
+    r = z.mul(r).add(Fdlibm.LP5);
+    r = z.mul(r).add(Fdlibm.LP4);
+    r = z.mul(r).add(Fdlibm.LP3);
+    r = z.mul(r).add(Fdlibm.LP2);
+    r = z.mul(r).add(Fdlibm.LP1);
+    r = z.mul(r);
+    DoubleVector shr = s.mul(hfsq.add(r));
+    DoubleVector k0 = f.sub(hfsq.sub(shr));
+    DoubleVector dk = k.add(0x4338000000000000L).reinterpretAsDoubles().sub(0x1.8p52);
+    DoubleVector kn =
+        dk.mul(Fdlibm.LN2_HI).sub(hfsq.sub(shr.add(c.add(dk.mul(Fdlibm.LN2_LO)))).sub(f));
+    VectorMask<Long> kZero = k.eq(0L);
+    LongVector result = kn.reinterpretAsLongs().blend(k0.reinterpretAsLongs(), kZero);
+    result.reinterpretAsDoubles().neg().intoArray(out, o);
+    VectorMask<Long> rare = hu.eq(0L);
+    if (rare.anyTrue()) {
+      for (int lane = 0; lane < LANES; lane++) {
+        if (rare.laneIsSet(lane)) {
+          out[o + lane] = VllmPrf.gumbelScoreOfMantissa((int) fps[j + lane]);
+        }
       }
     }
   }
