@@ -35,6 +35,41 @@ public final class ScoreAccumulator {
     return contexts;
   }
 
+  // vLLM keys, passes of VllmTupleScorer.GROUPED_FROM tokens or more: the pass's fingerprints and
+  // context digests, which digests repeat, and the grouping's scratch (grown to the longest pass)
+  private long[] passFingerprints = new long[0];
+  private long[] passContexts = new long[0];
+  private long[] passRepeated = new long[0];
+  private RepeatedContexts repeatedContexts;
+
+  long[] passFingerprints(int n) {
+    if (passFingerprints.length < n) {
+      passFingerprints = new long[n];
+    }
+    return passFingerprints;
+  }
+
+  long[] passContexts(int n) {
+    if (passContexts.length < n) {
+      passContexts = new long[n];
+    }
+    return passContexts;
+  }
+
+  long[] passRepeated(int n) {
+    if (passRepeated.length < (n + 63) >>> 6) {
+      passRepeated = new long[(n + 63) >>> 6];
+    }
+    return passRepeated;
+  }
+
+  RepeatedContexts repeatedContexts() {
+    if (repeatedContexts == null) {
+      repeatedContexts = new RepeatedContexts();
+    }
+    return repeatedContexts;
+  }
+
   long positions;
   long scored;
   long duplicates;

@@ -44,6 +44,13 @@ final class VllmTupleScorer {
   }
 
   /**
+   * Passes at least this long find their repeated contexts with {@link RepeatedContexts} rather
+   * than a set of the pass's contexts, whose random reads would miss the caches (a set of 2^15
+   * digests is 512 KB).
+   */
+  static final int GROUPED_FROM = 1 << 15;
+
+  /**
    * {@link #score} with the fingerprinting {@code f} of this scorer's key (tests pick its path).
    */
   void score(
@@ -54,65 +61,124 @@ final class VllmTupleScorer {
       ScoreAccumulator acc,
       ScoreTrace trace,
       VllmFingerprints f) {
-    int end = off + len;
-    LongOpenHashSet contexts = null;
-    if (!sbw && prf.parameters().detectionDedup()) {
-      contexts = acc.contexts();
-    }
+    score(ids, off, len, tape, acc, trace, f, GROUPED_FROM);
+  }
+
+  /**
+   * {@link #score} that finds repeated contexts by {@link RepeatedContexts} when {@code len >=
+   * groupedFrom} (tests compare the two ways).
+   */
+  void score(
+      int[] ids,
+      int off,
+      int len,
+      DedupTape tape,
+      ScoreAccumulator acc,
+      ScoreTrace trace,
+      VllmFingerprints f,
+      int groupedFrom) {
+    boolean dedup = !sbw && prf.parameters().detectionDedup();
     long[] fps = f.blockFingerprints();
     long[] ctxs = f.blockContexts();
+    if (dedup && len >= groupedFrom) {
+      // The pass's fingerprints and digests first, then which digests repeat, then the blocks.
+      long[] passFps = acc.passFingerprints(len);
+      long[] passCtxs = acc.passContexts(len);
+      for (int from = off, end = off + len; from < end; from += fps.length) {
+        int to = Math.min(end, from + fps.length);
+        f.fingerprints(ids, off, from, to, fps, ctxs);
+        System.arraycopy(fps, 0, passFps, from - off, to - from);
+        System.arraycopy(ctxs, 0, passCtxs, from - off, to - from);
+      }
+      long[] repeated = acc.passRepeated(len);
+      acc.repeatedContexts().mark(passCtxs, len, repeated);
+      for (int from = off, end = off + len; from < end; from += fps.length) {
+        int to = Math.min(end, from + fps.length);
+        System.arraycopy(passFps, from - off, fps, 0, to - from);
+        scoreBlock(from, to, off, fps, null, null, repeated, f, tape, acc, trace);
+      }
+      return;
+    }
+    LongOpenHashSet contexts = dedup ? acc.contexts() : null;
+    for (int from = off, end = off + len; from < end; from += fps.length) {
+      int to = Math.min(end, from + fps.length);
+      f.fingerprints(ids, off, from, to, fps, ctxs);
+      scoreBlock(from, to, off, fps, ctxs, contexts, null, f, tape, acc, trace);
+    }
+  }
+
+  /**
+   * Tokens {@code [from, to)} with fingerprints {@code fps[0 ..]}: a token whose context repeats is
+   * a duplicate (bit {@code i - off} of {@code repeated}, else the digest {@code ctxs[i - from]}
+   * already in {@code contexts}; neither when both are null), else the tape decides.
+   */
+  private void scoreBlock(
+      int from,
+      int to,
+      int off,
+      long[] fps,
+      long[] ctxs,
+      LongOpenHashSet contexts,
+      long[] repeated,
+      VllmFingerprints f,
+      DedupTape tape,
+      ScoreAccumulator acc,
+      ScoreTrace trace) {
+    int n = to - from;
     int[] keep = f.blockKept();
     double[] scores = f.blockScores();
-    for (int from = off; from < end; from += fps.length) {
-      int to = Math.min(end, from + fps.length);
-      int n = to - from;
-      // The PRF of a block first, then its set lookups back to back: the two kinds of work
-      // overlap better than when interleaved token by token. The order of the lookups is kept.
-      f.fingerprints(ids, off, from, to, fps, ctxs);
-      long touched = 0;
-      ExactTape exact = tape instanceof ExactTape e ? e : null;
-      for (int i = 0; i < n; i++) {
-        if (contexts != null) {
-          touched ^= contexts.touch(ctxs[i]);
-        }
-        if (exact != null) {
-          touched ^= exact.touch(fps[i]);
-        }
+    // The set lookups of the block back to back, ahead of the work below: the two kinds of work
+    // overlap better than when interleaved token by token. The order of the lookups is kept.
+    long touched = 0;
+    ExactTape exact = tape instanceof ExactTape e ? e : null;
+    for (int i = 0; i < n; i++) {
+      if (contexts != null) {
+        touched ^= contexts.touch(ctxs[i]);
       }
-      sink ^= touched;
-      // The scores of the whole block (in lanes once the Philox work runs there) while the reads
-      // above are on their way: a Gumbel score is a long chain of dependent operations, which
-      // must not wait behind the set lookups' unpredictable branches.
-      f.scores(fps, n, scores);
-      int kept = 0;
-      for (int i = 0; i < n; i++) {
-        acc.positions++;
-        if ((contexts != null && !contexts.add(ctxs[i])) || !tape.firstSeen(fps[i])) {
-          acc.duplicates++;
-          continue;
-        }
-        keep[kept++] = i;
+      if (exact != null) {
+        touched ^= exact.touch(fps[i]);
       }
-      acc.scored += kept;
-      if (f.greenList()) {
-        for (int k = 0; k < kept; k++) {
-          double value = scores[keep[k]];
-          acc.green += (long) value;
-          if (trace != null) {
-            trace.add(from + keep[k] - off, value);
-          }
-        }
+    }
+    sink ^= touched;
+    // The scores of the whole block (in lanes once the Philox work runs there) while the reads
+    // above are on their way: a Gumbel score is a long chain of dependent operations, which
+    // must not wait behind the set lookups' unpredictable branches.
+    f.scores(fps, n, scores);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      acc.positions++;
+      boolean repeat;
+      if (repeated != null) {
+        int at = from - off + i;
+        repeat = (repeated[at >>> 6] & (1L << at)) != 0;
       } else {
-        double sum = acc.sum;
-        for (int k = 0; k < kept; k++) {
-          double value = scores[keep[k]];
-          sum += value;
-          if (trace != null) {
-            trace.add(from + keep[k] - off, value);
-          }
-        }
-        acc.sum = sum;
+        repeat = contexts != null && !contexts.add(ctxs[i]);
       }
+      if (repeat || !tape.firstSeen(fps[i])) {
+        acc.duplicates++;
+        continue;
+      }
+      keep[kept++] = i;
+    }
+    acc.scored += kept;
+    if (f.greenList()) {
+      for (int k = 0; k < kept; k++) {
+        double value = scores[keep[k]];
+        acc.green += (long) value;
+        if (trace != null) {
+          trace.add(from + keep[k] - off, value);
+        }
+      }
+    } else {
+      double sum = acc.sum;
+      for (int k = 0; k < kept; k++) {
+        double value = scores[keep[k]];
+        sum += value;
+        if (trace != null) {
+          trace.add(from + keep[k] - off, value);
+        }
+      }
+      acc.sum = sum;
     }
   }
 

@@ -3,7 +3,6 @@ package dev.telltale.prf;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -227,13 +226,18 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
     DoubleVector dk = k.add(0x4338000000000000L).reinterpretAsDoubles().sub(0x1.8p52);
     DoubleVector kn =
         dk.mul(Fdlibm.LN2_HI).sub(hfsq.sub(shr.add(c.add(dk.mul(Fdlibm.LN2_LO)))).sub(f));
-    VectorMask<Long> kZero = k.eq(0L);
-    LongVector result = kn.reinterpretAsLongs().blend(k0.reinterpretAsLongs(), kZero);
-    result.reinterpretAsDoubles().neg().intoArray(out, o);
-    VectorMask<Long> rare = hu.eq(0L);
-    if (rare.anyTrue()) {
+    // k != 0: kn, else k0 (bit selects; lane compares are not intrinsics on every JDK)
+    LongVector kNonZero = k.or(k.neg()).lanewise(VectorOperators.ASHR, 63);
+    kn.reinterpretAsLongs()
+        .and(kNonZero)
+        .or(k0.reinterpretAsLongs().and(kNonZero.not()))
+        .reinterpretAsDoubles()
+        .neg()
+        .intoArray(out, o);
+    // hu >= 0 in every lane; a zero is fdlibm's rare case
+    if (hu.reduceLanes(VectorOperators.MIN) == 0) {
       for (int lane = 0; lane < LANES; lane++) {
-        if (rare.laneIsSet(lane)) {
+        if (hu.lane(lane) == 0) {
           out[o + lane] = VllmPrf.gumbelScoreOfMantissa((int) fps[j + lane]);
         }
       }
