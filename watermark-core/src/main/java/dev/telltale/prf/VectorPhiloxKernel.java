@@ -170,8 +170,8 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
    * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of {@code fps[j .. j + LANES)} into
    * {@code out[o ..]}: the same operations in the same order, lane by lane ({@link
    * Fdlibm#log1pInRange} with its selects as lane selects; the lanes' IEEE arithmetic is Java's,
-   * never fused), so the same bits. A lane in fdlibm's rare {@code |f| < 2^-20} case is recomputed
-   * by the scalar method.
+   * never fused), so the same bits. No mantissa takes fdlibm's rare {@code |f| < 2^-20} branch
+   * ({@code hu == 0}), which these lanes leave out: GumbelScoreLanesTest runs all 2^24.
    */
   static void gumbelScoreLanes(long[] fps, int j, double[] out, int o) {
     // q = exact(m + 1) / (2^24 + 1), rounded to float's 24 bits, to nearest even
@@ -195,15 +195,11 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
     DoubleVector u2 =
         high.lanewise(VectorOperators.LSHL, 32).or(bits.and(0xFFFFFFFFL)).reinterpretAsDoubles();
     k2 = k2.sub(up);
-    LongVector halved =
-        LongVector.broadcast(L, 0x00100000L).sub(hu2).lanewise(VectorOperators.ASHR, 2);
-    hu2 = hu2.lanewise(VectorOperators.XOR, hu2.lanewise(VectorOperators.XOR, halved).and(up));
     DoubleVector f2 = u2.sub(1.0);
     LongVector second =
         LongVector.broadcast(L, 0x3fd2bec3L).sub(ax).lanewise(VectorOperators.ASHR, 63);
     LongVector notSecond = second.not();
     LongVector k = k2.and(second);
-    LongVector hu = hu2.and(second).or(notSecond.and(1L));
     DoubleVector f =
         f2.reinterpretAsLongs()
             .and(second)
@@ -234,14 +230,6 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
         .reinterpretAsDoubles()
         .neg()
         .intoArray(out, o);
-    // hu >= 0 in every lane; a zero is fdlibm's rare case
-    if (hu.reduceLanes(VectorOperators.MIN) == 0) {
-      for (int lane = 0; lane < LANES; lane++) {
-        if (hu.lane(lane) == 0) {
-          out[o + lane] = VllmPrf.gumbelScoreOfMantissa((int) fps[j + lane]);
-        }
-      }
-    }
   }
 
   /**
