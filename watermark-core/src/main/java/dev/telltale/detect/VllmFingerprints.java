@@ -129,11 +129,10 @@ public final class VllmFingerprints {
     // The same values as fingerprint(), stage by stage over the block: each stage's Philox blocks
     // are independent of one another, so they run as parallel chains.
     int n = to - from;
-    batch.absorbEach(prf.keyA(), tokens, floor, from, to, c);
+    batch.absorbAndWordEach(prf.keyA(), tokens, floor, from, to, c);
     for (int j = 0; j < n; j++) {
       contexts[j] = batch.contextFingerprint(j);
     }
-    batch.tokenWordEach(prf.keyA(), tokens, from, to);
     if (synthId != null) {
       for (int j = 0; j < n; j++) {
         long word = batch.word(j) & synthIdMask;

@@ -46,6 +46,23 @@ public final class PhiloxBatch {
         int[] s3,
         int[] out);
 
+    /** {@link #absorbEach} then {@link #tokenWordEach} with the same key. */
+    default void absorbAndWordEach(
+        long key,
+        int[] tokens,
+        int floor,
+        int from,
+        int to,
+        int width,
+        int[] s0,
+        int[] s1,
+        int[] s2,
+        int[] s3,
+        int[] out) {
+      absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
+      tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, out);
+    }
+
     /**
      * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of {@code fps[0 .. n)} into {@code
      * out}.
@@ -209,6 +226,17 @@ public final class PhiloxBatch {
       throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
     }
     kernel(to - from).absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
+  }
+
+  /**
+   * {@link #absorbEach} then {@link #tokenWordEach} with the same {@code key}: the states and the
+   * words of the block, which the vector path computes in one pass.
+   */
+  public void absorbAndWordEach(long key, int[] tokens, int floor, int from, int to, int width) {
+    if (to - from > capacity || from > to) {
+      throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
+    }
+    kernel(to - from).absorbAndWordEach(key, tokens, floor, from, to, width, s0, s1, s2, s3, words);
   }
 
   /** {@link VllmPrf#contextFingerprint} of state {@code j}. */

@@ -127,6 +127,9 @@ final class PhiloxWarmup {
         int floor = (call & 15) == 0 ? from - (call & 7) : 0;
         int to = from + ((call & 31) == 0 ? 1 + (call >>> 5) % BLOCK : BLOCK);
         long key = rnd.nextLong();
+        kb.absorbAndWordEach(
+            key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3, words);
+        sink += words[0];
         kb.absorbEach(key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3);
         kb.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
         for (int j = 0; j < to - from; j++) {
