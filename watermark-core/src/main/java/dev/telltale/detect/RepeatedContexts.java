@@ -12,8 +12,7 @@ import java.util.Arrays;
  *
  * <p>Why: a pass of a million tokens read a 16 MB set of contexts and the 16 MB tape at random
  * positions, two cache and TLB misses per token, which cost more than the PRF. Here every array is
- * read or written in order, or is small. Reusable scratch, grown to the longest pass seen; not
- * thread-safe.
+ * read or written in order, or is small. Reusable scratch; not thread-safe.
  */
 final class RepeatedContexts {
   // Digests per group, on average: its set (twice as many slots) stays in the L1 and L2 caches.
@@ -21,25 +20,19 @@ final class RepeatedContexts {
   private static final long MIX = 0x9E3779B97F4A7C15L;
 
   private int[] start = new int[0];
-  private int[] position = new int[0];
-  private long[] grouped = new long[0];
   private long[] set = new long[0];
 
   /**
    * Sets bit {@code i} of {@code repeated} (bit {@code i & 63} of word {@code i >>> 6}) for every
    * {@code i < n} such that {@code digests[j] == digests[i]} for some {@code j < i}, and clears the
-   * others.
+   * others. {@code position} and {@code grouped} are scratch of length {@code n} at least.
    */
-  void mark(long[] digests, int n, long[] repeated) {
+  void mark(long[] digests, int n, long[] repeated, int[] position, long[] grouped) {
     Arrays.fill(repeated, 0, (n + 63) >>> 6, 0L);
     int bits = Math.max(0, 32 - Integer.numberOfLeadingZeros(Math.max(1, n / GROUP) - 1));
     int groups = 1 << bits;
     if (start.length < groups + 1) {
       start = new int[groups + 1];
-    }
-    if (position.length < n) {
-      position = new int[n];
-      grouped = new long[n];
     }
     Arrays.fill(start, 0, groups + 1, 0);
     for (int i = 0; i < n; i++) {

@@ -81,21 +81,39 @@ final class VllmTupleScorer {
     long[] fps = f.blockFingerprints();
     long[] ctxs = f.blockContexts();
     if (dedup && len >= groupedFrom) {
-      // The pass's fingerprints and digests first, then which digests repeat, then the blocks.
-      long[] passFps = acc.passFingerprints(len);
-      long[] passCtxs = acc.passContexts(len);
+      // The pass's fingerprints and digests first, then which digests repeat and which of the
+      // other tokens' fingerprints the tape has not seen, both found grouped, then the blocks.
+      acc.passScratch(len);
+      long[] passFps = acc.passFingerprints();
+      long[] passCtxs = acc.passContexts();
       for (int from = off, end = off + len; from < end; from += fps.length) {
         int to = Math.min(end, from + fps.length);
         f.fingerprints(ids, off, from, to, fps, ctxs);
         System.arraycopy(fps, 0, passFps, from - off, to - from);
         System.arraycopy(ctxs, 0, passCtxs, from - off, to - from);
       }
-      long[] repeated = acc.passRepeated(len);
-      acc.repeatedContexts().mark(passCtxs, len, repeated);
+      long[] repeated = acc.passRepeated();
+      acc.repeatedContexts().mark(passCtxs, len, repeated, acc.passOrder(), acc.passGrouped());
+      long[] fresh = null;
+      if (tape instanceof ExactTape exact) {
+        // the tape's lookups in order: the fingerprints of the tokens whose context is new
+        long[] lookups = passCtxs; // the digests are done with
+        int m = 0;
+        for (int i = 0; i < len; i++) {
+          if ((repeated[i >>> 6] & (1L << i)) == 0) {
+            lookups[m++] = passFps[i];
+          }
+        }
+        fresh = acc.passFresh();
+        exact.firstSeenEach(lookups, m, fresh, acc.passOrder(), acc.passGrouped());
+      }
+      int lookup = 0;
       for (int from = off, end = off + len; from < end; from += fps.length) {
         int to = Math.min(end, from + fps.length);
         System.arraycopy(passFps, from - off, fps, 0, to - from);
-        scoreBlock(from, to, off, fps, null, null, repeated, f, tape, acc, trace);
+        lookup =
+            scoreBlock(
+                from, to, off, fps, null, null, repeated, fresh, lookup, f, tape, acc, trace);
       }
       return;
     }
@@ -103,16 +121,18 @@ final class VllmTupleScorer {
     for (int from = off, end = off + len; from < end; from += fps.length) {
       int to = Math.min(end, from + fps.length);
       f.fingerprints(ids, off, from, to, fps, ctxs);
-      scoreBlock(from, to, off, fps, ctxs, contexts, null, f, tape, acc, trace);
+      scoreBlock(from, to, off, fps, ctxs, contexts, null, null, 0, f, tape, acc, trace);
     }
   }
 
   /**
    * Tokens {@code [from, to)} with fingerprints {@code fps[0 ..]}: a token whose context repeats is
    * a duplicate (bit {@code i - off} of {@code repeated}, else the digest {@code ctxs[i - from]}
-   * already in {@code contexts}; neither when both are null), else the tape decides.
+   * already in {@code contexts}; neither when both are null), else the tape decides: bit {@code
+   * lookup} of {@code fresh}, counting on from the returned index, when the pass looked the tape up
+   * ahead, else {@link DedupTape#firstSeen}.
    */
-  private void scoreBlock(
+  private int scoreBlock(
       int from,
       int to,
       int off,
@@ -120,6 +140,8 @@ final class VllmTupleScorer {
       long[] ctxs,
       LongOpenHashSet contexts,
       long[] repeated,
+      long[] fresh,
+      int lookup,
       VllmFingerprints f,
       DedupTape tape,
       ScoreAccumulator acc,
@@ -130,7 +152,7 @@ final class VllmTupleScorer {
     // The set lookups of the block back to back, ahead of the work below: the two kinds of work
     // overlap better than when interleaved token by token. The order of the lookups is kept.
     long touched = 0;
-    ExactTape exact = tape instanceof ExactTape e ? e : null;
+    ExactTape exact = fresh == null && tape instanceof ExactTape e ? e : null;
     for (int i = 0; i < n; i++) {
       if (contexts != null) {
         touched ^= contexts.touch(ctxs[i]);
@@ -147,14 +169,22 @@ final class VllmTupleScorer {
     int kept = 0;
     for (int i = 0; i < n; i++) {
       acc.positions++;
-      boolean repeat;
+      boolean duplicate;
       if (repeated != null) {
         int at = from - off + i;
-        repeat = (repeated[at >>> 6] & (1L << at)) != 0;
+        duplicate = (repeated[at >>> 6] & (1L << at)) != 0;
       } else {
-        repeat = contexts != null && !contexts.add(ctxs[i]);
+        duplicate = contexts != null && !contexts.add(ctxs[i]);
       }
-      if (repeat || !tape.firstSeen(fps[i])) {
+      if (!duplicate) {
+        if (fresh != null) {
+          duplicate = (fresh[lookup >>> 6] & (1L << lookup)) == 0;
+          lookup++;
+        } else {
+          duplicate = !tape.firstSeen(fps[i]);
+        }
+      }
+      if (duplicate) {
         acc.duplicates++;
         continue;
       }
@@ -180,6 +210,7 @@ final class VllmTupleScorer {
       }
       acc.sum = sum;
     }
+    return lookup;
   }
 
   /**

@@ -20,11 +20,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Long passes find their repeated contexts by grouping ({@link RepeatedContexts}) and score exactly
- * as the set filled token by token does: the same marks as a reference set in position order (the
- * digest 0 included, groups of every size), and, through {@link VllmTupleScorer}, the same counts,
- * score bits and trace on random ids with many repeated contexts, on both Philox paths, with a tape
- * shared by two passes.
+ * Long passes find their repeated contexts by grouping ({@link RepeatedContexts}), and look their
+ * tape up ahead in one call ({@link ExactTape#firstSeenEach}, grouped on a large tape), and score
+ * exactly as the set filled token by token does: the same marks as a reference set in position
+ * order (the digest 0 included, groups of every size), and, through {@link VllmTupleScorer}, the
+ * same counts, score bits, trace and tape on random ids with many repeated contexts, on both Philox
+ * paths, with a small or a large tape shared by two passes.
  */
 class RepeatedContextsTest {
   @Test
@@ -49,7 +50,7 @@ class RepeatedContextsTest {
     }
     long[] repeated = new long[(n + 63) >>> 6];
     java.util.Arrays.fill(repeated, -1L); // stale marks of an earlier pass
-    new RepeatedContexts().mark(digests, n, repeated);
+    new RepeatedContexts().mark(digests, n, repeated, new int[n], new long[n]);
     Set<Long> seen = new HashSet<>();
     for (int i = 0; i < n; i++) {
       boolean expected = !seen.add(digests[i]);
@@ -90,9 +91,11 @@ class RepeatedContextsTest {
       PhiloxBatch.scalar(VllmFingerprints.BLOCK),
       PhiloxBatch.vector(VllmFingerprints.BLOCK).orElse(PhiloxBatch.scalar(VllmFingerprints.BLOCK))
     };
+    // a tape of 2^18 slots or more groups its lookups too (LongOpenHashSet#addEach)
+    int tapeSize = rnd.nextBoolean() ? 16 : 1 << 17;
     for (PhiloxBatch path : paths) {
-      Totals bySet = score(prf, path, ids, off, mid, len, Integer.MAX_VALUE);
-      Totals grouped = score(prf, path, ids, off, mid, len, 0);
+      Totals bySet = score(prf, path, ids, off, mid, len, Integer.MAX_VALUE, tapeSize);
+      Totals grouped = score(prf, path, ids, off, mid, len, 0, tapeSize);
       String at = parameters + " vocab " + vocab + " len " + len + " off " + off + " mid " + mid;
       assertEquals(bySet.acc.positions(), grouped.acc.positions(), at);
       assertEquals(bySet.acc.scored(), grouped.acc.scored(), at);
@@ -116,10 +119,17 @@ class RepeatedContextsTest {
 
   // Two passes sharing one tape and one accumulator, [off, mid) then [off, len).
   private static Totals score(
-      VllmPrf prf, PhiloxBatch batch, int[] ids, int off, int mid, int len, int groupedFrom) {
+      VllmPrf prf,
+      PhiloxBatch batch,
+      int[] ids,
+      int off,
+      int mid,
+      int len,
+      int groupedFrom,
+      int tapeSize) {
     VllmTupleScorer scorer = new VllmTupleScorer(prf);
     VllmFingerprints f = new VllmFingerprints(prf, batch);
-    ExactTape tape = new ExactTape(16);
+    ExactTape tape = new ExactTape(tapeSize);
     ScoreAccumulator acc = new ScoreAccumulator();
     ScoreTrace trace = new ScoreTrace();
     scorer.score(ids, off, mid - off, tape, acc, trace, f, groupedFrom);
