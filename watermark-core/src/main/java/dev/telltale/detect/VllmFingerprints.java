@@ -129,10 +129,7 @@ public final class VllmFingerprints {
     // The same values as fingerprint(), stage by stage over the block: each stage's Philox blocks
     // are independent of one another, so they run as parallel chains.
     int n = to - from;
-    batch.absorbAndWordEach(prf.keyA(), tokens, floor, from, to, c);
-    for (int j = 0; j < n; j++) {
-      contexts[j] = batch.contextFingerprint(j);
-    }
+    batch.contextsAndWords(prf.keyA(), tokens, floor, from, to, c, contexts);
     if (synthId != null) {
       for (int j = 0; j < n; j++) {
         long word = batch.word(j) & synthIdMask;

@@ -46,8 +46,12 @@ public final class PhiloxBatch {
         int[] s3,
         int[] out);
 
-    /** {@link #absorbEach} then {@link #tokenWordEach} with the same key. */
-    default void absorbAndWordEach(
+    /**
+     * {@link #absorbEach} then {@link #tokenWordEach} with the same key, and the {@link
+     * VllmPrf#contextFingerprint} of each state into {@code contexts}; the states need not be left
+     * in {@code s0 .. s3}.
+     */
+    default void contextsAndWords(
         long key,
         int[] tokens,
         int floor,
@@ -58,8 +62,12 @@ public final class PhiloxBatch {
         int[] s1,
         int[] s2,
         int[] s3,
-        int[] out) {
+        int[] out,
+        long[] contexts) {
       absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
+      for (int j = 0; j < to - from; j++) {
+        contexts[j] = VllmPrf.contextFingerprint(s0[j], s1[j], s2[j], s3[j]);
+      }
       tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, out);
     }
 
@@ -229,14 +237,18 @@ public final class PhiloxBatch {
   }
 
   /**
-   * {@link #absorbEach} then {@link #tokenWordEach} with the same {@code key}: the states and the
-   * words of the block, which the vector path computes in one pass.
+   * The context digest ({@link VllmPrf#contextFingerprint} after {@link #absorbEach}) of every
+   * token {@code tokens[from .. to)} into {@code contexts[0 .. to-from)}, and its word ({@link
+   * #tokenWordEach} with the same {@code key}) for {@link #word}, which the vector path computes in
+   * one pass; {@link #contextFingerprint} is undefined afterwards.
    */
-  public void absorbAndWordEach(long key, int[] tokens, int floor, int from, int to, int width) {
+  public void contextsAndWords(
+      long key, int[] tokens, int floor, int from, int to, int width, long[] contexts) {
     if (to - from > capacity || from > to) {
       throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
     }
-    kernel(to - from).absorbAndWordEach(key, tokens, floor, from, to, width, s0, s1, s2, s3, words);
+    kernel(to - from)
+        .contextsAndWords(key, tokens, floor, from, to, width, s0, s1, s2, s3, words, contexts);
   }
 
   /** {@link VllmPrf#contextFingerprint} of state {@code j}. */

@@ -107,6 +107,7 @@ final class PhiloxWarmup {
     int[] s3 = new int[BLOCK];
     int[] words = new int[BLOCK];
     long[] fps = new long[BLOCK];
+    long[] contexts = new long[BLOCK];
     double[] scores = new double[BLOCK];
     long bestVector = Long.MAX_VALUE;
     long bestScalar = Long.MAX_VALUE;
@@ -127,8 +128,8 @@ final class PhiloxWarmup {
         int floor = (call & 15) == 0 ? from - (call & 7) : 0;
         int to = from + ((call & 31) == 0 ? 1 + (call >>> 5) % BLOCK : BLOCK);
         long key = rnd.nextLong();
-        kb.absorbAndWordEach(
-            key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3, words);
+        kb.contextsAndWords(
+            key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3, words, contexts);
         sink += words[0];
         kb.absorbEach(key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3);
         kb.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);

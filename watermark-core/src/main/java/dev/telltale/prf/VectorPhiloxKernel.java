@@ -41,7 +41,7 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
     private final long[] k0;
     private final long[] tailFps = new long[LANES];
     private final double[] tailScores = new double[LANES];
-    // absorbAndWordEach: the block's contexts and tokens widened to lanes, -1 before the floor
+    // contextsAndWords: the block's contexts and tokens widened to lanes, -1 before the floor
     private final long[] wide;
     private final long[] words;
 
@@ -125,12 +125,11 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
     }
 
     /**
-     * {@link #absorbEach} then {@link #tokenWordEach} with the same key, in one pass whose lanes
-     * read the block's tokens widened once: the state stays in registers from the context's
-     * absorption to the token's word.
+     * The contexts and words in one pass whose lanes read the block's tokens widened once: the
+     * state stays in registers from the context's absorption to its digest and the token's word.
      */
     @Override
-    public void absorbAndWordEach(
+    public void contextsAndWords(
         long key,
         int[] tokens,
         int floor,
@@ -141,7 +140,8 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
         int[] s1,
         int[] s2,
         int[] s3,
-        int[] out) {
+        int[] out,
+        long[] contexts) {
       int n = to - from;
       int padded = (n + LANES - 1) / LANES * LANES;
       // wide[k] is the word of position from - width + k: token j's context lane q is wide[j + q],
@@ -153,13 +153,10 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
       long kHigh = (key >>> 32) & LO;
       long kToken = ((int) (key >>> 32) ^ Philox4x32.TOKEN_DOMAIN) & LO;
       for (int j = 0; j < padded; j += LANES) {
-        wordLanes(wide, j, width, kLow, kHigh, kToken, c0, c1, c2, c3, words);
+        wordLanes(wide, j, width, kLow, kHigh, kToken, c0, words);
       }
+      System.arraycopy(c0, 0, contexts, 0, n);
       for (int j = 0; j < n; j++) {
-        s0[j] = (int) c0[j];
-        s1[j] = (int) c1[j];
-        s2[j] = (int) c2[j];
-        s3[j] = (int) c3[j];
         out[j] = (int) words[j];
       }
     }
@@ -213,8 +210,8 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
   }
 
   /**
-   * Tokens {@code j .. j + LANES} of {@link Lanes#absorbAndWordEach}: their absorbed states into
-   * {@code s0 .. s3}, their words into {@code words}, at {@code j}.
+   * Tokens {@code j .. j + LANES} of {@link Lanes#contextsAndWords}: their context digests into
+   * {@code contexts}, their words into {@code words}, at {@code j}.
    */
   private static void wordLanes(
       long[] wide,
@@ -223,10 +220,7 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
       long kLow,
       long kHigh,
       long kToken,
-      long[] s0,
-      long[] s1,
-      long[] s2,
-      long[] s3,
+      long[] contexts,
       long[] words) {
     LongVector x0 = LongVector.broadcast(L, Philox4x32.CONTEXT_DOMAIN & LO);
     LongVector x1 = LongVector.broadcast(L, width & LO);
@@ -258,10 +252,19 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
         r1 += Philox4x32.W1;
       }
     }
-    x0.intoArray(s0, j);
-    x1.intoArray(s1, j);
-    x2.intoArray(s2, j);
-    x3.intoArray(s3, j);
+    // VllmPrf.contextFingerprint: WatermarkPrf.bits(a ^ rotl(b, 29), 0x5a17), a = s0:s1, b = s2:s3
+    LongVector a = x0.lanewise(VectorOperators.LSHL, 32).or(x1);
+    LongVector b = x2.lanewise(VectorOperators.LSHL, 32).or(x3);
+    LongVector z =
+        a.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ROL, 29))
+            .lanewise(VectorOperators.XOR, 0x5a17 * WatermarkPrf.GOLDEN);
+    z =
+        z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
+            .mul(0xbf58476d1ce4e5b9L);
+    z =
+        z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
+            .mul(0x94d049bb133111ebL);
+    z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31)).intoArray(contexts, j);
     // the token's word: counter (v >>> 2, s0, s1, s2), key (k0 ^ s3, k1 ^ TOKEN_DOMAIN)
     LongVector v = LongVector.fromArray(L, wide, j + width);
     LongVector y0 = v.lanewise(VectorOperators.LSHR, 2);
