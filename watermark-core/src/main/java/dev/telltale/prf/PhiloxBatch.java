@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Scoring's Philox work for a block of tokens, each after its own context: {@link #absorbEach} then
- * {@link #tokenWordEach}, the same words as {@link Philox4x32#absorb} and {@link
- * Philox4x32#tokenWord} token by token, as two interleaved scalar chains or, with {@code
+ * {@link #tokenWordEach} (or both and the context digests at once, {@link #contextsAndWords}), the
+ * same words as {@link Philox4x32#absorb} and {@link Philox4x32#tokenWord} token by token, and the
+ * tokens' Gumbel scores ({@link #gumbelScores}), as two interleaved scalar chains or, with {@code
  * --add-modules jdk.incubator.vector}, in Vector API lanes ({@link VectorPhiloxKernel}, loaded only
  * when that module is present). Both paths give the same bits.
  *
