@@ -45,8 +45,9 @@ final class VllmTupleScorer {
 
   /**
    * Passes at least this long find their repeated contexts with {@link RepeatedContexts} rather
-   * than a set of the pass's contexts, whose random reads would miss the caches (a set of 2^15
-   * digests is 512 KB).
+   * than a set of the pass's contexts, and look an {@link ExactTape} up ahead ({@link
+   * ExactTape#firstSeenEach}), whose random reads token by token would miss the caches (a set of
+   * 2^15 digests is 512 KB).
    */
   static final int GROUPED_FROM = 1 << 15;
 
@@ -65,7 +66,7 @@ final class VllmTupleScorer {
   }
 
   /**
-   * {@link #score} that finds repeated contexts by {@link RepeatedContexts} when {@code len >=
+   * {@link #score} that takes the way of long passes ({@link #GROUPED_FROM}) when {@code len >=
    * groupedFrom} (tests compare the two ways).
    */
   void score(
@@ -80,9 +81,10 @@ final class VllmTupleScorer {
     boolean dedup = !sbw && prf.parameters().detectionDedup();
     long[] fps = f.blockFingerprints();
     long[] ctxs = f.blockContexts();
-    if (dedup && len >= groupedFrom) {
-      // The pass's fingerprints and digests first, then which digests repeat and which of the
-      // other tokens' fingerprints the tape has not seen, both found grouped, then the blocks.
+    if (len >= groupedFrom && (dedup || tape instanceof ExactTape)) {
+      // The pass's fingerprints and digests first, then which digests repeat (with the key's
+      // dedup) and which of the other tokens' fingerprints the tape has not seen, both found
+      // grouped, then the blocks.
       acc.passScratch(len);
       long[] passFps = acc.passFingerprints();
       long[] passCtxs = acc.passContexts();
@@ -92,16 +94,23 @@ final class VllmTupleScorer {
         System.arraycopy(fps, 0, passFps, from - off, to - from);
         System.arraycopy(ctxs, 0, passCtxs, from - off, to - from);
       }
-      long[] repeated = acc.passRepeated();
-      acc.repeatedContexts().mark(passCtxs, len, repeated, acc.passOrder(), acc.passGrouped());
+      long[] repeated = null;
+      if (dedup) {
+        repeated = acc.passRepeated();
+        acc.repeatedContexts().mark(passCtxs, len, repeated, acc.passOrder(), acc.passGrouped());
+      }
       long[] fresh = null;
       if (tape instanceof ExactTape exact) {
         // the tape's lookups in order: the fingerprints of the tokens whose context is new
-        long[] lookups = passCtxs; // the digests are done with
-        int m = 0;
-        for (int i = 0; i < len; i++) {
-          if ((repeated[i >>> 6] & (1L << i)) == 0) {
-            lookups[m++] = passFps[i];
+        long[] lookups = passFps;
+        int m = len;
+        if (repeated != null) {
+          lookups = passCtxs; // the digests are done with
+          m = 0;
+          for (int i = 0; i < len; i++) {
+            if ((repeated[i >>> 6] & (1L << i)) == 0) {
+              lookups[m++] = passFps[i];
+            }
           }
         }
         fresh = acc.passFresh();

@@ -12,6 +12,7 @@ import dev.telltale.scheme.VllmDualKeyGumbelParameters;
 import dev.telltale.scheme.VllmGumbelParameters;
 import dev.telltale.scheme.VllmParameters;
 import dev.telltale.scheme.VllmRedGreenParameters;
+import dev.telltale.scheme.VllmSbwParameters;
 import dev.telltale.scheme.VllmSynthIdParameters;
 import java.util.HashSet;
 import java.util.OptionalInt;
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Long passes find their repeated contexts by grouping ({@link RepeatedContexts}), and look their
- * tape up ahead in one call ({@link ExactTape#firstSeenEach}, grouped on a large tape), and score
- * exactly as the set filled token by token does: the same marks as a reference set in position
- * order (the digest 0 included, groups of every size), and, through {@link VllmTupleScorer}, the
- * same counts, score bits, trace and tape on random ids with many repeated contexts, on both Philox
- * paths, with a small or a large tape shared by two passes.
+ * tape up ahead in one call ({@link ExactTape#firstSeenEach}, grouped on a large tape), with or
+ * without the key's dedup, and score exactly as the set filled token by token does: the same marks
+ * as a reference set in position order (the digest 0 included, groups of every size), and, through
+ * {@link VllmTupleScorer}, the same counts, score bits, trace and tape on random ids with many
+ * repeated contexts, on both Philox paths, with a small or a large tape shared by two passes.
  */
 class RepeatedContextsTest {
   @Test
@@ -62,7 +63,7 @@ class RepeatedContextsTest {
   void groupedPassesScoreAsTheSetOfContexts() {
     qt().withFixedSeed(0x5EC0_0016L)
         .withExamples(150)
-        .forAll(longs().all(), integers().between(0, 3), integers().between(1, 4))
+        .forAll(longs().all(), integers().between(0, 4), integers().between(1, 4))
         .checkAssert(this::sameScores);
   }
 
@@ -70,12 +71,15 @@ class RepeatedContextsTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     OptionalInt history = OptionalInt.of(8192);
     VllmDedup generation = VllmDedup.values()[rnd.nextInt(3)];
+    // without the key's dedup, long passes still look their tape up ahead
+    boolean dedup = rnd.nextInt(4) != 0;
     VllmParameters parameters =
         switch (scheme) {
-          case 0 -> new VllmGumbelParameters(width, generation, history, true);
-          case 1 -> new VllmDualKeyGumbelParameters(width, generation, history, true, 0.1, 0.1);
-          case 2 -> new VllmRedGreenParameters(width, generation, history, true, 0.25, 2.0);
-          default -> new VllmSynthIdParameters(width, generation, history, true, 1 + width * 5);
+          case 0 -> new VllmGumbelParameters(width, generation, history, dedup);
+          case 1 -> new VllmDualKeyGumbelParameters(width, generation, history, dedup, 0.1, 0.1);
+          case 2 -> new VllmRedGreenParameters(width, generation, history, dedup, 0.25, 2.0);
+          case 3 -> new VllmSynthIdParameters(width, generation, history, dedup, 1 + width * 5);
+          default -> new VllmSbwParameters(width, generation, history, dedup, 0.5, 2.0);
         };
     VllmPrf prf = VllmPrf.of(parameters, rnd.nextLong());
     int len = 1 + rnd.nextInt(rnd.nextBoolean() ? 300 : 12_000);
