@@ -13,6 +13,8 @@ public final class LongOpenHashSet {
   private int mask;
   private int size;
   private boolean hasZero;
+  private int[] regionStart = new int[0]; // addEach's counting sort
+  private long sweep; // keeps addEach's reads ahead
 
   public LongOpenHashSet(int expected) {
     int cap =
@@ -47,6 +49,78 @@ public final class LongOpenHashSet {
       }
       i = (i + 1) & mask;
     }
+  }
+
+  // addEach groups its values by region of the table once the table passes this many slots (2 MB;
+  // a smaller one stays in the caches, where the order of the reads does not matter)
+  private static final int GROUPED_FROM_SLOTS = 1 << 18;
+  // slots per region: 64 KB, whose lines and pages a group's additions share
+  private static final int REGION_BITS = 13;
+
+  /**
+   * {@link #add} of {@code values[0 .. n)} in order: bit {@code i} of {@code added} (bit {@code i &
+   * 63} of word {@code i >>> 6}) is set iff {@code values[i]} was not in the set before. On a table
+   * larger than the caches, when the additions cannot make it grow, they are applied grouped by the
+   * region of the table their home slot lies in, each group in the order of {@code values}: equal
+   * values share a region, so every answer is {@link #add}'s, and the random reads of a large table
+   * (a cache and a TLB miss each) become reads within one small region at a time. {@code order} and
+   * {@code grouped} are the caller's scratch, of length {@code n} at least.
+   */
+  public void addEach(long[] values, int n, long[] added, int[] order, long[] grouped) {
+    addEach(values, n, added, order, grouped, GROUPED_FROM_SLOTS);
+  }
+
+  // addEach, grouping from a table of groupedFromSlots slots (tests group small tables)
+  void addEach(
+      long[] values, int n, long[] added, int[] order, long[] grouped, int groupedFromSlots) {
+    Arrays.fill(added, 0, (n + 63) >>> 6, 0L);
+    int regionBits = Math.min(REGION_BITS, Integer.numberOfTrailingZeros(table.length) - 1);
+    if (table.length < groupedFromSlots || size + n > (int) (table.length * LOAD)) {
+      for (int i = 0; i < n; i++) {
+        if (add(values[i])) {
+          added[i >>> 6] |= 1L << i;
+        }
+      }
+      return;
+    }
+    int regions = table.length >>> regionBits;
+    if (regionStart.length < regions + 1) {
+      regionStart = new int[regions + 1];
+    }
+    int[] start = regionStart;
+    Arrays.fill(start, 0, regions + 1, 0);
+    for (int i = 0; i < n; i++) {
+      start[(slot(values[i]) >>> regionBits) + 1]++;
+    }
+    for (int r = 0; r < regions; r++) {
+      start[r + 1] += start[r];
+    }
+    for (int i = 0; i < n; i++) {
+      long v = values[i];
+      int at = start[slot(v) >>> regionBits]++;
+      order[at] = i;
+      grouped[at] = v;
+    }
+    long[] t = table;
+    long sweep = 0;
+    for (int r = 0, k = 0; r < regions; r++) {
+      int end = start[r];
+      if (end - k > (1 << regionBits) >>> 4) {
+        // read the region in order first: the prefetchers stream it into the cache, where the
+        // random reads below then hit, rather than each missing on its own
+        for (int s = r << regionBits, e = (r + 1) << regionBits; s < e; s += 8) {
+          sweep ^= t[s];
+        }
+      }
+      for (; k < end; k++) {
+        // no growth: size + n fits the load above
+        if (add(grouped[k])) {
+          int i = order[k];
+          added[i >>> 6] |= 1L << i;
+        }
+      }
+    }
+    this.sweep ^= sweep;
   }
 
   /**

@@ -23,6 +23,15 @@ public final class ExactTape implements DedupTape {
     return seen.touch(fingerprint);
   }
 
+  /**
+   * {@link #firstSeen} of {@code fingerprints[0 .. n)} in order, into bit {@code i} of {@code
+   * fresh}; see {@link LongOpenHashSet#addEach}, whose scratch {@code order} and {@code grouped}
+   * are.
+   */
+  public void firstSeenEach(long[] fingerprints, int n, long[] fresh, int[] order, long[] grouped) {
+    seen.addEach(fingerprints, n, fresh, order, grouped);
+  }
+
   @Override
   public void clear() {
     seen.clear();

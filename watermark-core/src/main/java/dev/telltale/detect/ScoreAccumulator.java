@@ -35,6 +35,60 @@ public final class ScoreAccumulator {
     return contexts;
   }
 
+  // vLLM keys, passes of VllmTupleScorer.GROUPED_FROM tokens or more: the pass's fingerprints and
+  // context digests, which digests repeat, which fingerprints the tape had not seen, and the
+  // groupings' scratch (grown to the longest pass)
+  private long[] passFingerprints = new long[0];
+  private long[] passContexts = new long[0];
+  private long[] passRepeated = new long[0];
+  private long[] passFresh = new long[0];
+  private int[] passOrder = new int[0];
+  private long[] passGrouped = new long[0];
+  private RepeatedContexts repeatedContexts;
+
+  /** Grows the long-pass scratch to {@code n} tokens. */
+  void passScratch(int n) {
+    if (passFingerprints.length < n) {
+      passFingerprints = new long[n];
+      passContexts = new long[n];
+      passRepeated = new long[(n + 63) >>> 6];
+      passFresh = new long[(n + 63) >>> 6];
+      passOrder = new int[n];
+      passGrouped = new long[n];
+    }
+    if (repeatedContexts == null) {
+      repeatedContexts = new RepeatedContexts();
+    }
+  }
+
+  long[] passFingerprints() {
+    return passFingerprints;
+  }
+
+  long[] passContexts() {
+    return passContexts;
+  }
+
+  long[] passRepeated() {
+    return passRepeated;
+  }
+
+  long[] passFresh() {
+    return passFresh;
+  }
+
+  int[] passOrder() {
+    return passOrder;
+  }
+
+  long[] passGrouped() {
+    return passGrouped;
+  }
+
+  RepeatedContexts repeatedContexts() {
+    return repeatedContexts;
+  }
+
   long positions;
   long scored;
   long duplicates;

@@ -52,6 +52,7 @@ public final class VllmFingerprints {
   private final long[] blockFingerprints = new long[BLOCK];
   private final long[] blockContexts = new long[BLOCK];
   private final int[] blockKept = new int[BLOCK];
+  private final double[] blockScores = new double[BLOCK];
   // the Philox work of a block of tokens (its own lane scratch)
   private final PhiloxBatch batch;
 
@@ -128,11 +129,7 @@ public final class VllmFingerprints {
     // The same values as fingerprint(), stage by stage over the block: each stage's Philox blocks
     // are independent of one another, so they run as parallel chains.
     int n = to - from;
-    batch.absorbEach(prf.keyA(), tokens, floor, from, to, c);
-    for (int j = 0; j < n; j++) {
-      contexts[j] = batch.contextFingerprint(j);
-    }
-    batch.tokenWordEach(prf.keyA(), tokens, from, to);
+    batch.contextsAndWords(prf.keyA(), tokens, floor, from, to, c, contexts);
     if (synthId != null) {
       for (int j = 0; j < n; j++) {
         long word = batch.word(j) & synthIdMask;
@@ -163,6 +160,26 @@ public final class VllmFingerprints {
 
   long[] blockContexts() {
     return blockContexts;
+  }
+
+  /** Scratch of {@link #scores} for one block of tokens. */
+  double[] blockScores() {
+    return blockScores;
+  }
+
+  /**
+   * {@link #score} of each of {@code fps[0 .. n)} into {@code out[0 .. n)}, the same bits; the
+   * Gumbel scores of a block on the path of this instance's Philox work (lanes once it runs them).
+   */
+  void scores(long[] fps, int n, double[] out) {
+    assert n <= BLOCK;
+    if (!sbw && !redGreen && synthId == null && !dual) {
+      batch.gumbelScores(fps, n, out);
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      out[j] = score(fps[j]);
+    }
   }
 
   /** Scratch of the scorer: the indices, within a block, of the tuples it scores. */

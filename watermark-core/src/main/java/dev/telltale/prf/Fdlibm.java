@@ -9,15 +9,15 @@ package dev.telltale.prf;
  * path is plain arithmetic the JIT inlines. Other arguments go to {@link StrictMath#log1p}.
  */
 final class Fdlibm {
-  private static final double LN2_HI = 6.93147180369123816490e-01; // 3fe62e42 fee00000
-  private static final double LN2_LO = 1.90821492927058770002e-10; // 3dea39ef 35793c76
-  private static final double LP1 = 6.666666666666735130e-01; // 3FE55555 55555593
-  private static final double LP2 = 3.999999999940941908e-01; // 3FD99999 9997FA04
-  private static final double LP3 = 2.857142874366239149e-01; // 3FD24924 94229359
-  private static final double LP4 = 2.222219843214978396e-01; // 3FCC71C5 1D8E78AF
-  private static final double LP5 = 1.818357216161805012e-01; // 3FC74664 96CB03DE
-  private static final double LP6 = 1.531383769920937332e-01; // 3FC39A09 D078C69F
-  private static final double LP7 = 1.479819860511658591e-01; // 3FC2F112 DF3E5244
+  static final double LN2_HI = 6.93147180369123816490e-01; // 3fe62e42 fee00000
+  static final double LN2_LO = 1.90821492927058770002e-10; // 3dea39ef 35793c76
+  static final double LP1 = 6.666666666666735130e-01; // 3FE55555 55555593
+  static final double LP2 = 3.999999999940941908e-01; // 3FD99999 9997FA04
+  static final double LP3 = 2.857142874366239149e-01; // 3FD24924 94229359
+  static final double LP4 = 2.222219843214978396e-01; // 3FCC71C5 1D8E78AF
+  static final double LP5 = 1.818357216161805012e-01; // 3FC74664 96CB03DE
+  static final double LP6 = 1.531383769920937332e-01; // 3FC39A09 D078C69F
+  static final double LP7 = 1.479819860511658591e-01; // 3FC2F112 DF3E5244
 
   private Fdlibm() {}
 

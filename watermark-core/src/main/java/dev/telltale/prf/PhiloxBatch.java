@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Scoring's Philox work for a block of tokens, each after its own context: {@link #absorbEach} then
- * {@link #tokenWordEach}, the same words as {@link Philox4x32#absorb} and {@link
- * Philox4x32#tokenWord} token by token, as two interleaved scalar chains or, with {@code
+ * {@link #tokenWordEach} (or both and the context digests at once, {@link #contextsAndWords}), the
+ * same words as {@link Philox4x32#absorb} and {@link Philox4x32#tokenWord} token by token, and the
+ * tokens' Gumbel scores ({@link #gumbelScores}), as two interleaved scalar chains or, with {@code
  * --add-modules jdk.incubator.vector}, in Vector API lanes ({@link VectorPhiloxKernel}, loaded only
  * when that module is present). Both paths give the same bits.
  *
@@ -45,6 +46,37 @@ public final class PhiloxBatch {
         int[] s2,
         int[] s3,
         int[] out);
+
+    /**
+     * {@link #absorbEach} then {@link #tokenWordEach} with the same key, and the {@link
+     * VllmPrf#contextFingerprint} of each state into {@code contexts}; the states need not be left
+     * in {@code s0 .. s3}.
+     */
+    default void contextsAndWords(
+        long key,
+        int[] tokens,
+        int floor,
+        int from,
+        int to,
+        int width,
+        int[] s0,
+        int[] s1,
+        int[] s2,
+        int[] s3,
+        int[] out,
+        long[] contexts) {
+      absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
+      for (int j = 0; j < to - from; j++) {
+        contexts[j] = VllmPrf.contextFingerprint(s0[j], s1[j], s2[j], s3[j]);
+      }
+      tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, out);
+    }
+
+    /**
+     * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of {@code fps[0 .. n)} into {@code
+     * out}.
+     */
+    void gumbelScores(long[] fps, int n, double[] out);
   }
 
   /** A vector kernel's factory, from the class loaded only when the module is present. */
@@ -83,6 +115,13 @@ public final class PhiloxBatch {
             int[] s3,
             int[] out) {
           Philox4x32.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, out);
+        }
+
+        @Override
+        public void gumbelScores(long[] fps, int n, double[] out) {
+          for (int j = 0; j < n; j++) {
+            out[j] = VllmPrf.gumbelScoreOfMantissa((int) fps[j]);
+          }
         }
       };
 
@@ -198,6 +237,21 @@ public final class PhiloxBatch {
     kernel(to - from).absorbEach(key, tokens, floor, from, to, width, s0, s1, s2, s3);
   }
 
+  /**
+   * The context digest ({@link VllmPrf#contextFingerprint} after {@link #absorbEach}) of every
+   * token {@code tokens[from .. to)} into {@code contexts[0 .. to-from)}, and its word ({@link
+   * #tokenWordEach} with the same {@code key}) for {@link #word}, which the vector path computes in
+   * one pass; {@link #contextFingerprint} is undefined afterwards.
+   */
+  public void contextsAndWords(
+      long key, int[] tokens, int floor, int from, int to, int width, long[] contexts) {
+    if (to - from > capacity || from > to) {
+      throw new IndexOutOfBoundsException("block [" + from + ", " + to + ") exceeds " + capacity);
+    }
+    kernel(to - from)
+        .contextsAndWords(key, tokens, floor, from, to, width, s0, s1, s2, s3, words, contexts);
+  }
+
   /** {@link VllmPrf#contextFingerprint} of state {@code j}. */
   public long contextFingerprint(int j) {
     return VllmPrf.contextFingerprint(s0[j], s1[j], s2[j], s3[j]);
@@ -215,6 +269,19 @@ public final class PhiloxBatch {
     // may take its words from the lanes, which give the same bits
     Kernel k = kernel != null ? kernel : WARMUP.vectorReady() && lanes != null ? lanes : SCALAR;
     k.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
+  }
+
+  /**
+   * {@link VllmPrf#gumbelScoreOfMantissa} of the low 24 bits of each of {@code fps[0 .. n)} into
+   * {@code out[0 .. n)}, bit for bit on either path: a Gumbel score is a long chain of dependent
+   * operations (a logarithm and three divisions), which lanes run side by side.
+   */
+  public void gumbelScores(long[] fps, int n, double[] out) {
+    if (n > capacity || n < 0) {
+      throw new IndexOutOfBoundsException(n + " scores exceed " + capacity);
+    }
+    Kernel k = kernel != null ? kernel : WARMUP.vectorReady() && lanes != null ? lanes : SCALAR;
+    k.gumbelScores(fps, n, out);
   }
 
   /** Word {@code j} of the last {@link #tokenWordEach}. */

@@ -53,6 +53,9 @@ final class PhiloxWarmup {
             int[] s2,
             int[] s3,
             int[] out) {}
+
+        @Override
+        public void gumbelScores(long[] fps, int n, double[] out) {}
       };
 
   private final PhiloxBatch.VectorKernels vector;
@@ -103,6 +106,9 @@ final class PhiloxWarmup {
     int[] s2 = new int[BLOCK];
     int[] s3 = new int[BLOCK];
     int[] words = new int[BLOCK];
+    long[] fps = new long[BLOCK];
+    long[] contexts = new long[BLOCK];
+    double[] scores = new double[BLOCK];
     long bestVector = Long.MAX_VALUE;
     long bestScalar = Long.MAX_VALUE;
     long deadline = System.nanoTime() + GIVE_UP_NANOS;
@@ -122,9 +128,16 @@ final class PhiloxWarmup {
         int floor = (call & 15) == 0 ? from - (call & 7) : 0;
         int to = from + ((call & 31) == 0 ? 1 + (call >>> 5) % BLOCK : BLOCK);
         long key = rnd.nextLong();
+        kb.contextsAndWords(
+            key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3, words, contexts);
+        sink += words[0];
         kb.absorbEach(key, tokens, Math.max(0, floor), from, to, width, s0, s1, s2, s3);
         kb.tokenWordEach(key, tokens, from, to, s0, s1, s2, s3, words);
-        sink += words[0];
+        for (int j = 0; j < to - from; j++) {
+          fps[j] = words[j] >>> 8;
+        }
+        kb.gumbelScores(fps, to - from, scores);
+        sink += words[0] + Double.doubleToRawLongBits(scores[0]);
       }
       long dt = System.nanoTime() - t0;
       if (k == lanes) {

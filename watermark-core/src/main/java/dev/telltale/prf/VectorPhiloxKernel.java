@@ -1,5 +1,6 @@
 package dev.telltale.prf;
 
+import dev.telltale.scheme.VllmParameters;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
@@ -35,9 +36,16 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
     private final long[] c2;
     private final long[] c3;
     private final long[] k0;
+    private final long[] tailFps = new long[LANES];
+    private final double[] tailScores = new double[LANES];
+    // contextsAndWords: the block's contexts and tokens widened to lanes, -1 before the floor
+    private final long[] wide;
+    private final long[] words;
 
     Lanes(int capacity) {
       int padded = (capacity + LANES - 1) / LANES * LANES;
+      wide = new long[padded + VllmParameters.MAX_VLLM_CONTEXT_WIDTH];
+      words = new long[padded];
       c0 = new long[padded];
       c1 = new long[padded];
       c2 = new long[padded];
@@ -113,6 +121,56 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
       }
     }
 
+    /**
+     * The contexts and words in one pass whose lanes read the block's tokens widened once: the
+     * state stays in registers from the context's absorption to its digest and the token's word.
+     */
+    @Override
+    public void contextsAndWords(
+        long key,
+        int[] tokens,
+        int floor,
+        int from,
+        int to,
+        int width,
+        int[] s0,
+        int[] s1,
+        int[] s2,
+        int[] s3,
+        int[] out,
+        long[] contexts) {
+      int n = to - from;
+      int padded = (n + LANES - 1) / LANES * LANES;
+      // wide[k] is the word of position from - width + k: token j's context lane q is wide[j + q],
+      // the token itself wide[j + width]
+      for (int k = 0, pos = from - width; k < padded + width; k++, pos++) {
+        wide[k] = pos < floor ? LO : pos < to ? tokens[pos] & LO : 0;
+      }
+      long kLow = key & LO;
+      long kHigh = (key >>> 32) & LO;
+      long kToken = ((int) (key >>> 32) ^ Philox4x32.TOKEN_DOMAIN) & LO;
+      for (int j = 0; j < padded; j += LANES) {
+        wordLanes(wide, j, width, kLow, kHigh, kToken, c0, words);
+      }
+      System.arraycopy(c0, 0, contexts, 0, n);
+      for (int j = 0; j < n; j++) {
+        out[j] = (int) words[j];
+      }
+    }
+
+    @Override
+    public void gumbelScores(long[] fps, int n, double[] out) {
+      int j = 0;
+      for (; j <= n - LANES; j += LANES) {
+        VectorGumbelScores.lanes(fps, j, out, j);
+      }
+      if (j < n) {
+        System.arraycopy(fps, j, tailFps, 0, n - j);
+        VectorGumbelScores.lanes(tailFps, 0, tailScores, 0);
+        System.arraycopy(tailScores, 0, out, j, n - j);
+      }
+    }
+
     // Ten rounds of the blocks [0, n) in place; block j's key is (k0[j] ^ k0Xor, k1).
     private void rounds(int n, int k0Xor, int k1) {
       for (int j = 0; j < n; j += LANES) {
@@ -146,6 +204,105 @@ final class VectorPhiloxKernel implements PhiloxBatch.VectorKernels {
         x3.intoArray(c3, j);
       }
     }
+  }
+
+  /**
+   * Tokens {@code j .. j + LANES} of {@link Lanes#contextsAndWords}: their context digests into
+   * {@code contexts}, their words into {@code words}, at {@code j}.
+   */
+  private static void wordLanes(
+      long[] wide,
+      int j,
+      int width,
+      long kLow,
+      long kHigh,
+      long kToken,
+      long[] contexts,
+      long[] words) {
+    LongVector x0 = LongVector.broadcast(L, Philox4x32.CONTEXT_DOMAIN & LO);
+    LongVector x1 = LongVector.broadcast(L, width & LO);
+    LongVector x2 = LongVector.zero(L);
+    LongVector x3 = LongVector.zero(L);
+    for (int off = 0; off < width; off += 4) {
+      x0 = x0.lanewise(VectorOperators.XOR, contextLane(wide, j, off, width));
+      x1 = x1.lanewise(VectorOperators.XOR, contextLane(wide, j, off + 1, width));
+      x2 = x2.lanewise(VectorOperators.XOR, contextLane(wide, j, off + 2, width));
+      x3 = x3.lanewise(VectorOperators.XOR, contextLane(wide, j, off + 3, width));
+      long r0 = kLow ^ off;
+      int r1 = (int) kHigh;
+      for (int r = 0; r < 10; r++) {
+        LongVector p0 = x0.mul(Philox4x32.M0);
+        LongVector p1 = x2.mul(Philox4x32.M1);
+        LongVector n0 =
+            p1.lanewise(VectorOperators.LSHR, 32)
+                .lanewise(VectorOperators.XOR, x1)
+                .lanewise(VectorOperators.XOR, r0 & LO);
+        LongVector n2 =
+            p0.lanewise(VectorOperators.LSHR, 32)
+                .lanewise(VectorOperators.XOR, x3)
+                .lanewise(VectorOperators.XOR, r1 & LO);
+        x1 = p1.and(LO);
+        x3 = p0.and(LO);
+        x0 = n0;
+        x2 = n2;
+        r0 = (r0 + (Philox4x32.W0 & LO)) & LO;
+        r1 += Philox4x32.W1;
+      }
+    }
+    // VllmPrf.contextFingerprint: WatermarkPrf.bits(a ^ rotl(b, 29), 0x5a17), a = s0:s1, b = s2:s3
+    LongVector a = x0.lanewise(VectorOperators.LSHL, 32).or(x1);
+    LongVector b = x2.lanewise(VectorOperators.LSHL, 32).or(x3);
+    LongVector z =
+        a.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ROL, 29))
+            .lanewise(VectorOperators.XOR, 0x5a17 * WatermarkPrf.GOLDEN);
+    z =
+        z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
+            .mul(0xbf58476d1ce4e5b9L);
+    z =
+        z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
+            .mul(0x94d049bb133111ebL);
+    z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31)).intoArray(contexts, j);
+    // the token's word: counter (v >>> 2, s0, s1, s2), key (k0 ^ s3, k1 ^ TOKEN_DOMAIN)
+    LongVector v = LongVector.fromArray(L, wide, j + width);
+    LongVector y0 = v.lanewise(VectorOperators.LSHR, 2);
+    LongVector y1 = x0;
+    LongVector y2 = x1;
+    LongVector y3 = x2;
+    LongVector r0 = x3.lanewise(VectorOperators.XOR, kLow);
+    int r1 = (int) kToken;
+    for (int r = 0; r < 10; r++) {
+      LongVector p0 = y0.mul(Philox4x32.M0);
+      LongVector p1 = y2.mul(Philox4x32.M1);
+      LongVector n0 =
+          p1.lanewise(VectorOperators.LSHR, 32)
+              .lanewise(VectorOperators.XOR, y1)
+              .lanewise(VectorOperators.XOR, r0);
+      LongVector n2 =
+          p0.lanewise(VectorOperators.LSHR, 32)
+              .lanewise(VectorOperators.XOR, y3)
+              .lanewise(VectorOperators.XOR, r1 & LO);
+      y1 = p1.and(LO);
+      y3 = p0.and(LO);
+      y0 = n0;
+      y2 = n2;
+      r0 = r0.add(Philox4x32.W0 & LO).and(LO);
+      r1 += Philox4x32.W1;
+    }
+    // word v & 3 of the block, by bit selects: bit 0 picks within a pair, bit 1 the pair
+    LongVector odd = v.lanewise(VectorOperators.LSHL, 63).lanewise(VectorOperators.ASHR, 63);
+    LongVector high = v.lanewise(VectorOperators.LSHL, 62).lanewise(VectorOperators.ASHR, 63);
+    LongVector lo = y0.lanewise(VectorOperators.XOR, y0.lanewise(VectorOperators.XOR, y1).and(odd));
+    LongVector hi = y2.lanewise(VectorOperators.XOR, y2.lanewise(VectorOperators.XOR, y3).and(odd));
+    lo.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(high))
+        .intoArray(words, j);
+  }
+
+  // Context lane q (0-based from the oldest) of tokens j .. j + LANES: read, or beyond the width
+  // the constant of Philox4x32.ctx
+  private static LongVector contextLane(long[] wide, int j, int q, int width) {
+    return q < width
+        ? LongVector.fromArray(L, wide, j + q)
+        : LongVector.broadcast(L, ~(q & 3) & LO);
   }
 
   /**
