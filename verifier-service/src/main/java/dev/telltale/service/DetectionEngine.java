@@ -176,7 +176,7 @@ public final class DetectionEngine {
     List<FormTokens> forms = List.of();
     int prompt = 0;
     if (r.text().isPresent()) {
-      digest = sha256Hex(r.text().get().getBytes(StandardCharsets.UTF_8));
+      digest = dev.telltale.text.Utf8Digest.sha256Hex(r.text().get());
       forms =
           FormTokens.encode(tok, r.text().get(), FormTokens.family(r.caseInsensitive()), deadline);
       ids = forms.get(0).ids();

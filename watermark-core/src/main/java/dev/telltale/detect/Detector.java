@@ -127,7 +127,7 @@ public final class Detector {
     private final long[] scratch = new long[256];
     private final java.util.IdentityHashMap<int[], long[]> known =
         new java.util.IdentityHashMap<>();
-    private ExactTape tape;
+    private final ScoreAccumulator acc = new ScoreAccumulator();
 
     Detection detect(FormTokens f, List<FormTokens> forms) {
       int[] ids = f.ids();
@@ -156,18 +156,11 @@ public final class Detector {
         scorer.fingerprints(ids, next, n, u, next - h, scratch);
       }
       known.put(ids, u);
-      if (tape == null) {
-        int most = 0;
-        for (FormTokens g : forms) {
-          most = Math.max(most, g.ids().length);
-        }
-        tape = new ExactTape(Math.max(16, most));
-      } else {
-        tape.clear();
-      }
-      ScoreAccumulator acc = new ScoreAccumulator();
+      ExactTape tape = TapeScratch.take();
+      acc.reset();
       ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
       scorer.scoreFingerprints(u, n, tape, acc, trace);
+      TapeScratch.release(tape);
       return fromTotals(n, acc, trace);
     }
   }
@@ -176,7 +169,9 @@ public final class Detector {
   public Detection detectTokens(int[] ids, int off, int len) {
     ScoreAccumulator acc = new ScoreAccumulator();
     ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
-    scorer.score(ids, off, len, new ExactTape(Math.max(16, len)), acc, trace);
+    ExactTape tape = TapeScratch.take();
+    scorer.score(ids, off, len, tape, acc, trace);
+    TapeScratch.release(tape);
     Detection d = fromTotals(len, acc, trace);
     VllmTupleScorer vllm = scorer.vllm();
     return vllm == null ? d : d.withVllmPValue(vllmFigures(vllm, ids, off, len).pValue());

@@ -84,7 +84,9 @@ public final class SpreadCheck {
     int h = detector.scorer().parameters().contextWidth();
     ScoreAccumulator acc = new ScoreAccumulator();
     ScoreTrace trace = new ScoreTrace(len);
-    detector.scorer().score(ids, off, len, new ExactTape(Math.max(16, len)), acc, trace);
+    ExactTape tape = TapeScratch.take();
+    detector.scorer().score(ids, off, len, tape, acc, trace);
+    TapeScratch.release(tape);
     long fn = 0;
     long rn = 0;
     double fs = 0;

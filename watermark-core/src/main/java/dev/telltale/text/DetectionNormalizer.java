@@ -148,14 +148,11 @@ public final class DetectionNormalizer {
     int n = text.length();
     // The text and the forms are built in this thread's buffers; a form's buffer is filled from its
     // first change on, until then the form is the text so far, and its length the position in it.
-    char[][] buffers = COLLAPSE_BUFFERS.get();
-    for (int k = 0; k < 3; k++) {
-      if (buffers[k].length < n) {
-        buffers[k] = new char[Math.max(n, 2 * buffers[k].length)];
-      }
-    }
-    char[] c = buffers[0];
+    char[] c = buffer(0, n);
     text.getChars(0, n, c, 0);
+    char[][] buffers = BUFFERS.get();
+    buffer(1, n);
+    buffer(2, n);
     char[] spaces = null;
     char[] lines = null;
     int ns = 0;
@@ -226,17 +223,34 @@ public final class DetectionNormalizer {
       spaces != null ? new String(spaces, 0, ns) : text,
       lines != null ? new String(lines, 0, nl) : text
     };
-    for (int k = 0; k < 3; k++) {
-      if (buffers[k].length > KEPT_BUFFER) {
-        buffers[k] = new char[1024]; // let go of what a huge text grew
-      }
-    }
+    releaseBuffers();
     return out;
   }
 
+  // This thread's character buffers: the collapse's text and two forms, and the fold's text.
+  private static final int FOLD_BUFFER = 3;
   private static final int KEPT_BUFFER = 1 << 16;
-  private static final ThreadLocal<char[][]> COLLAPSE_BUFFERS =
-      ThreadLocal.withInitial(() -> new char[][] {new char[1024], new char[1024], new char[1024]});
+  private static final ThreadLocal<char[][]> BUFFERS =
+      ThreadLocal.withInitial(
+          () -> new char[][] {new char[1024], new char[1024], new char[1024], new char[1024]});
+
+  private static char[] buffer(int k, int length) {
+    char[][] buffers = BUFFERS.get();
+    if (buffers[k].length < length) {
+      buffers[k] = new char[Math.max(length, 2 * buffers[k].length)];
+    }
+    return buffers[k];
+  }
+
+  /** Lets go of the buffers a huge text grew. */
+  private static void releaseBuffers() {
+    char[][] buffers = BUFFERS.get();
+    for (int k = 0; k < buffers.length; k++) {
+      if (buffers[k].length > KEPT_BUFFER) {
+        buffers[k] = new char[1024];
+      }
+    }
+  }
 
   private static boolean isWhiteSpaceAt(char[] c, int i, int n) {
     char ch = c[i];
@@ -317,8 +331,9 @@ public final class DetectionNormalizer {
    * word in English text) is folded too. ASCII is never changed.
    */
   public static String foldConfusables(String text) {
-    char[] c = text.toCharArray();
-    int n = c.length;
+    int n = text.length();
+    char[] c = buffer(FOLD_BUFFER, n); // this thread's copy of the text
+    text.getChars(0, n, c, 0);
     int main = mainScript(c, 0, n);
     StringBuilder sb = null;
     StringBuilder word = null;
@@ -360,7 +375,9 @@ public final class DetectionNormalizer {
       }
       i = end;
     }
-    return sb == null ? text : sb.append(c, copied, n - copied).toString();
+    String folded = sb == null ? text : sb.append(c, copied, n - copied).toString();
+    releaseBuffers();
+    return folded;
   }
 
   private static boolean sameChars(CharSequence a, String text, int start, int end) {
