@@ -128,11 +128,12 @@ public final class Detector {
     private final java.util.IdentityHashMap<int[], long[]> known =
         new java.util.IdentityHashMap<>();
     private final ScoreAccumulator acc = new ScoreAccumulator();
+    private int scored; // forms scored so far: the k-th takes this thread's k-th buffer
 
     Detection detect(FormTokens f, List<FormTokens> forms) {
       int[] ids = f.ids();
       int n = ids.length;
-      long[] u = new long[Math.max(0, n - h)];
+      long[] u = fingerprintBuffer(scored++, Math.max(0, n - h));
       long[] source = known.get(f.shared().source());
       int[] runs = f.shared().runs();
       int next = h; // the first position not yet fingerprinted
@@ -161,8 +162,29 @@ public final class Detector {
       ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
       scorer.scoreFingerprints(u, n, tape, acc, trace);
       TapeScratch.release(tape);
+      if (u.length > KEPT_FINGERPRINTS) {
+        FINGERPRINTS.get()[scored - 1] = null; // let go of what a huge text grew
+      }
       return fromTotals(n, acc, trace);
     }
+  }
+
+  private static final int KEPT_FINGERPRINTS = 1 << 16;
+
+  /** Each thread's fingerprint arrays for the forms of one text (a family has at most 4). */
+  private static final ThreadLocal<long[][]> FINGERPRINTS =
+      ThreadLocal.withInitial(() -> new long[4][]);
+
+  /** This thread's {@code k}-th fingerprint buffer, at least {@code length} long. */
+  private static long[] fingerprintBuffer(int k, int length) {
+    long[][] buffers = FINGERPRINTS.get();
+    if (k >= buffers.length) {
+      return new long[length];
+    }
+    if (buffers[k] == null || buffers[k].length < length) {
+      buffers[k] = new long[Math.max(length, 1024)];
+    }
+    return buffers[k];
   }
 
   /** Tests {@code ids[off .. off+len)}. */

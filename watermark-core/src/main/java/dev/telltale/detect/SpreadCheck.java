@@ -30,6 +30,12 @@ public final class SpreadCheck {
     boolean frequent(int[] ids, int i, int h);
   }
 
+  private static final int KEPT_TRACE = 1 << 16;
+
+  /** Each thread's trace, reused by its checks one after another. */
+  private static final ThreadLocal<ScoreTrace> TRACE =
+      ThreadLocal.withInitial(() -> new ScoreTrace(1024));
+
   private final Detector detector;
   private final FrequentContexts frequentContexts;
   private final double rareLevel;
@@ -83,7 +89,8 @@ public final class SpreadCheck {
   private Result check(int[] ids, int off, int len, Boolean detected) {
     int h = detector.scorer().parameters().contextWidth();
     ScoreAccumulator acc = new ScoreAccumulator();
-    ScoreTrace trace = new ScoreTrace(len);
+    ScoreTrace trace = TRACE.get();
+    trace.clear();
     ExactTape tape = TapeScratch.take();
     detector.scorer().score(ids, off, len, tape, acc, trace);
     TapeScratch.release(tape);
@@ -107,6 +114,9 @@ public final class SpreadCheck {
     boolean significant =
         detected != null ? detected : whole.log10PValue() <= Math.log10(detector.policy().alpha());
     boolean flagged = significant && rare.log10PValue() > Math.log10(rareLevel);
+    if (trace.size() > KEPT_TRACE) {
+      TRACE.set(new ScoreTrace(1024)); // let go of what a huge text grew
+    }
     return new Result(fn, fs, frequent, rn, rs, rare, flagged);
   }
 

@@ -95,9 +95,8 @@ public final class FormSpans {
       }
     }
     cuts = Arrays.copyOf(cuts, distinct);
-    buffers.release();
     // The first form, piece by piece; idAt[c] is where the ids of the piece from cuts[c] begin.
-    Ids ids = new Ids(first.length() / 3 + 16);
+    Ids ids = new Ids(buffers.ids(0, first.length() / 3 + 16));
     int[] idAt = new int[cuts.length];
     for (int c = 0; c + 1 < cuts.length; c++) {
       idAt[c] = ids.size;
@@ -108,7 +107,7 @@ public final class FormSpans {
     out.add(new Encoded(firstIds, NO_RUNS));
     for (int k = 1; k < forms.size(); k++) {
       String b = forms.get(k);
-      Ids own = new Ids(firstIds.length + 16);
+      Ids own = new Ids(buffers.ids(1, firstIds.length + 16));
       int[] s = shared[k];
       int[] runs = new int[s.length];
       int at = 0;
@@ -129,7 +128,10 @@ public final class FormSpans {
         own.add(tokenizer.encode(b.substring(at), deadline));
       }
       out.add(new Encoded(own.toArray(), runs));
+      buffers.keep(1, own.ids);
     }
+    buffers.keep(0, ids.ids);
+    buffers.release();
     return out;
   }
 
@@ -238,6 +240,20 @@ public final class FormSpans {
   private static final class Buffers {
     private static final int KEPT = 1 << 16;
     private final char[][] chars = {new char[1024], new char[1024]};
+    private final int[][] ids = {new int[1024], new int[1024]};
+
+    /** The {@code k}-th ids buffer, at least {@code capacity} long (an {@link Ids} grows it). */
+    int[] ids(int k, int capacity) {
+      if (ids[k].length < capacity) {
+        ids[k] = new int[Math.max(capacity, 2 * ids[k].length)];
+      }
+      return ids[k];
+    }
+
+    /** Keeps what an {@link Ids} grew the {@code k}-th buffer to. */
+    void keep(int k, int[] grown) {
+      ids[k] = grown;
+    }
 
     char[] chars(int k, int length) {
       if (chars[k].length < length) {
@@ -251,6 +267,9 @@ public final class FormSpans {
         if (chars[k].length > KEPT) {
           chars[k] = new char[1024];
         }
+        if (ids[k].length > KEPT) {
+          ids[k] = new int[1024];
+        }
       }
     }
   }
@@ -260,8 +279,9 @@ public final class FormSpans {
     int[] ids;
     int size;
 
-    Ids(int capacity) {
-      ids = new int[Math.max(16, capacity)];
+    /** Ids written over {@code buffer} (grown as needed; {@link #toArray} copies them out). */
+    Ids(int[] buffer) {
+      ids = buffer;
     }
 
     void add(int[] more) {
