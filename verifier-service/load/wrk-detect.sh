@@ -3,6 +3,10 @@
 # an embedded database, 64 connections, a 1,000-token watermarked text from the demo teacher.
 # Usage: verifier-service/load/wrk-detect.sh [SECONDS] [CONNECTIONS]   (after building the CLI jar:
 # ./mvnw -B -q -pl cli -am package -DskipTests)
+# DATA=DIR serves from that data folder (made on first use) instead of a fresh one: its watermark
+# key, hence the generated text, stays the same from run to run, so that two builds are compared
+# on the same input (a fresh folder has a fresh random key, and texts differ in their normal forms
+# and so in cost).
 # FLOOR=1 runs the same wrk load, afterwards, against FloorServer.java: one event loop that reads
 # the same body and answers a real detection's bytes without doing any work (the floor that HTTP
 # handling and wrk set on this machine).
@@ -14,22 +18,23 @@ jar=${JAR:-cli/target/telltale.jar}
 work=$(mktemp -d); echo "work folder: $work"
 port=${PORT:-18080}
 floor=""
+data=${DATA:-$work/data}
 trap 'kill "$server" $floor 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # The embedded database admits one process at a time: create the token before serving.
-token=$(java -jar "$jar" tokens create --role investigator --data "$work/data" 2>/dev/null)
+token=$(java -jar "$jar" tokens create --role investigator --data "$data" 2>/dev/null)
 export TELLTALE_RATE_DETECT_BURST=1000000000 TELLTALE_RATE_DETECT_PER_MINUTE=1000000000
 # One token drives every connection: let it queue as many requests as there are connections.
 export TELLTALE_LIMITS_QUEUED_PER_TOKEN=1024
 # The request counter at the end is read without a token (loopback only).
 export TELLTALE_METRICS_PUBLIC=true
-java ${SERVE_JAVA_OPTS:-} -jar "$jar" serve --port "$port" --data "$work/data" >"$work/serve.log" 2>&1 &
+java ${SERVE_JAVA_OPTS:-} -jar "$jar" serve --port "$port" --data "$data" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
   sleep 0.2
 done
-java -jar "$jar" generate --keys "$work/data/keys.json" --tokens 1000 --seed 7 >"$work/text.txt"
+java -jar "$jar" generate --keys "$data/keys.json" --tokens 1000 --seed 7 >"$work/text.txt"
 python3 -c 'import json,sys; print(json.dumps({"text": open(sys.argv[1]).read()}))' "$work/text.txt" >"$work/body.json"
 
 cat >"$work/detect.lua" <<LUA
