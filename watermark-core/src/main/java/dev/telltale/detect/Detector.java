@@ -169,7 +169,7 @@ public final class Detector {
     }
   }
 
-  private static final int KEPT_FINGERPRINTS = 1 << 16;
+  private static final int KEPT_FINGERPRINTS = 1 << 17;
 
   /** Each thread's fingerprint arrays for the forms of one text (a family has at most 4). */
   private static final ThreadLocal<long[][]> FINGERPRINTS =

@@ -30,7 +30,7 @@ public final class SpreadCheck {
     boolean frequent(int[] ids, int i, int h);
   }
 
-  private static final int KEPT_TRACE = 1 << 16;
+  private static final int KEPT_TRACE = 1 << 17;
 
   /** Each thread's trace, reused by its checks one after another. */
   private static final ThreadLocal<ScoreTrace> TRACE =

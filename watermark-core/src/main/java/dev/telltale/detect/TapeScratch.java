@@ -6,7 +6,7 @@ package dev.telltale.detect;
  * one a huge text grew. A tape is taken by one scoring pass (or one text's forms) at a time.
  */
 final class TapeScratch {
-  private static final int KEPT = 1 << 16;
+  private static final int KEPT = 1 << 17;
   private static final ThreadLocal<ExactTape> TAPE =
       ThreadLocal.withInitial(() -> new ExactTape(1024));
 

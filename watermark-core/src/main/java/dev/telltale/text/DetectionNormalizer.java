@@ -229,7 +229,8 @@ public final class DetectionNormalizer {
 
   // This thread's character buffers: the collapse's text and two forms, and the fold's text.
   private static final int FOLD_BUFFER = 3;
-  private static final int KEPT_BUFFER = 1 << 16;
+  private static final int MAIN_NOT_YET = Integer.MIN_VALUE;
+  private static final int KEPT_BUFFER = 1 << 17;
   private static final ThreadLocal<char[][]> BUFFERS =
       ThreadLocal.withInitial(
           () -> new char[][] {new char[1024], new char[1024], new char[1024], new char[1024]});
@@ -334,7 +335,7 @@ public final class DetectionNormalizer {
     int n = text.length();
     char[] c = buffer(FOLD_BUFFER, n); // this thread's copy of the text
     text.getChars(0, n, c, 0);
-    int main = mainScript(c, 0, n);
+    int main = MAIN_NOT_YET; // the text's main script, found at the first word that needs it
     StringBuilder sb = null;
     StringBuilder word = null;
     int copied = 0;
@@ -365,6 +366,9 @@ public final class DetectionNormalizer {
         word = new StringBuilder();
       }
       word.setLength(0);
+      if (main == MAIN_NOT_YET) {
+        main = mainScript(c, 0, n);
+      }
       foldWord(text, c, start, end, main, word);
       if (!sameChars(word, text, start, end)) {
         if (sb == null) {

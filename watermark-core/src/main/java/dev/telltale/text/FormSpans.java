@@ -238,7 +238,7 @@ public final class FormSpans {
 
   /** Two character buffers a thread reuses; one a huge text grew is let go after the call. */
   private static final class Buffers {
-    private static final int KEPT = 1 << 16;
+    private static final int KEPT = 1 << 17;
     private final char[][] chars = {new char[1024], new char[1024]};
     private final int[][] ids = {new int[1024], new int[1024]};
 

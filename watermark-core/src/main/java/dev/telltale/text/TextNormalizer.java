@@ -31,6 +31,12 @@ public final class TextNormalizer {
     int n = text.length();
     int i = 0;
     while (i < n) {
+      // Every carrier code point is U+FE00 or above, or a surrogate pair (from U+D800): the chars
+      // below U+D800, nearly all of a text, are passed over with one compare.
+      if (text.charAt(i) < 0xD800) {
+        i++;
+        continue;
+      }
       int cp = text.codePointAt(i);
       if (isCarrierCodePoint(cp)) {
         break;

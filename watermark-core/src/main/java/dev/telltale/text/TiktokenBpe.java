@@ -447,7 +447,7 @@ final class TiktokenBpe {
    * returns); arrays grown past {@value #KEPT} elements by a huge text are let go after the call.
    */
   private static final class Scratch {
-    static final int KEPT = 1 << 16;
+    static final int KEPT = 1 << 17;
 
     int[] out = new int[1024];
     int size;
