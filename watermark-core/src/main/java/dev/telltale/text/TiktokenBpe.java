@@ -1,5 +1,6 @@
 package dev.telltale.text;
 
+import dev.telltale.collect.LongMinHeaps;
 import dev.telltale.text.hf.Llama3Splitter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -359,12 +360,12 @@ final class TiktokenBpe {
     for (int i = 0; i + 1 < len; i++) {
       int r = lookup(b, i, 2);
       if (r != NONE) {
-        size = push(heap, size, ((long) r << 32) | i);
+        size = LongMinHeaps.push(heap, size, ((long) r << 32) | i);
       }
     }
     while (size > 0) {
       long top = heap[0];
-      size = pop(heap, size);
+      size = LongMinHeaps.pop(heap, size);
       int at = (int) top;
       int rank = (int) (top >>> 32);
       if (gone[at]) {
@@ -384,14 +385,14 @@ final class TiktokenBpe {
       if (end < len) {
         int r = lookup(b, at, next[end] - at);
         if (r != NONE) {
-          size = push(heap, size, ((long) r << 32) | at);
+          size = LongMinHeaps.push(heap, size, ((long) r << 32) | at);
         }
       }
       int before = prev[at];
       if (before >= 0) {
         int r = lookup(b, before, end - before);
         if (r != NONE) {
-          size = push(heap, size, ((long) r << 32) | before);
+          size = LongMinHeaps.push(heap, size, ((long) r << 32) | before);
         }
       }
     }
@@ -403,42 +404,6 @@ final class TiktokenBpe {
   private int rankOrMax(byte[] b, int off, int len) {
     int r = lookup(b, off, len);
     return r == NONE ? Integer.MAX_VALUE : r;
-  }
-
-  private static int push(long[] heap, int size, long value) {
-    int i = size;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (heap[parent] <= value) {
-        break;
-      }
-      heap[i] = heap[parent];
-      i = parent;
-    }
-    heap[i] = value;
-    return size + 1;
-  }
-
-  private static int pop(long[] heap, int size) {
-    int last = size - 1;
-    long value = heap[last];
-    int i = 0;
-    while (true) {
-      int child = 2 * i + 1;
-      if (child >= last) {
-        break;
-      }
-      if (child + 1 < last && heap[child + 1] < heap[child]) {
-        child++;
-      }
-      if (heap[child] >= value) {
-        break;
-      }
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = value;
-    return last;
   }
 
   /** One call's output and work arrays. */

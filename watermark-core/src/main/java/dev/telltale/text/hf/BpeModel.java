@@ -1,5 +1,6 @@
 package dev.telltale.text.hf;
 
+import dev.telltale.collect.LongMinHeaps;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,13 +179,13 @@ final class BpeModel {
     for (int i = 0; i + 1 < n; i++) {
       long m = merges.get(symbols[i], symbols[i + 1]);
       if (m >= 0) {
-        heapSize = push(heap, heapSize, ((long) MergeTable.rank(m) << 32) | i);
+        heapSize = LongMinHeaps.push(heap, heapSize, ((long) MergeTable.rank(m) << 32) | i);
       }
     }
     int remaining = n;
     while (heapSize > 0) {
       long top = heap[0];
-      heapSize = pop(heap, heapSize);
+      heapSize = LongMinHeaps.pop(heap, heapSize);
       int pos = (int) top;
       int rank = (int) (top >>> 32);
       int right = next[pos];
@@ -207,13 +208,13 @@ final class BpeModel {
       if (before >= 0) {
         long mp = merges.get(symbols[before], symbols[pos]);
         if (mp >= 0) {
-          heapSize = push(heap, heapSize, ((long) MergeTable.rank(mp) << 32) | before);
+          heapSize = LongMinHeaps.push(heap, heapSize, ((long) MergeTable.rank(mp) << 32) | before);
         }
       }
       if (after >= 0) {
         long mn = merges.get(symbols[pos], symbols[after]);
         if (mn >= 0) {
-          heapSize = push(heap, heapSize, ((long) MergeTable.rank(mn) << 32) | pos);
+          heapSize = LongMinHeaps.push(heap, heapSize, ((long) MergeTable.rank(mn) << 32) | pos);
         }
       }
     }
@@ -223,42 +224,5 @@ final class BpeModel {
       result[k++] = symbols[i];
     }
     return result;
-  }
-
-  private static int push(long[] heap, int size, long value) {
-    int i = size;
-    heap[i] = value;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (heap[parent] <= value) {
-        break;
-      }
-      heap[i] = heap[parent];
-      heap[parent] = value;
-      i = parent;
-    }
-    return size + 1;
-  }
-
-  private static int pop(long[] heap, int size) {
-    int last = size - 1;
-    long value = heap[last];
-    int i = 0;
-    while (true) {
-      int child = 2 * i + 1;
-      if (child >= last) {
-        break;
-      }
-      if (child + 1 < last && heap[child + 1] < heap[child]) {
-        child++;
-      }
-      if (heap[child] >= value) {
-        break;
-      }
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = value;
-    return last;
   }
 }
