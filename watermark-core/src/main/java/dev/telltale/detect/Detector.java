@@ -1,5 +1,6 @@
 package dev.telltale.detect;
 
+import dev.telltale.collect.ThreadScratch;
 import dev.telltale.key.WatermarkKey;
 import dev.telltale.scheme.GreenListParameters;
 import dev.telltale.scheme.VllmDualKeyGumbelParameters;
@@ -91,8 +92,7 @@ public final class Detector {
     NormalForm bestForm = null;
     FormScoring shared = forms.size() > 1 && scorer.scoresFingerprints() ? new FormScoring() : null;
     for (FormTokens f : forms) {
-      Detection d =
-          shared == null ? detectTokens(f.ids(), 0, f.ids().length) : shared.detect(f, forms);
+      Detection d = shared == null ? detectTokens(f.ids(), 0, f.ids().length) : shared.detect(f);
       if (best == null || d.decisive().log10PValue() < best.decisive().log10PValue()) {
         best = d;
         bestForm = f.form();
@@ -130,7 +130,7 @@ public final class Detector {
     private final ScoreAccumulator acc = new ScoreAccumulator();
     private int scored; // forms scored so far: the k-th takes this thread's k-th buffer
 
-    Detection detect(FormTokens f, List<FormTokens> forms) {
+    Detection detect(FormTokens f) {
       int[] ids = f.ids();
       int n = ids.length;
       long[] u = fingerprintBuffer(scored++, Math.max(0, n - h));
@@ -162,14 +162,12 @@ public final class Detector {
       ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
       scorer.scoreFingerprints(u, n, tape, acc, trace);
       TapeScratch.release(tape);
-      if (u.length > KEPT_FINGERPRINTS) {
+      if (u.length > ThreadScratch.KEPT) {
         FINGERPRINTS.get()[scored - 1] = null; // let go of what a huge text grew
       }
       return fromTotals(n, acc, trace);
     }
   }
-
-  private static final int KEPT_FINGERPRINTS = 1 << 17;
 
   /** Each thread's fingerprint arrays for the forms of one text (a family has at most 4). */
   private static final ThreadLocal<long[][]> FINGERPRINTS =

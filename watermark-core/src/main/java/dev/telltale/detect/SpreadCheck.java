@@ -1,6 +1,7 @@
 package dev.telltale.detect;
 
 import dev.telltale.collect.LongOpenHashSet;
+import dev.telltale.collect.ThreadScratch;
 import dev.telltale.stats.TailProbability;
 
 /**
@@ -29,8 +30,6 @@ public final class SpreadCheck {
     /** Whether the context of position {@code i} (its {@code h} preceding ids) is frequent. */
     boolean frequent(int[] ids, int i, int h);
   }
-
-  private static final int KEPT_TRACE = 1 << 17;
 
   /** Each thread's trace, reused by its checks one after another. */
   private static final ThreadLocal<ScoreTrace> TRACE =
@@ -114,7 +113,7 @@ public final class SpreadCheck {
     boolean significant =
         detected != null ? detected : whole.log10PValue() <= Math.log10(detector.policy().alpha());
     boolean flagged = significant && rare.log10PValue() > Math.log10(rareLevel);
-    if (trace.size() > KEPT_TRACE) {
+    if (trace.size() > ThreadScratch.KEPT) {
       TRACE.set(new ScoreTrace(1024)); // let go of what a huge text grew
     }
     return new Result(fn, fs, frequent, rn, rs, rare, flagged);

@@ -1,12 +1,13 @@
 package dev.telltale.detect;
 
+import dev.telltale.collect.ThreadScratch;
+
 /**
  * One dedup tape per thread for the detections it runs one after another, so that a detection does
  * not allocate a table the size of its text: {@link #take} clears it, {@link #release} lets go of
  * one a huge text grew. A tape is taken by one scoring pass (or one text's forms) at a time.
  */
 final class TapeScratch {
-  private static final int KEPT = 1 << 17;
   private static final ThreadLocal<ExactTape> TAPE =
       ThreadLocal.withInitial(() -> new ExactTape(1024));
 
@@ -19,9 +20,9 @@ final class TapeScratch {
     return tape;
   }
 
-  /** Ends a use of {@code tape}: one grown past {@value #KEPT} tuples is dropped. */
+  /** Ends a use of {@code tape}: one grown past {@value ThreadScratch#KEPT} tuples is dropped. */
   static void release(ExactTape tape) {
-    if (tape.size() > KEPT) {
+    if (tape.size() > ThreadScratch.KEPT) {
       TAPE.set(new ExactTape(1024));
     }
   }

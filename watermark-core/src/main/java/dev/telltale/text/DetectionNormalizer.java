@@ -4,6 +4,7 @@ import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.lang.UScript;
 import com.ibm.icu.text.SpoofChecker;
+import dev.telltale.collect.ThreadScratch;
 import java.text.Normalizer;
 import java.util.HashMap;
 import java.util.Map;
@@ -230,7 +231,6 @@ public final class DetectionNormalizer {
   // This thread's character buffers: the collapse's text and two forms, and the fold's text.
   private static final int FOLD_BUFFER = 3;
   private static final int MAIN_NOT_YET = Integer.MIN_VALUE;
-  private static final int KEPT_BUFFER = 1 << 17;
   private static final ThreadLocal<char[][]> BUFFERS =
       ThreadLocal.withInitial(
           () -> new char[][] {new char[1024], new char[1024], new char[1024], new char[1024]});
@@ -247,7 +247,7 @@ public final class DetectionNormalizer {
   private static void releaseBuffers() {
     char[][] buffers = BUFFERS.get();
     for (int k = 0; k < buffers.length; k++) {
-      if (buffers[k].length > KEPT_BUFFER) {
+      if (buffers[k].length > ThreadScratch.KEPT) {
         buffers[k] = new char[1024];
       }
     }

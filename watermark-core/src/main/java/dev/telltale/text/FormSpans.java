@@ -1,5 +1,6 @@
 package dev.telltale.text;
 
+import dev.telltale.collect.ThreadScratch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -238,7 +239,6 @@ public final class FormSpans {
 
   /** Two character buffers a thread reuses; one a huge text grew is let go after the call. */
   private static final class Buffers {
-    private static final int KEPT = 1 << 17;
     private final char[][] chars = {new char[1024], new char[1024]};
     private final int[][] ids = {new int[1024], new int[1024]};
 
@@ -264,10 +264,10 @@ public final class FormSpans {
 
     void release() {
       for (int k = 0; k < 2; k++) {
-        if (chars[k].length > KEPT) {
+        if (chars[k].length > ThreadScratch.KEPT) {
           chars[k] = new char[1024];
         }
-        if (ids[k].length > KEPT) {
+        if (ids[k].length > ThreadScratch.KEPT) {
           ids[k] = new int[1024];
         }
       }

@@ -1,6 +1,7 @@
 package dev.telltale.text;
 
 import dev.telltale.collect.LongMinHeaps;
+import dev.telltale.collect.ThreadScratch;
 import dev.telltale.text.hf.Llama3Splitter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -409,11 +410,10 @@ final class TiktokenBpe {
   /** One call's output and work arrays. */
   /**
    * One thread's output and work arrays, kept between calls (a call allocates only the ids it
-   * returns); arrays grown past {@value #KEPT} elements by a huge text are let go after the call.
+   * returns); arrays grown past {@value ThreadScratch#KEPT} elements by a huge text are let go
+   * after the call.
    */
   private static final class Scratch {
-    static final int KEPT = 1 << 17;
-
     int[] out = new int[1024];
     int size;
     byte[] bytes = new byte[72];
@@ -423,17 +423,17 @@ final class TiktokenBpe {
     private boolean[] gone;
 
     void release() {
-      if (out.length > KEPT) {
+      if (out.length > ThreadScratch.KEPT) {
         out = new int[1024];
       }
-      if (bytes.length > KEPT) {
+      if (bytes.length > ThreadScratch.KEPT) {
         bytes = new byte[72];
       }
-      if (starts.length > KEPT) {
+      if (starts.length > ThreadScratch.KEPT) {
         starts = new int[SCAN_LIMIT + 1];
         ranks = new int[SCAN_LIMIT + 1];
       }
-      if (heap != null && heap.length > KEPT) {
+      if (heap != null && heap.length > ThreadScratch.KEPT) {
         heap = null;
         gone = null;
       }
