@@ -407,7 +407,6 @@ final class TiktokenBpe {
     return r == NONE ? Integer.MAX_VALUE : r;
   }
 
-  /** One call's output and work arrays. */
   /**
    * One thread's output and work arrays, kept between calls (a call allocates only the ids it
    * returns); arrays grown past {@value ThreadScratch#KEPT} elements by a huge text are let go
