@@ -51,47 +51,68 @@ final class TextChecks {
     }
   }
 
+  /** Chars read per chunk: bulk copies out of the string, then plain array reads. */
+  private static final int CHUNK = 1024;
+
+  /** This thread's chunk, one char longer so that a surrogate pair is never split. */
+  private static final ThreadLocal<char[]> CHARS =
+      ThreadLocal.withInitial(() -> new char[CHUNK + 1]);
+
   private static void check(String s, int maxRun) {
-    if (maxRun == Integer.MAX_VALUE) {
-      noLoneSurrogate(s);
-      return;
-    }
+    boolean surrogatesOnly = maxRun == Integer.MAX_VALUE;
+    char[] buf = CHARS.get();
+    int n = s.length();
     int run = 0;
     int kind = -1;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      int cp = c;
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-          throw loneSurrogate();
-        }
-        cp = Character.toCodePoint(c, s.charAt(++i));
-      } else if (Character.isLowSurrogate(c)) {
-        throw loneSurrogate();
+    int start = 0;
+    while (start < n) {
+      int end = Math.min(n, start + CHUNK);
+      if (end < n && Character.isHighSurrogate(s.charAt(end - 1))) {
+        end++; // the pair's low half, or the char that shows the high one is lone
       }
-      int k = kind(cp);
-      run = k == kind && k != DIGIT ? run + 1 : 1;
-      kind = k;
-      if (run > maxRun) {
-        throw new ProblemException(
-            413,
-            "run-too-long",
-            "Content too large",
-            "the text has more than "
-                + maxRun
-                + " characters in a row without a space or punctuation (limits.run_chars)");
+      int len = end - start;
+      s.getChars(start, end, buf, 0);
+      start = end;
+      if (surrogatesOnly) {
+        noLoneSurrogate(buf, len);
+        continue;
+      }
+      for (int i = 0; i < len; i++) {
+        char c = buf[i];
+        int k;
+        if (c < 128) {
+          k = ASCII_KIND[c];
+        } else if (Character.isSurrogate(c)) {
+          if (!Character.isHighSurrogate(c)
+              || i + 1 >= len
+              || !Character.isLowSurrogate(buf[i + 1])) {
+            throw loneSurrogate();
+          }
+          k = kindOf(Character.toCodePoint(c, buf[++i]));
+        } else {
+          k = kindOf(c);
+        }
+        run = k == kind && k != DIGIT ? run + 1 : 1;
+        kind = k;
+        if (run > maxRun) {
+          throw new ProblemException(
+              413,
+              "run-too-long",
+              "Content too large",
+              "the text has more than "
+                  + maxRun
+                  + " characters in a row without a space or punctuation (limits.run_chars)");
+        }
       }
     }
   }
 
   /** The surrogate check alone, without classifying every character for the run check. */
-  private static void noLoneSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+  private static void noLoneSurrogate(char[] buf, int len) {
+    for (int i = 0; i < len; i++) {
+      char c = buf[i];
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < s.length()
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(buf[i + 1])) {
           i++;
         } else {
           throw loneSurrogate();

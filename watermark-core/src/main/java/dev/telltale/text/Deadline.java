@@ -1,6 +1,5 @@
 package dev.telltale.text;
 
-import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 
@@ -31,7 +30,7 @@ public interface Deadline {
    * on that thread. Where the JVM cannot measure a thread's CPU time, wall-clock time counts.
    */
   static Deadline threadCpu(Duration budget) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = ThreadClock.THREADS;
     long nanos = budget.toNanos();
     if (!threads.isCurrentThreadCpuTimeSupported()) {
       return wallClock(budget);
