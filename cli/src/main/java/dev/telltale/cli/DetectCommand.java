@@ -9,11 +9,13 @@ import dev.telltale.detect.Detector;
 import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.ScoreTrace;
 import dev.telltale.detect.SpreadReference;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.detect.Verdict;
 import dev.telltale.evidence.EvidenceKind;
 import dev.telltale.key.KeySet;
+import dev.telltale.text.Deadline;
 import dev.telltale.text.Tokenizer;
 import dev.telltale.text.Tokenizers;
 import java.io.PrintWriter;
@@ -128,15 +130,21 @@ final class DetectCommand implements Callable<Integer> {
     int off;
     KeySetDetector detector = KeySetDetector.of(set, tok, policy);
     KeySetDetection result;
+    // The reported key's trace, when kept, is split by the spread check instead of scored again.
+    KeySetDetector.Traced traced;
     if (idsFile != null) {
       tokenIds = TokenIdsInput.read(idsFile, System.in);
       ids = concat(tokenIds.promptIds(), tokenIds.ids());
       off = tokenIds.promptIds().length;
-      result = detector.detectTokens(ids, off, ids.length - off);
+      traced =
+          detector.detectTokensTraced(
+              ids, off, ids.length - off, Deadline.NONE, new ScoreTrace(ids.length));
+      result = traced.result();
     } else {
       text = InputText.read(input, System.in);
       List<FormTokens> forms = FormTokens.encode(tok, text, FormTokens.family(caseInsensitive));
-      result = detector.detectForms(forms);
+      traced = detector.detectFormsTraced(forms, Deadline.NONE, new ScoreTrace(1024));
+      result = traced.result();
       // The marks and checks below read the tokens of the form that won for the reported key.
       ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
       off = 0;
@@ -150,7 +158,8 @@ final class DetectCommand implements Callable<Integer> {
         ids,
         off,
         spreadReference(tok),
-        rareLevel);
+        rareLevel,
+        traced.bestTrace());
     if (tokenIds != null) {
       resultJson.put("input", "token_ids");
       resultJson.put("prompt_tokens", tokenIds.promptIds().length);

@@ -2,12 +2,14 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.collect.ThreadScratch;
 import dev.telltale.detect.DetectionJson;
 import dev.telltale.detect.DetectionPolicy;
 import dev.telltale.detect.Detector;
 import dev.telltale.detect.FormTokens;
 import dev.telltale.detect.KeySetDetection;
 import dev.telltale.detect.KeySetDetector;
+import dev.telltale.detect.ScoreTrace;
 import dev.telltale.detect.SpreadReference;
 import dev.telltale.detect.TokenMarks;
 import dev.telltale.key.KeyId;
@@ -42,6 +44,10 @@ public final class DetectionEngine {
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<DetectorKey, Detector> spreadDetectors =
       new ConcurrentHashMap<>();
+
+  /** Each scoring thread's trace of the first key's pass, reused request after request. */
+  private static final ThreadLocal<ScoreTrace> TRACE =
+      ThreadLocal.withInitial(() -> new ScoreTrace(1024));
 
   private final ServiceTokenizers tokenizers;
   private final Optional<Path> spreadFile;
@@ -205,12 +211,16 @@ public final class DetectionEngine {
     DetectionPolicy policy = DetectionPolicy.defaults().withAlpha(r.alpha()).withWindow(r.window());
     KeySetDetector detector = detector(set, tok, r, policy);
     KeySetDetection result;
+    // The reported key's trace, when the detection kept it, feeds the spread check below.
+    KeySetDetector.Traced traced;
     if (r.text().isPresent()) {
-      result = detector.detectForms(forms, deadline);
+      traced = detector.detectFormsTraced(forms, deadline, TRACE.get());
+      result = traced.result();
       // Marks and checks read the tokens of the form that won for the reported key.
       ids = FormTokens.of(forms, result.best().normalForm().orElseThrow()).ids();
     } else {
-      result = detector.detectTokens(ids, prompt, ids.length - prompt, deadline);
+      traced = detector.detectTokensTraced(ids, prompt, ids.length - prompt, deadline, TRACE.get());
+      result = traced.result();
     }
     ObjectNode json = DetectionJson.of(result, tok);
     // The spoofing check, as telltale detect gives it (with --spread-reference when configured).
@@ -221,7 +231,11 @@ public final class DetectionEngine {
         ids,
         prompt,
         spreadReference(tok),
-        SpreadReference.DEFAULT_RARE_LEVEL);
+        SpreadReference.DEFAULT_RARE_LEVEL,
+        traced.bestTrace());
+    if (TRACE.get().size() > ThreadScratch.KEPT) {
+      TRACE.remove(); // let go of what a huge text grew
+    }
     if (r.text().isEmpty()) {
       // As telltale detect --ids prints it, so the finding re-runs to the same result.
       json.put("input", "token_ids");

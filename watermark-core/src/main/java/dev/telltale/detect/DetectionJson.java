@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.stats.TailProbability;
 import dev.telltale.text.Tokenizer;
+import java.util.Optional;
 
 /**
  * The one JSON form of a detection, shared by {@code telltale detect --json}, the verifier service
@@ -78,13 +79,32 @@ public final class DetectionJson {
       int off,
       SpreadReference reference,
       double rareLevel) {
+    return addSpreadCheck(o, r, bestKey, ids, off, reference, rareLevel, Optional.empty());
+  }
+
+  /**
+   * {@link #addSpreadCheck(ObjectNode, KeySetDetection, Detector, int[], int, SpreadReference,
+   * double)}, splitting {@code bestTrace} when the detection kept the reported key's trace ({@link
+   * KeySetDetector#detectFormsTraced}) instead of scoring {@code ids} again.
+   */
+  public static ObjectNode addSpreadCheck(
+      ObjectNode o,
+      KeySetDetection r,
+      Detector bestKey,
+      int[] ids,
+      int off,
+      SpreadReference reference,
+      double rareLevel,
+      Optional<ScoreTrace> bestTrace) {
     if (!bestKey.scorer().keyId().equals(r.best().keyId())) {
       throw new IllegalArgumentException("the detector is not the reported key's");
     }
+    SpreadCheck check = reference.check(bestKey, rareLevel);
+    boolean detected = r.verdict() == Verdict.WATERMARKED;
     SpreadCheck.Result c =
-        reference
-            .check(bestKey, rareLevel)
-            .check(ids, off, ids.length - off, r.verdict() == Verdict.WATERMARKED);
+        bestTrace.isPresent()
+            ? check.check(bestTrace.get(), ids, off, detected)
+            : check.check(ids, off, ids.length - off, detected);
     int k = r.best().formsTried();
     TailProbability rare = k == 1 ? c.rare() : c.rare().times(k);
     boolean flagged =

@@ -187,12 +187,26 @@ public final class Detector {
 
   /** Tests {@code ids[off .. off+len)}. */
   public Detection detectTokens(int[] ids, int off, int len) {
+    return scoreTokens(ids, off, len, policy.window() ? new ScoreTrace() : null);
+  }
+
+  /**
+   * {@link #detectTokens(int[], int, int)}, leaving the pass's trace in {@code trace} (cleared
+   * first): the position (relative to {@code off}) and value of every scored tuple, for a check
+   * that splits them afterwards ({@link SpreadCheck#check(ScoreTrace, int[], int, boolean)})
+   * instead of scoring the tokens again.
+   */
+  public Detection detectTokens(int[] ids, int off, int len, ScoreTrace trace) {
+    trace.clear();
+    return scoreTokens(ids, off, len, trace);
+  }
+
+  private Detection scoreTokens(int[] ids, int off, int len, ScoreTrace trace) {
     ScoreAccumulator acc = new ScoreAccumulator();
-    ScoreTrace trace = policy.window() ? new ScoreTrace() : null;
     ExactTape tape = TapeScratch.take();
     scorer.score(ids, off, len, tape, acc, trace);
     TapeScratch.release(tape);
-    Detection d = fromTotals(len, acc, trace);
+    Detection d = fromTotals(len, acc, policy.window() ? trace : null);
     VllmTupleScorer vllm = scorer.vllm();
     return vllm == null ? d : d.withVllmPValue(vllmFigures(vllm, ids, off, len).pValue());
   }

@@ -9,6 +9,7 @@ import dev.telltale.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Tests an input against every key of a key set (old keys after a rotation, or one key per tenant)
@@ -82,6 +83,54 @@ public final class KeySetDetector {
       all.add(d.detectTokens(ids, off, len));
     }
     return combine(all);
+  }
+
+  /** A key set's detection and, when it was kept, the trace of the reported key's pass. */
+  public record Traced(KeySetDetection result, Optional<ScoreTrace> bestTrace) {}
+
+  /**
+   * {@link #detectForms(List, Deadline)}, keeping the trace of each key's pass when the text has
+   * one distinct form (the usual case), so that the spread check splits the reported key's trace
+   * ({@link SpreadCheck#check(ScoreTrace, int[], int, boolean)}) instead of scoring the text again.
+   * The first key's trace is {@code into}. With several forms no trace is kept.
+   */
+  public Traced detectFormsTraced(List<FormTokens> forms, Deadline deadline, ScoreTrace into) {
+    if (forms.size() != 1) {
+      return new Traced(detectForms(forms, deadline), Optional.empty());
+    }
+    FormTokens f = forms.get(0);
+    int[] ids = f.ids();
+    return traced(
+        ids, 0, ids.length, deadline, into, d -> d.withNormalForm(f.form(), 1, policy.alpha()));
+  }
+
+  /** {@link #detectTokens(int[], int, int, Deadline)}, keeping each key's trace. */
+  public Traced detectTokensTraced(
+      int[] ids, int off, int len, Deadline deadline, ScoreTrace into) {
+    return traced(ids, off, len, deadline, into, d -> d);
+  }
+
+  private Traced traced(
+      int[] ids,
+      int off,
+      int len,
+      Deadline deadline,
+      ScoreTrace into,
+      java.util.function.UnaryOperator<Detection> finish) {
+    List<Detection> all = new ArrayList<>(detectors.size());
+    ScoreTrace[] traces = new ScoreTrace[detectors.size()];
+    for (int k = 0; k < traces.length; k++) {
+      deadline.check();
+      traces[k] = k == 0 ? into : new ScoreTrace(len);
+      all.add(finish.apply(detectors.get(k).detectTokens(ids, off, len, traces[k])));
+    }
+    KeySetDetection r = combine(all);
+    for (int k = 0; k < traces.length; k++) {
+      if (all.get(k) == r.best()) {
+        return new Traced(r, Optional.of(traces[k]));
+      }
+    }
+    throw new IllegalStateException("the reported key is not among the keys tested");
   }
 
   private KeySetDetection combine(List<Detection> all) {

@@ -85,14 +85,37 @@ public final class SpreadCheck {
     return check(ids, off, len, Boolean.valueOf(detected));
   }
 
+  /**
+   * {@link #check(int[], int, int, boolean)} from the trace of the detection's own pass over {@code
+   * ids[off ..]} with this check's key ({@link Detector#detectTokens(int[], int, int,
+   * ScoreTrace)}): the same result, without scoring the tokens a second time.
+   */
+  public Result check(ScoreTrace trace, int[] ids, int off, boolean detected) {
+    return split(trace, ids, off, detected);
+  }
+
   private Result check(int[] ids, int off, int len, Boolean detected) {
-    int h = detector.scorer().parameters().contextWidth();
     ScoreAccumulator acc = new ScoreAccumulator();
     ScoreTrace trace = TRACE.get();
     trace.clear();
     ExactTape tape = TapeScratch.take();
     detector.scorer().score(ids, off, len, tape, acc, trace);
     TapeScratch.release(tape);
+    boolean significant =
+        detected != null
+            ? detected
+            : detector.tail(acc.scored(), scoreOf(acc)).log10PValue()
+                <= Math.log10(detector.policy().alpha());
+    Result r = split(trace, ids, off, significant);
+    if (trace.size() > ThreadScratch.KEPT) {
+      TRACE.set(new ScoreTrace(1024)); // let go of what a huge text grew
+    }
+    return r;
+  }
+
+  /** The two parts of a pass's scored tuples (positions relative to {@code off}). */
+  private Result split(ScoreTrace trace, int[] ids, int off, boolean significant) {
+    int h = detector.scorer().parameters().contextWidth();
     long fn = 0;
     long rn = 0;
     double fs = 0;
@@ -107,15 +130,9 @@ public final class SpreadCheck {
         rs += trace.value(t);
       }
     }
-    TailProbability whole = detector.tail(acc.scored(), scoreOf(acc));
     TailProbability frequent = detector.tail(fn, fs);
     TailProbability rare = detector.tail(rn, rs);
-    boolean significant =
-        detected != null ? detected : whole.log10PValue() <= Math.log10(detector.policy().alpha());
     boolean flagged = significant && rare.log10PValue() > Math.log10(rareLevel);
-    if (trace.size() > ThreadScratch.KEPT) {
-      TRACE.set(new ScoreTrace(1024)); // let go of what a huge text grew
-    }
     return new Result(fn, fs, frequent, rn, rs, rare, flagged);
   }
 
