@@ -7,8 +7,11 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -33,12 +36,59 @@ final class JsonBody {
 
   private JsonBody() {}
 
-  /** Strict UTF-8, then JSON; both failures are one-line 400s that quote none of the input. */
+  /**
+   * Strict UTF-8, then JSON; both failures are one-line 400s that quote none of the input.
+   *
+   * <p>A body of plain UTF-8 ({@link StrictUtf8#plain}) is parsed straight from the request's
+   * bytes, with no copy of them and no String of the whole body. Any other body, and any body the
+   * fast path cannot parse, goes through the reference path below, which also words every error:
+   * for well-formed UTF-8 both paths build the same tree.
+   */
   static JsonNode parse(Buffer raw) {
     if (raw == null || raw.length() == 0) {
       throw ProblemException.badRequest("malformed-json", "the request body is empty");
     }
-    byte[] bytes = raw.getBytes();
+    JsonNode fast = parsePlain(raw);
+    if (fast != null) {
+      TextChecks.noLoneSurrogates(fast);
+      return fast;
+    }
+    return parseReference(raw.getBytes());
+  }
+
+  /** The tree of a plain UTF-8 body read in place, or null (not plain, or not a JSON value). */
+  private static JsonNode parsePlain(Buffer raw) {
+    byte[] bytes = null;
+    int off = 0;
+    int len = 0;
+    if (raw instanceof BufferInternal internal) {
+      ByteBuf buf = internal.getByteBuf();
+      if (buf.hasArray()) {
+        bytes = buf.array();
+        off = buf.arrayOffset() + buf.readerIndex();
+        len = buf.readableBytes();
+      }
+    }
+    if (bytes == null) {
+      bytes = raw.getBytes();
+      len = bytes.length;
+    }
+    if (!StrictUtf8.plain(bytes, off, len)) {
+      return null;
+    }
+    try {
+      JsonNode n = MAPPER.readTree(bytes, off, len);
+      return n == null || n.isMissingNode() ? null : n;
+    } catch (IOException e) {
+      return null; // the reference path says what is wrong
+    }
+  }
+
+  /** The body as a String (strict UTF-8), then JSON: the path that words every refusal. */
+  static JsonNode parseReference(byte[] bytes) {
+    if (bytes.length == 0) {
+      throw ProblemException.badRequest("malformed-json", "the request body is empty");
+    }
     // The JDK's decoder replaces each malformed sequence with U+FFFD: without one in the result
     // the bytes were well-formed UTF-8, and only a body with one is decoded again strictly (a
     // U+FFFD may also be sent as such). One pass, no second copy, for the usual body.
