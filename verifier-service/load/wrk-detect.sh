@@ -7,6 +7,9 @@
 # key, hence the generated text, stays the same from run to run, so that two builds are compared
 # on the same input (a fresh folder has a fresh random key, and texts differ in their normal forms
 # and so in cost).
+# KEYS=FILE serves with a copy of that key set in a fresh data folder: the same text every run, on
+# an empty database (a data folder kept with DATA also keeps every run's audit rows, and the
+# embedded database's file grows by gigabytes over a session of runs, which slows its commits).
 # FLOOR=1 runs the same wrk load, afterwards, against FloorServer.java: one event loop that reads
 # the same body and answers a real detection's bytes without doing any work (the floor that HTTP
 # handling and wrk set on this machine).
@@ -19,7 +22,13 @@ work=$(mktemp -d); echo "work folder: $work"
 port=${PORT:-18080}
 floor=""
 data=${DATA:-$work/data}
-trap 'kill "$server" $floor 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+if [ -n "${KEYS:-}" ]; then
+  mkdir -p "$data"
+  cp "$KEYS" "$data/keys.json"
+fi
+# On exit the servers are stopped and waited for, so that a run right after this one finds the
+# embedded database free.
+trap 'kill "$server" $floor 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # The embedded database admits one process at a time: create the token before serving.
 token=$(java -jar "$jar" tokens create --role investigator --data "$data" 2>/dev/null)
@@ -62,6 +71,13 @@ threads() {
     echo "$name	$((${12} + ${13}))"
   done
 }
+# The server's own latency histogram (/metrics), before and after: its share of requests within
+# each bucket over the measured run, beside wrk's figures, which include the client's own waits.
+buckets() {
+  curl -fs "http://127.0.0.1:$port/metrics" \
+    | grep -E '^telltale_http_request_duration_seconds_(bucket|count)\{route="/v1/detect"' || true
+}
+buckets >"$work/buckets.before"
 threads >"$work/threads.before"
 before=$(ticks)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -88,6 +104,19 @@ awk -F'\t' -v n="$n" -v hz="$hz" '
 ' "$work/threads.before" "$work/threads.after"
 curl -fs "http://127.0.0.1:$port/metrics" \
   | grep -E '^telltale_http_requests_total\{route="/v1/detect"'
+buckets >"$work/buckets.after"
+awk '
+  { key = $1; sub(/.*le="/, "", key); sub(/".*/, "", key); if ($1 ~ /_count/) key = "count" }
+  FNR == NR { b[key] = $2; next }
+  { a[key] = $2 - b[key] }
+  END {
+    n = a["count"]; if (n == 0) exit
+    printf "server-side latency (from request to answer, /metrics):"
+    split("0.005 0.01 0.025 0.05 0.1", les, " ")
+    for (i = 1; i <= 5; i++) printf " <=%gms %.2f%%", les[i] * 1000, 100 * a[les[i]] / n
+    printf "\n"
+  }
+' "$work/buckets.before" "$work/buckets.after"
 
 if [ "${FLOOR:-0}" = 1 ]; then
   curl -fs -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
