@@ -2,6 +2,7 @@ package dev.telltale.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telltale.key.KeyId;
+import dev.telltale.text.CharChunks;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -54,9 +55,8 @@ final class TextChecks {
   /** Chars read per chunk: bulk copies out of the string, then plain array reads. */
   private static final int CHUNK = 1024;
 
-  /** This thread's chunk, one char longer so that a surrogate pair is never split. */
-  private static final ThreadLocal<char[]> CHARS =
-      ThreadLocal.withInitial(() -> new char[CHUNK + 1]);
+  /** This thread's chunk. */
+  private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[CHUNK]);
 
   private static void check(String s, int maxRun) {
     boolean surrogatesOnly = maxRun == Integer.MAX_VALUE;
@@ -66,10 +66,7 @@ final class TextChecks {
     int kind = -1;
     int start = 0;
     while (start < n) {
-      int end = Math.min(n, start + CHUNK);
-      if (end < n && Character.isHighSurrogate(s.charAt(end - 1))) {
-        end++; // the pair's low half, or the char that shows the high one is lone
-      }
+      int end = CharChunks.end(s, start, CHUNK); // never between a pair's halves
       int len = end - start;
       s.getChars(start, end, buf, 0);
       start = end;

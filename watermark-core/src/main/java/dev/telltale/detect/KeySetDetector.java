@@ -124,24 +124,24 @@ public final class KeySetDetector {
       traces[k] = k == 0 ? into : new ScoreTrace(len);
       all.add(finish.apply(detectors.get(k).detectTokens(ids, off, len, traces[k])));
     }
-    KeySetDetection r = combine(all);
-    for (int k = 0; k < traces.length; k++) {
-      if (all.get(k) == r.best()) {
-        return new Traced(r, Optional.of(traces[k]));
+    return new Traced(combine(all), Optional.of(traces[best(all)]));
+  }
+
+  /** The reported key: the smallest decisive p-value, the first in key order on a tie. */
+  private static int best(List<Detection> all) {
+    int best = 0;
+    for (int i = 1; i < all.size(); i++) {
+      if (all.get(i).decisive().log10PValue() < all.get(best).decisive().log10PValue()) {
+        best = i;
       }
     }
-    throw new IllegalStateException("the reported key is not among the keys tested");
+    return best;
   }
 
   private KeySetDetection combine(List<Detection> all) {
     TailProbability[] raw = all.stream().map(Detection::decisive).toArray(TailProbability[]::new);
     TailProbability[] adjusted = Combine.holm(raw);
-    int best = 0;
-    for (int i = 1; i < adjusted.length; i++) {
-      if (raw[i].log10PValue() < raw[best].log10PValue()) {
-        best = i;
-      }
-    }
+    int best = best(all);
     return new KeySetDetection(
         List.copyOf(all), Arrays.asList(adjusted), all.get(best), adjusted[best], policy.alpha());
   }

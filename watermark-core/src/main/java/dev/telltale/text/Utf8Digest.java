@@ -39,11 +39,7 @@ public final class Utf8Digest {
     int n = text.length();
     int start = 0;
     while (start < n) {
-      int end = Math.min(n, start + CHUNK);
-      // A pair split by the chunk's end is encoded whole in the next chunk.
-      if (end < n && Character.isHighSurrogate(text.charAt(end - 1))) {
-        end--;
-      }
+      int end = CharChunks.end(text, start, CHUNK); // never between a pair's halves
       text.getChars(start, end, chars, 0);
       sha256.update(bytes, 0, encode(chars, end - start, bytes));
       start = end;
